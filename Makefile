@@ -1,0 +1,43 @@
+# ITA briefings: `make` lists the targets. The first run creates .venv and installs the package.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PARAMS ?= params/bueng-krachap-2565.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help setup briefing test test-fast lint format clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv (if missing) and install the package with its dev tools
+
+briefing: $(STAMP) ## Produce the briefing of PARAMS (default: the bundled sample) and print its path
+	@$(BIN)/ita brief $(PARAMS)
+
+test: $(STAMP) ## Lint (code and notebooks) and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run the tests that do not start a kernel
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP) ## Check code and notebooks with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format code and notebooks with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove generated outputs and caches (keeps .venv)
+	rm -rf outputs .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -not -path "./$(VENV)/*" -exec rm -rf {} +

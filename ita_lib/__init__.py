@@ -1,0 +1,31 @@
+"""ita_lib: Thai ITA (Integrity and Transparency Assessment) results into briefings.
+
+The public API is small; notebooks and scripts use these names only.
+"""
+
+from ita_lib.assessment import Assessment, load_assessment
+from ita_lib.exceptions import BriefingError, InputError, ITAError, ParameterError
+from ita_lib.framework import Framework, load_framework
+from ita_lib.params import BriefingParameters
+from ita_lib.render import Briefing
+from ita_lib.results_table import load_results_table
+from ita_lib.scoring import ScoreResult, score_assessment
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Assessment",
+    "Briefing",
+    "BriefingError",
+    "BriefingParameters",
+    "Framework",
+    "ITAError",
+    "InputError",
+    "ParameterError",
+    "ScoreResult",
+    "__version__",
+    "load_assessment",
+    "load_framework",
+    "load_results_table",
+    "score_assessment",
+]

@@ -1,0 +1,102 @@
+"""Charts for briefings, drawn with matplotlib in the Sarabun font shipped with ita_lib.
+
+Charts are returned as PNG bytes so that the same inputs give the same bytes (no timestamps,
+fixed size and resolution); notebooks and email editions embed them as they like.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from importlib.resources import as_file, files
+
+import matplotlib as mpl
+
+mpl.use("Agg")  # charts are files, never windows; safe for papermill and servers
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from ita_lib.scoring import ScoreResult
+from ita_lib.thai import format_score
+
+__all__ = ["FONT_FAMILY", "indicator_chart_png", "register_thai_font"]
+
+FONT_FAMILY = "Sarabun"
+_FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
+_PASS_COLOUR = "#1f6f43"
+_FAIL_COLOUR = "#b3261e"
+_LINE_COLOUR = "#444444"
+
+
+@cache
+def register_thai_font() -> str:
+    """Register the bundled Sarabun font with matplotlib and return its family name.
+
+    Safe to call many times. Matplotlib >= 3.11 shapes Thai text (tone marks and vowels)
+    correctly with it.
+    """
+    for name in _FONT_FILES:
+        with as_file(files("ita_lib") / "fonts" / name) as path:
+            font_manager.fontManager.addfont(str(path))
+    return FONT_FAMILY
+
+
+def _figure_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=144, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
+    """Draw the ten indicators as horizontal bars against the pass mark; return PNG bytes.
+
+    Parameters
+    ----------
+    result
+        The scored assessment.
+    thai_digits
+        Write the score labels in Thai digits.
+
+    Returns
+    -------
+    bytes
+        A PNG image, 1152 x 864 pixels.
+    """
+    family = register_thai_font()
+    pass_mark = float(result.pass_mark)
+    labels = [f"{ind.number}. {ind.name_th}" for ind in result.indicators][::-1]
+    values = [float(ind.score) for ind in result.indicators][::-1]
+    colours = [_PASS_COLOUR if v >= pass_mark else _FAIL_COLOUR for v in values]
+
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
+        fig = Figure(figsize=(8, 6), layout="constrained")
+        ax = fig.subplots()
+        bars = ax.barh(labels, values, color=colours, height=0.62)
+        ax.axvline(pass_mark, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
+        ax.text(
+            pass_mark,
+            len(values) - 0.35,
+            f" เกณฑ์ผ่าน {format_score(pass_mark, places=0, thai_digits=thai_digits)}",
+            color=_LINE_COLOUR,
+            va="bottom",
+            ha="left",
+            fontsize=10,
+        )
+        for bar, value in zip(bars, values, strict=True):
+            ax.text(
+                min(value, 100) - 1,
+                bar.get_y() + bar.get_height() / 2,
+                format_score(value, thai_digits=thai_digits),
+                va="center",
+                ha="right",
+                color="white",
+                fontsize=10,
+                fontweight="bold",
+            )
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("คะแนน (เต็ม 100)")
+        ax.set_title("คะแนนรายตัวชี้วัดเทียบกับเกณฑ์ผ่าน", fontweight="bold", loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        return _figure_png(fig)

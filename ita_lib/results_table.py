@@ -1,0 +1,197 @@
+"""Load a results table (CSV or XLSX): one row per agency, the ten indicator scores.
+
+Columns: ``fiscal_year, agency_name, agency_type, province, ind1 .. ind10`` and, optionally,
+``itas_code, district, claimed_total``. Thai digits are accepted in every numeric cell. The
+table is validated with pandera; the first problem is reported with its row number as a
+spreadsheet shows it (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from ita_lib._decimal import to_decimal
+from ita_lib.assessment import INDICATOR_KEYS, Agency, Assessment
+from ita_lib.exceptions import InputError
+from ita_lib.framework import available_fiscal_years
+from ita_lib.thai import to_arabic_digits
+
+__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table"]
+
+REQUIRED_COLUMNS = ("fiscal_year", "agency_name", "agency_type", "province", *INDICATOR_KEYS)
+OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
+_NUMERIC = ("fiscal_year", *INDICATOR_KEYS, "claimed_total")
+
+
+def _schema() -> pa.DataFrameSchema:
+    score = {"checks": [pa.Check.in_range(0, 100)], "coerce": True}
+    columns = {
+        "fiscal_year": pa.Column(int, pa.Check.isin(available_fiscal_years()), coerce=True),
+        "agency_name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "agency_type": pa.Column(str, nullable=True),
+        "province": pa.Column(str, nullable=True),
+        **{key: pa.Column(float, **score) for key in INDICATOR_KEYS},
+        "itas_code": pa.Column(str, nullable=True, required=False),
+        "district": pa.Column(str, nullable=True, required=False),
+        "claimed_total": pa.Column(float, nullable=True, required=False, **score),
+    }
+    return pa.DataFrameSchema(columns, strict=True)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    source = str(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("file not found", source=source, expected="a CSV or XLSX results table")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix in {".xlsx", ".xlsm"}:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            raise InputError(
+                "unsupported file type",
+                source=source,
+                expected="a .csv or .xlsx file",
+                found=suffix,
+            )
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            "file is empty", source=source, expected="a header row and data rows"
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            "file is not UTF-8 text", source=source, expected="a UTF-8 CSV file"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"not a valid CSV file: {exc}", source=source) from None
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise InputError(
+            f"cannot read the spreadsheet ({type(exc).__name__})",
+            source=source,
+            expected="an .xlsx workbook with a header row",
+        ) from None
+    if frame.empty:
+        raise InputError("the table has no data rows", source=source, expected="one row per agency")
+    return frame
+
+
+def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    unknown = [c for c in frame.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"unknown column {unknown[0]!r}",
+            source=source,
+            location="header (row 1)",
+            expected="columns "
+            + ", ".join(REQUIRED_COLUMNS)
+            + " and optionally "
+            + ", ".join(OPTIONAL_COLUMNS),
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(
+            "missing column(s) " + ", ".join(missing),
+            source=source,
+            location="header (row 1)",
+            expected="columns " + ", ".join(REQUIRED_COLUMNS),
+        )
+    frame = frame.apply(lambda col: col.astype(str).str.strip())
+    frame = frame.replace({"": None, "nan": None, "None": None})
+    for column in _NUMERIC:
+        if column in frame.columns:
+            frame[column] = frame[column].map(
+                lambda v: None if v is None else to_arabic_digits(v).replace(",", "")
+            )
+    return frame
+
+
+_EXPECTED = {
+    "coerce_dtype('int64')": "a Buddhist-era year such as 2565",
+    "coerce_dtype('float64')": "a number",
+    "in_range(0, 100)": "a score from 0 to 100",
+    "not_nullable": "a value (the cell is empty)",
+    "str_length(1, None)": "non-empty text",
+}
+
+
+def _schema_error(exc: SchemaErrors, frame: pd.DataFrame, source: str) -> InputError:
+    cases = exc.failure_cases
+    cases = cases[cases["index"].notna()] if cases["index"].notna().any() else cases
+    order = {c: i for i, c in enumerate(frame.columns)}
+    first = (
+        cases.assign(_col=cases["column"].map(order))
+        .sort_values(["index", "_col"], kind="stable", na_position="last")
+        .iloc[0]
+    )
+    check = str(first["check"])
+    expected = _EXPECTED.get(check)
+    if check.startswith("isin"):
+        expected = "a fiscal year with framework data: " + ", ".join(
+            map(str, available_fiscal_years())
+        )
+    row = f"row {int(first['index']) + 2}" if pd.notna(first["index"]) else "table"
+    location = f"{row}, column {first['column']}"
+    others = len(cases) - 1
+    message = f"invalid value ({check})" + (f" (and {others} more problems)" if others else "")
+    return InputError(
+        message, source=source, location=location, expected=expected, found=first["failure_case"]
+    )
+
+
+def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
+    """Read and validate a results table; return one assessment (scores only) per row.
+
+    Parameters
+    ----------
+    path
+        A ``.csv`` (UTF-8, optionally with a byte-order mark) or ``.xlsx`` file.
+
+    Returns
+    -------
+    tuple of Assessment
+        In table order; each carries ``claimed_total`` when the column is filled.
+
+    Raises
+    ------
+    InputError
+        For a missing, empty or unreadable file, unknown or missing columns, or a bad cell:
+        the message names the row (header = row 1), the column, and what was expected.
+    """
+    path = Path(path)
+    source = str(path)
+    frame = _normalise(_read(path), source)
+    try:
+        valid = _schema().validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        raise _schema_error(exc, frame, source) from None
+    rows = []
+    for index, row in valid.iterrows():
+        claimed = row.get("claimed_total")
+        rows.append(
+            Assessment(
+                agency=Agency(
+                    name=row["agency_name"],
+                    type=row["agency_type"],
+                    province=row["province"],
+                    district=row.get("district"),
+                    itas_code=row.get("itas_code"),
+                ),
+                fiscal_year=int(row["fiscal_year"]),
+                scores=MappingProxyType(
+                    {n: to_decimal(frame.at[index, f"ind{n}"]) for n in range(1, 11)}
+                ),
+                claimed_total=None
+                if claimed is None or pd.isna(claimed)
+                else to_decimal(frame.at[index, "claimed_total"]),
+                source_path=f"{source} row {int(index) + 2}",
+            )
+        )
+    return tuple(rows)
