@@ -8,6 +8,7 @@ spreadsheet shows it (the header is row 1).
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 from types import MappingProxyType
@@ -29,10 +30,28 @@ OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
 _NUMERIC = ("fiscal_year", *INDICATOR_KEYS, "claimed_total")
 
 
+def _numbers(series: pd.Series) -> pd.Series:
+    # Checks also run on a column whose coercion failed (one bad cell): compare numbers there,
+    # so that the good cells of that column are not reported as bad too.
+    return pd.to_numeric(series, errors="coerce")
+
+
 def _schema() -> pa.DataFrameSchema:
-    score = {"checks": [pa.Check.in_range(0, 100)], "coerce": True}
+    years = available_fiscal_years()
+
+    def score_in_range(series: pd.Series) -> pd.Series:
+        numbers = _numbers(series)
+        return numbers.between(0, 100) | numbers.isna()
+
+    def fiscal_year_known(series: pd.Series) -> pd.Series:
+        numbers = _numbers(series)
+        return numbers.isin(years) | numbers.isna()
+
+    score = {"checks": [pa.Check(score_in_range, name="score_range")], "coerce": True}
     columns = {
-        "fiscal_year": pa.Column(int, pa.Check.isin(available_fiscal_years()), coerce=True),
+        "fiscal_year": pa.Column(
+            "Int64", pa.Check(fiscal_year_known, name="known_fiscal_year"), coerce=True
+        ),
         "agency_name": pa.Column(str, pa.Check.str_length(min_value=1)),
         "agency_type": pa.Column(str, nullable=True),
         "province": pa.Column(str, nullable=True),
@@ -51,7 +70,16 @@ def _read(path: Path) -> pd.DataFrame:
         raise InputError("file not found", source=source, expected="a CSV or XLSX results table")
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding="utf-8-sig",
+                    index_col=False,
+                    skip_blank_lines=False,
+                )
         elif suffix in {".xlsx", ".xlsm"}:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         else:
@@ -71,6 +99,12 @@ def _read(path: Path) -> pd.DataFrame:
         ) from None
     except pd.errors.ParserError as exc:
         raise InputError(f"not a valid CSV file: {exc}", source=source) from None
+    except pd.errors.ParserWarning:
+        raise InputError(
+            "the data rows have more cells than the header",
+            source=source,
+            expected="one header cell per column",
+        ) from None
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise InputError(
             f"cannot read the spreadsheet ({type(exc).__name__})",
@@ -95,6 +129,14 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             + " and optionally "
             + ", ".join(OPTIONAL_COLUMNS),
         )
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise InputError(
+            f"duplicate column {duplicated[0]!r}",
+            source=source,
+            location="header (row 1)",
+            expected="each column once",
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(
@@ -105,6 +147,9 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         )
     frame = frame.apply(lambda col: col.astype(str).str.strip())
     frame = frame.replace({"": None, "nan": None, "None": None})
+    frame = frame.dropna(how="all")  # blank lines; the index keeps the spreadsheet row numbers
+    if frame.empty:
+        raise InputError("the table has no data rows", source=source, expected="one row per agency")
     for column in _NUMERIC:
         if column in frame.columns:
             frame[column] = frame[column].map(
@@ -114,36 +159,41 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 _EXPECTED = {
-    "coerce_dtype('int64')": "a Buddhist-era year such as 2565",
+    "coerce_dtype('Int64')": "a Buddhist-era year such as 2565",
     "coerce_dtype('float64')": "a number",
-    "in_range(0, 100)": "a score from 0 to 100",
+    "score_range": "a score from 0 to 100",
     "not_nullable": "a value (the cell is empty)",
     "str_length(1, None)": "non-empty text",
 }
 
 
-def _schema_error(exc: SchemaErrors, frame: pd.DataFrame, source: str) -> InputError:
+def _schema_error(
+    exc: SchemaErrors, frame: pd.DataFrame, raw: pd.DataFrame, source: str
+) -> InputError:
     cases = exc.failure_cases
     cases = cases[cases["index"].notna()] if cases["index"].notna().any() else cases
     order = {c: i for i, c in enumerate(frame.columns)}
-    first = (
-        cases.assign(_col=cases["column"].map(order))
-        .sort_values(["index", "_col"], kind="stable", na_position="last")
-        .iloc[0]
+    cases = cases.assign(_col=cases["column"].map(order)).sort_values(
+        ["index", "_col"], kind="stable", na_position="last"
     )
+    first = cases.iloc[0]
     check = str(first["check"])
     expected = _EXPECTED.get(check)
-    if check.startswith("isin"):
+    if check == "known_fiscal_year":
         expected = "a fiscal year with framework data: " + ", ".join(
             map(str, available_fiscal_years())
         )
     row = f"row {int(first['index']) + 2}" if pd.notna(first["index"]) else "table"
     location = f"{row}, column {first['column']}"
-    others = len(cases) - 1
-    message = f"invalid value ({check})" + (f" (and {others} more problems)" if others else "")
-    return InputError(
-        message, source=source, location=location, expected=expected, found=first["failure_case"]
-    )
+    found = first["failure_case"]
+    if pd.notna(first["index"]) and first["column"] in frame.columns:
+        # the cell as written (Thai digits, spaces), not the coerced number
+        cell = raw.iloc[raw.index.get_loc(first["index"]), frame.columns.get_loc(first["column"])]
+        found = "" if pd.isna(cell) else str(cell)
+    others = len(cases.drop_duplicates(["index", "column"])) - 1  # one problem per cell
+    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+    message = f"invalid value ({check})" + more
+    return InputError(message, source=source, location=location, expected=expected, found=found)
 
 
 def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
@@ -167,11 +217,12 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
     """
     path = Path(path)
     source = str(path)
-    frame = _normalise(_read(path), source)
+    raw = _read(path)
+    frame = _normalise(raw, source)
     try:
         valid = _schema().validate(frame, lazy=True)
     except SchemaErrors as exc:
-        raise _schema_error(exc, frame, source) from None
+        raise _schema_error(exc, frame, raw, source) from None
     rows = []
     for index, row in valid.iterrows():
         claimed = row.get("claimed_total")

@@ -1,0 +1,161 @@
+import re
+from decimal import Decimal
+
+import pytest
+
+from ita_lib.assessment import load_assessment, parse_assessment
+from ita_lib.charts import indicator_chart_png
+from ita_lib.render import Briefing, NumberFormat
+
+HOSTILE = (
+    '<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">y</a>'
+)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return Briefing.from_assessment(load_assessment("bundled:bueng-krachap-2565"))
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_headline_states_total_rating_and_pass(sample):
+    text = _text(sample.headline())
+    assert "องค์การบริหารส่วนตำบลบึงกระจับ" in text
+    assert "ปีงบประมาณ พ.ศ. 2565" in text
+    assert "92.56" in text
+    assert " A " in text
+    assert "ผ่าน" in text
+    assert "สูงกว่าเกณฑ์ 7.56 คะแนน" in text
+    assert "IIT ได้ 95.50 EIT ได้ 91.43 และ OIT ได้ 91.21" in text
+    assert "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล (82.42)" in text
+
+
+def test_headline_for_a_failing_agency(minimal):
+    minimal["scores"] = {f"ind{n}": 80 for n in range(1, 11)}
+    text = _text(Briefing.from_assessment(parse_assessment(minimal)).headline())
+    assert "ไม่ผ่าน" in text
+    assert "ต่ำกว่าเกณฑ์ 5.00 คะแนน" in text
+    assert " B " in text
+
+
+def test_thai_digits(sample):
+    briefing = Briefing.from_assessment(sample.assessment, thai_digits=True)
+    text = _text(briefing.headline())
+    assert "๙๒.๕๖" in text
+    assert "92.56" not in text
+    assert "ปีงบประมาณ พ.ศ. ๒๕๖๕" in text
+
+
+def test_score_table_has_instruments_weights_and_contributions(sample):
+    text = _text(sample.score_table())
+    for figure in (
+        "95.50",
+        "91.43",
+        "91.21",
+        "28.65",
+        "27.43",
+        "36.48",
+        "92.56",
+        "30%",
+        "40%",
+        "100%",
+    ):
+        assert figure in text
+    assert "8. การปรับปรุงระบบการทำงาน 90.91" in text
+    assert "ปัดเศษแล้วอาจต่าง" not in text  # 28.65 + 27.43 + 36.48 = 92.56 exactly
+
+
+def test_oit_items_lists_failed_items_by_sub_indicator(sample):
+    html = sample.oit_items()
+    text = _text(html)
+    assert "ข้อที่ผ่าน 37 จาก 43 ข้อ" in text
+    assert "9.2 การบริหารงาน 62.50 o11" in text
+    assert "o17 E-Service" in text
+    assert "o28 รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี" in text
+    assert text.count("ผ่านทุกข้อ") == 3
+    assert "ตัวชี้วัดที่ 9 = 82.42" in text
+
+
+def test_suggestions_are_verbatim_with_their_place_in_the_framework(sample):
+    text = _text(sample.suggestions())
+    assert "เทศบาลตำบลศาลาลาย" in text  # kept verbatim, even the pasted paragraph
+    assert "ไม่ใช่ E-Service" in text
+    assert "E-Service · ตัวชี้วัดย่อย 9.2 การบริหารงาน" in text
+    assert "EIT ตัวชี้วัดที่ 8 การปรับปรุงระบบการทำงาน" in text
+    assert text.count("หน่วยงานควร") >= 3
+
+
+def test_measures_and_footer(sample):
+    text = _text(sample.measures())
+    assert "(27 มาตรการ)" in text
+    assert "โครงการพัฒนาระบบการให้บริการประชาชนผ่านระบบอิเล็กทรอนิกส์ (E-Service)" in text
+    assert "ต.ค. 2565 – ก.ย. 2566" in text
+    footer = _text(sample.footer())
+    assert "IIT ร้อยละ 30 · EIT ร้อยละ 30 · OIT ร้อยละ 40" in footer
+    assert "จัดทำเมื่อ" not in footer
+
+
+def test_checks_report_inconsistencies(minimal):
+    minimal["claimed_total"] = 83.74
+    text = _text(Briefing.from_assessment(parse_assessment(minimal)).checks())
+    assert "คะแนนรวมที่ระบุไว้ 83.74 ไม่ตรงกับที่คำนวณได้ 92.56" in text
+
+
+def test_sections_without_optional_data(minimal):
+    briefing = Briefing.from_assessment(parse_assessment(minimal))
+    assert "ไม่มีผลการตรวจรายข้อของแบบวัด OIT" in briefing.oit_items()
+    assert "ไม่มีข้อเสนอแนะ" in briefing.suggestions()
+    assert "ไม่มีมาตรการ" in briefing.measures()
+    assert "ไม่พบข้อคลาดเคลื่อน" in briefing.checks()
+
+
+def test_text_from_files_is_escaped_everywhere(minimal):
+    minimal["agency"]["name"] = HOSTILE
+    minimal["agency"]["province"] = HOSTILE
+    minimal["suggestions"] = {
+        "summary": HOSTILE,
+        "by_instrument": {"EIT": HOSTILE},
+        "by_item": [{"item": "o3", "text": HOSTILE}],
+    }
+    minimal["measures"] = [
+        {"number": 1, "title": HOSTILE, "owner": HOSTILE, "period": "ต.ค. 65 - ก.ย. 66"}
+    ]
+    minimal["source"] = {"document": HOSTILE}
+    briefing = Briefing.from_assessment(parse_assessment(minimal), run_timestamp=HOSTILE)
+    sections = (briefing.headline, briefing.suggestions, briefing.measures, briefing.footer)
+    html = "\n".join(section() for section in sections)
+    assert "<script" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript' not in html
+    assert html.count("&lt;script&gt;") >= 7
+
+
+def test_rendering_is_deterministic(sample):
+    again = Briefing.from_assessment(load_assessment("bundled:bueng-krachap-2565"))
+    for name in ("headline", "score_table", "oit_items", "suggestions", "measures", "footer"):
+        assert getattr(sample, name)() == getattr(again, name)()
+    assert indicator_chart_png(sample.result) == indicator_chart_png(again.result)
+
+
+def test_chart_is_a_png_of_fixed_size_with_alt_text(sample):
+    png = indicator_chart_png(sample.result)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1152, 864)
+    html = sample.indicator_chart()
+    assert 'alt="แผนภูมิแท่งคะแนน 10 ตัวชี้วัดเทียบกับเกณฑ์ผ่าน 85 ตัวชี้วัดที่ต่ำกว่าเกณฑ์: 9 (82.42)"' in html
+    assert "data:image/png;base64," in html
+
+
+def test_number_format():
+    assert NumberFormat().percent(Decimal("0.30")) == "30%"
+    assert NumberFormat(thai_digits=True).score(Decimal("92.5646")) == "๙๒.๕๖"
+    assert NumberFormat(thai_digits=True).int(27) == "๒๗"
+
+
+def test_html_fragment_displays_as_html(sample):
+    fragment = sample.headline()
+    assert fragment._repr_html_() == str(fragment)
