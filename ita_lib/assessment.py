@@ -268,6 +268,12 @@ def load_assessment(reference: str | Path) -> Assessment:
         raise InputError("file not found", source=source, expected="an assessment YAML file")
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})",
+            source=source,
+            expected="a readable assessment YAML file",
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError(
             "file is not UTF-8 text",

@@ -11,14 +11,12 @@ from functools import cache
 from importlib.resources import as_file, files
 
 import matplotlib as mpl
-
-mpl.use("Agg")  # charts are files, never windows; safe for papermill and servers
-
 from matplotlib import font_manager
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure  # used without pyplot: no backend or global state touched
+from matplotlib.ticker import FuncFormatter
 
 from ita_lib.scoring import ScoreResult
-from ita_lib.thai import format_score
+from ita_lib.thai import format_score, to_thai_digits
 
 __all__ = ["FONT_FAMILY", "indicator_chart_png", "register_thai_font"]
 
@@ -65,7 +63,8 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
     """
     family = register_thai_font()
     pass_mark = float(result.pass_mark)
-    labels = [f"{ind.number}. {ind.name_th}" for ind in result.indicators][::-1]
+    number = to_thai_digits if thai_digits else str
+    labels = [f"{number(str(ind.number))}. {ind.name_th}" for ind in result.indicators][::-1]
     values = [float(ind.score) for ind in result.indicators][::-1]
     colours = [_PASS_COLOUR if v >= pass_mark else _FAIL_COLOUR for v in values]
 
@@ -94,8 +93,10 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
                 fontsize=10,
                 fontweight="bold",
             )
+        digits = to_thai_digits if thai_digits else str
         ax.set_xlim(0, 100)
-        ax.set_xlabel("คะแนน (เต็ม 100)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
+        ax.set_xlabel(digits("คะแนน (เต็ม 100)"))
         ax.set_title("คะแนนรายตัวชี้วัดเทียบกับเกณฑ์ผ่าน", fontweight="bold", loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ita_lib.thai import to_arabic_digits
+
 __all__ = ["normalize_item_code"]
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # The letter o is often typed as the digit zero (0) or the Thai zero (๐): "0๑๑", "๐๒๕".
 _CODE = re.compile(r"^\s*(?P<prefix>[oOiIeE0๐])\s*\.?\s*(?P<number>[0-9๐-๙]+)\s*$")
 
@@ -43,7 +44,7 @@ def normalize_item_code(text: str) -> str | None:
     prefix = match["prefix"].lower()
     if prefix in {"0", "๐"}:
         prefix = "o"
-    number = int(match["number"].translate(_THAI_DIGITS))
+    number = int(to_arabic_digits(match["number"]))
     if number == 0:
         return None
     return f"{prefix}{number}"

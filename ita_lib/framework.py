@@ -41,6 +41,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ita_lib._decimal import to_decimal
 from ita_lib.exceptions import FrameworkError, UnknownFiscalYearError
+from ita_lib.thai import to_arabic_digits
 
 __all__ = [
     "EVIDENCE_LABELS",
@@ -70,7 +71,6 @@ OIT = "OIT"
 """Code of the instrument whose indicators roll up from binary items via sub-indicators."""
 
 _FILE_NAME = re.compile(r"^fy(\d{4})\.yaml$")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 # --------------------------------------------------------------------------------------------
@@ -688,7 +688,7 @@ def _parse_fiscal_year(value: object) -> int:
         raise TypeError(msg)
     if isinstance(value, int):
         return value
-    text = value.strip().translate(_THAI_DIGITS)
+    text = to_arabic_digits(value.strip())
     if not (text.isascii() and text.isdigit()):
         msg = "not a fiscal year"
         raise UnknownFiscalYearError(msg, expected="a Buddhist-Era year such as 2565", found=value)

@@ -8,6 +8,7 @@ spreadsheet shows it (the header is row 1).
 
 from __future__ import annotations
 
+import math
 import warnings
 import zipfile
 from pathlib import Path
@@ -30,6 +31,14 @@ OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
 _NUMERIC = ("fiscal_year", *INDICATOR_KEYS, "claimed_total")
 
 
+def _cell_text(value: object) -> str | None:
+    """Return a cell as stripped text, or None when it is empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
 def _numbers(series: pd.Series) -> pd.Series:
     # Checks also run on a column whose coercion failed (one bad cell): compare numbers there,
     # so that the good cells of that column are not reported as bad too.
@@ -47,7 +56,17 @@ def _schema() -> pa.DataFrameSchema:
         numbers = _numbers(series)
         return numbers.isin(years) | numbers.isna()
 
-    score = {"checks": [pa.Check(score_in_range, name="score_range")], "coerce": True}
+    def two_decimals(series: pd.Series) -> pd.Series:
+        numbers = _numbers(series)
+        return ((numbers * 100).round() - numbers * 100).abs().lt(1e-6) | numbers.isna()
+
+    score = {
+        "checks": [
+            pa.Check(score_in_range, name="score_range"),
+            pa.Check(two_decimals, name="two_decimals"),
+        ],
+        "coerce": True,
+    }
     columns = {
         "fiscal_year": pa.Column(
             "Int64", pa.Check(fiscal_year_known, name="known_fiscal_year"), coerce=True
@@ -98,14 +117,15 @@ def _read(path: Path) -> pd.DataFrame:
             "file is not UTF-8 text", source=source, expected="a UTF-8 CSV file"
         ) from None
     except pd.errors.ParserError as exc:
-        raise InputError(f"not a valid CSV file: {exc}", source=source) from None
+        raise InputError(f"not a valid CSV file: {str(exc).strip()}", source=source) from None
     except pd.errors.ParserWarning:
         raise InputError(
             "the data rows have more cells than the header",
             source=source,
             expected="one header cell per column",
         ) from None
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+    # SyntaxError: the XML ParseError (ElementTree or lxml) of a damaged workbook part
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError, SyntaxError) as exc:
         raise InputError(
             f"cannot read the spreadsheet ({type(exc).__name__})",
             source=source,
@@ -145,15 +165,14 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             location="header (row 1)",
             expected="columns " + ", ".join(REQUIRED_COLUMNS),
         )
-    frame = frame.apply(lambda col: col.astype(str).str.strip())
-    frame = frame.replace({"": None, "nan": None, "None": None})
+    frame = frame.apply(lambda col: col.map(_cell_text))
     frame = frame.dropna(how="all")  # blank lines; the index keeps the spreadsheet row numbers
     if frame.empty:
         raise InputError("the table has no data rows", source=source, expected="one row per agency")
     for column in _NUMERIC:
         if column in frame.columns:
             frame[column] = frame[column].map(
-                lambda v: None if v is None else to_arabic_digits(v).replace(",", "")
+                lambda v: None if pd.isna(v) else to_arabic_digits(v).replace(",", "")
             )
     return frame
 
@@ -162,6 +181,7 @@ _EXPECTED = {
     "coerce_dtype('Int64')": "a Buddhist-era year such as 2565",
     "coerce_dtype('float64')": "a number",
     "score_range": "a score from 0 to 100",
+    "two_decimals": "a score with at most two decimals",
     "not_nullable": "a value (the cell is empty)",
     "str_length(1, None)": "non-empty text",
 }
@@ -230,10 +250,10 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
             Assessment(
                 agency=Agency(
                     name=row["agency_name"],
-                    type=row["agency_type"],
-                    province=row["province"],
-                    district=row.get("district"),
-                    itas_code=row.get("itas_code"),
+                    type=_cell_text(row["agency_type"]),
+                    province=_cell_text(row["province"]),
+                    district=_cell_text(row.get("district")),
+                    itas_code=_cell_text(row.get("itas_code")),
                 ),
                 fiscal_year=int(row["fiscal_year"]),
                 scores=MappingProxyType(

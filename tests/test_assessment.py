@@ -239,3 +239,14 @@ def test_folder_name_prefers_slug_then_code_then_name():
     assert Agency(name="ก ข", itas_code="c").folder_name == "c"
     assert Agency(name="อบต. ก/ข").folder_name == "อบต-กข"
     assert slugify("  ") == "agency"
+
+
+def test_unreadable_file(minimal, write_yaml, monkeypatch):
+    path = write_yaml(minimal)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.raises(InputError, match=r"cannot read the file \(Permission denied\)"):
+        load_assessment(path)

@@ -159,3 +159,22 @@ def test_number_format():
 def test_html_fragment_displays_as_html(sample):
     fragment = sample.headline()
     assert fragment._repr_html_() == str(fragment)
+
+
+def test_charts_use_the_bundled_sarabun_font():
+    from matplotlib import font_manager
+
+    from ita_lib.charts import register_thai_font
+
+    family = register_thai_font()
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
+    assert path.endswith("Sarabun-Regular.ttf")
+    assert "ita_lib" in path
+
+
+def test_chart_with_thai_digits_differs(sample):
+    assert indicator_chart_png(sample.result, thai_digits=True) != indicator_chart_png(
+        sample.result
+    )
