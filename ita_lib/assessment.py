@@ -72,10 +72,15 @@ class Agency:
 
 @dataclass(frozen=True)
 class ItemSuggestion:
-    """NACC's suggestion (ข้อเสนอแนะ) on one item, verbatim."""
+    """NACC's suggestion (ข้อเสนอแนะ) on one item, verbatim.
+
+    ``known`` is False when ``item`` is not in the fiscal year's catalogue: such a suggestion
+    is kept (and shown) rather than rejected, since it is NACC's text, not the agency's data.
+    """
 
     item: str
     text: str
+    known: bool = True
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class Measure:
     period_text: str | None = None
     period: Period | None = None
     monitoring: tuple[str, ...] = ()
-    addresses: tuple[str, ...] = ()
+    addresses: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class _MeasureIn(_Model):
     owner: str | None = None
     period: str | None = None
     monitoring: list[str] = []
-    addresses: list[str] = []
+    addresses: list[str] | None = None
 
 
 class _OitIn(_Model):
@@ -362,13 +367,7 @@ def parse_assessment(
             for i, code in enumerate(raw.oit.failed_items)
         )
         failed_items = tuple(dict.fromkeys(failed_items))
-    by_item = tuple(
-        ItemSuggestion(
-            item=_parse_item(s.item, framework, fail, ("suggestions", "by_item", i, "item")),
-            text=s.text,
-        )
-        for i, s in enumerate(raw.suggestions.by_item)
-    )
+    by_item = tuple(_build_suggestion(s, framework) for s in raw.suggestions.by_item)
     measures = tuple(
         _build_measure(m, i, framework, fail, source) for i, m in enumerate(raw.measures)
     )
@@ -463,6 +462,13 @@ def _parse_item(
     return code
 
 
+def _build_suggestion(raw: _ItemSuggestionIn, framework: Framework) -> ItemSuggestion:
+    code = normalize_item_code(raw.item)
+    if code is not None and framework.has_item(code):
+        return ItemSuggestion(item=code, text=raw.text)
+    return ItemSuggestion(item=code or raw.item, text=raw.text, known=False)
+
+
 def _build_measure(
     raw: _MeasureIn, index: int, framework: Framework, fail: Any, source: str
 ) -> Measure:
@@ -475,12 +481,14 @@ def _build_measure(
             raise fail(
                 exc.message, (*loc, "period"), expected=exc.expected, found=raw.period
             ) from None
-    addresses = []
-    for j, target in enumerate(raw.addresses):
-        if target.upper() in INSTRUMENT_CODES:
-            addresses.append(target.upper())
-        else:
-            addresses.append(_parse_item(target, framework, fail, (*loc, "addresses", j)))
+    addresses = None
+    if raw.addresses is not None:
+        addresses = tuple(
+            target.upper()
+            if target.upper() in INSTRUMENT_CODES
+            else _parse_item(target, framework, fail, (*loc, "addresses", j))
+            for j, target in enumerate(raw.addresses)
+        )
     return Measure(
         number=raw.number,
         title=raw.title,
@@ -489,7 +497,7 @@ def _build_measure(
         period_text=raw.period or None,
         period=period,
         monitoring=tuple(s for s in raw.monitoring if s),
-        addresses=tuple(addresses),
+        addresses=addresses,
     )
 
 

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 from ita_lib.scoring import ScoreResult
 from ita_lib.thai import format_score, to_thai_digits
 
-__all__ = ["FONT_FAMILY", "indicator_chart_png", "register_thai_font"]
+__all__ = ["FONT_FAMILY", "contribution_chart_png", "indicator_chart_png", "register_thai_font"]
 
 FONT_FAMILY = "Sarabun"
 _FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
@@ -98,6 +98,56 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
         ax.set_xlabel(digits("คะแนน (เต็ม 100)"))
         ax.set_title("คะแนนรายตัวชี้วัดเทียบกับเกณฑ์ผ่าน", fontweight="bold", loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        return _figure_png(fig)
+
+
+def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
+    """Draw each instrument's weighted contribution against its maximum; return PNG bytes.
+
+    Parameters
+    ----------
+    result
+        The scored assessment.
+    thai_digits
+        Write the figures in Thai digits.
+
+    Returns
+    -------
+    bytes
+        A PNG image, 1152 x 432 pixels: one bar per instrument, the weighted score over the
+        weight x 100 it could reach, labelled with both.
+    """
+    family = register_thai_font()
+    digits = to_thai_digits if thai_digits else str
+    instruments = list(result.instruments)[::-1]
+    labels = [f"{i.code} (น้ำหนัก {digits(str(int(i.weight * 100)))}%)" for i in instruments]
+    maxima = [float(i.weight * 100) for i in instruments]
+    values = [float(i.weighted) for i in instruments]
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
+        fig = Figure(figsize=(8, 3), layout="constrained")
+        ax = fig.subplots()
+        ax.barh(labels, maxima, color="#e3e8ee", height=0.6)
+        bars = ax.barh(labels, values, color="#0b3d63", height=0.6)
+        for bar, value, maximum in zip(bars, values, maxima, strict=True):
+            ax.text(
+                value + 0.5,
+                bar.get_y() + bar.get_height() / 2,
+                f"{format_score(value, thai_digits=thai_digits)} / {digits(f'{maximum:.0f}')}"
+                f"  (หายไป {format_score(maximum - value, thai_digits=thai_digits)})",
+                va="center",
+                ha="left",
+                fontsize=10,
+            )
+        ax.set_xlim(0, max(maxima) * 1.45)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
+        ax.set_xlabel("คะแนนถ่วงน้ำหนัก")
+        ax.set_title(
+            f"คะแนนรวม {format_score(result.total, thai_digits=thai_digits)}: ส่วนที่ได้จากแต่ละเครื่องมือ",
+            fontweight="bold",
+            loc="left",
+        )
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
         return _figure_png(fig)

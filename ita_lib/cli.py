@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ita_lib.analysis import Analysis, analyse
 from ita_lib.assessment import load_assessment
 from ita_lib.exceptions import BriefingError, InputError, ITAError
 from ita_lib.results_table import load_results_table
@@ -50,6 +51,27 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _analysis_text(analysis: Analysis) -> str:
+    lines = [_score_text(analysis.result)]
+    lines += [f"  weakness: {w.level} {w.code} {w.name}" for w in analysis.weaknesses]
+    lines += [f"  what-if: {g.item} +{g.to_dict()['gain_total']:.2f}" for g in analysis.what_if]
+    path = analysis.path_to_next_rating
+    if path is not None:
+        total = path.to_dict()["total_after"]
+        lines.append(f"  next rating {path.target}: fix {', '.join(path.items)} -> {total:.2f}")
+    lines += [f"  gap: {g.kind} {g.subject}" for g in analysis.coverage_gaps]
+    return "\n".join(lines)
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    analysis = analyse(load_assessment(args.file))
+    if args.json:
+        print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_analysis_text(analysis))
+    return EXIT_OK
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
     from ita_lib.runner import run_briefing  # imports papermill/nbconvert only when needed
 
@@ -74,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--json", action="store_true", help="print JSON")
     score.set_defaults(run=_cmd_score)
+
+    analyse_cmd = sub.add_parser(
+        "analyse", help="weaknesses, what-if gains and coverage by measures of an assessment"
+    )
+    analyse_cmd.add_argument("file", help="assessment YAML, or bundled:<name>")
+    analyse_cmd.add_argument("--json", action="store_true", help="print JSON")
+    analyse_cmd.set_defaults(run=_cmd_analyse)
 
     brief = sub.add_parser("brief", help="produce the HTML briefing for a parameters file")
     brief.add_argument("params", help="papermill parameters YAML for notebooks/briefing.ipynb")

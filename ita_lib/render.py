@@ -16,10 +16,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ita_lib._decimal import round_half_up
+from ita_lib.analysis import WELL_BELOW_AVERAGE, Analysis, analyse, item_gains
 from ita_lib.assessment import Assessment
-from ita_lib.charts import indicator_chart_png
+from ita_lib.charts import contribution_chart_png, indicator_chart_png
 from ita_lib.framework import Framework, load_framework
-from ita_lib.scoring import ScoreResult, score_assessment
+from ita_lib.scoring import ScoreResult
 from ita_lib.thai import Period, format_fiscal_year, format_period, format_score, to_thai_digits
 
 __all__ = ["Briefing", "HTMLFragment", "NumberFormat"]
@@ -89,7 +90,7 @@ class Briefing:
 
     assessment: Assessment
     framework: Framework
-    result: ScoreResult
+    analysis: Analysis
     fmt: NumberFormat = NumberFormat()
     run_timestamp: str = ""
 
@@ -102,10 +103,15 @@ class Briefing:
         return cls(
             assessment=assessment,
             framework=framework,
-            result=score_assessment(assessment, framework),
+            analysis=analyse(assessment, framework),
             fmt=NumberFormat(thai_digits=thai_digits),
             run_timestamp=run_timestamp,
         )
+
+    @property
+    def result(self) -> ScoreResult:
+        """Return the scores (instruments, total, rating, checks)."""
+        return self.analysis.result
 
     @property
     def title(self) -> str:
@@ -165,12 +171,104 @@ class Briefing:
             if below
             else " ทุกตัวชี้วัดผ่านเกณฑ์"
         )
+        caption = "แถบสีเขียว: ตั้งแต่เกณฑ์ผ่านขึ้นไป · แถบสีแดง: ต่ำกว่าเกณฑ์ผ่าน · เส้นประ: เกณฑ์ผ่าน"
+        return _chart(png, alt, caption)
+
+    def contribution_chart(self) -> HTMLFragment:
+        """Render each instrument's weighted contribution to the total (PNG inline)."""
+        png = contribution_chart_png(self.result, thai_digits=self.fmt.thai_digits)
+        parts = ", ".join(
+            f"{i.code} {self.fmt.score(i.weighted)} จาก {self.fmt.score(i.weight * 100, 0)}"
+            for i in self.result.instruments
+        )
+        alt = f"แผนภูมิคะแนนถ่วงน้ำหนักของแต่ละเครื่องมือ: {parts}"
+        caption = "แถบสีเข้ม: คะแนนถ่วงน้ำหนักที่ได้ · แถบสีอ่อน: คะแนนเต็มตามน้ำหนักของเครื่องมือ"
+        return _chart(png, alt, caption)
+
+    def executive_summary(self) -> HTMLFragment:
+        """Render a few generated sentences: rating, what holds it back, top fixes, coverage."""
+        result, analysis = self.result, self.analysis
+        lost = {i.code: i.weight * (100 - i.score) for i in result.instruments}
+        weakest = max(result.instruments, key=lambda i: lost[i.code])
+        indicators = [ind for ind in result.indicators if ind.instrument == weakest.code]
+        weakest_indicator = min(indicators, key=lambda ind: ind.score)
+        if weakest_indicator.score >= 100:
+            weakest_indicator = None
+        item_weak = analysis.weaknesses_at("item")
+        incomplete = {
+            g.subject for g in analysis.coverage_gaps if g.kind.startswith("measure_missing")
+        }
         return _render(
-            "chart.html.j2",
-            png_base64=Markup(base64.b64encode(png).decode("ascii")),
-            alt=alt,
-            width=640,
-            caption="แถบสีเขียว: ตั้งแต่เกณฑ์ผ่านขึ้นไป · แถบสีแดง: ต่ำกว่าเกณฑ์ผ่าน · เส้นประ: เกณฑ์ผ่าน",
+            "summary.html.j2",
+            f=self.fmt,
+            agency=self.assessment.agency,
+            result=result,
+            below_instruments=[i for i in result.instruments if i.score_2dp < result.pass_mark],
+            weakest=weakest if lost[weakest.code] > 0 else None,
+            weakest_lost=lost[weakest.code],
+            weakest_indicator=weakest_indicator,
+            n_failed=len(self.assessment.failed_items or ()) if weakest.code == "OIT" else 0,
+            has_items=self.assessment.failed_items is not None,
+            next_path=analysis.path_to_next_rating,
+            pass_path=analysis.path_to_pass_mark,
+            all_fixed=analysis.all_fixed_total,
+            n_measures=len(self.assessment.measures),
+            n_item_weak=len(item_weak),
+            n_item_covered=sum(1 for w in item_weak if w.measures),
+            uncovered=[w.code for w in item_weak if not w.measures],
+            n_incomplete=len(incomplete),
+        )
+
+    def what_if(self) -> HTMLFragment:
+        """Render the ladder of totals as failed OIT items are fixed, largest gain first."""
+        analysis, result = self.analysis, self.result
+        milestones = {}
+        for path, label in (
+            (analysis.path_to_next_rating, "ถึงระดับถัดไป"),
+            (analysis.path_to_pass_mark, "ถึงเกณฑ์ผ่าน"),
+        ):
+            if path and path.reachable and path.items:
+                milestones.setdefault(len(path.items), label)
+        rows = [
+            {
+                "gain": step.gain,
+                "total": step.total_after,
+                "rating": step.rating_after,
+                "milestone": milestones.get(k),
+            }
+            for k, step in enumerate(analysis.ladder, start=1)
+        ]
+        unit = {
+            g.sub_indicator: g.gain_total
+            for g in item_gains(self.framework, _one_item_per_sub(self.framework))
+        }
+        return _render(
+            "what_if.html.j2",
+            f=self.fmt,
+            result=result,
+            gains=analysis.what_if,
+            rows=rows,
+            has_items=self.assessment.failed_items is not None,
+            all_fixed=analysis.all_fixed_total,
+            gain_10_2=unit.get("10.2", Decimal(0)),
+            gain_9_4=unit.get("9.4", Decimal(0)),
+        )
+
+    def weaknesses(self) -> HTMLFragment:
+        """Render the weakness -> NACC suggestion -> measures table, and unmatched suggestions."""
+        return _render(
+            "weaknesses.html.j2",
+            f=self.fmt,
+            weaknesses=self.analysis.weaknesses,
+            unmatched=self.analysis.unmatched_suggestions,
+            pass_mark=self.result.pass_mark,
+            well_below=WELL_BELOW_AVERAGE,
+            levels={
+                "instrument": "เครื่องมือ",
+                "indicator": "ตัวชี้วัด",
+                "sub_indicator": "ตัวชี้วัดย่อย",
+                "item": "รายข้อ",
+            },
         )
 
     def oit_items(self) -> HTMLFragment:
@@ -189,12 +287,8 @@ class Briefing:
         )
 
     def suggestions(self) -> HTMLFragment:
-        """Render NACC's suggestions verbatim, each item with where it sits in the framework."""
+        """Render NACC's summary and per-instrument suggestions verbatim."""
         suggestions = self.assessment.suggestions
-        items = [
-            {"code": s.item, "where": self._item_place(s.item), "text": s.text}
-            for s in suggestions.by_item
-        ]
         by_instrument = [
             (code, suggestions.by_instrument[code])
             for code in ("IIT", "EIT", "OIT")
@@ -203,9 +297,10 @@ class Briefing:
         return _render(
             "suggestions.html.j2",
             suggestions=suggestions,
+            f=self.fmt,
             by_instrument=by_instrument,
-            items=items,
-            has_any=bool(suggestions.summary or by_instrument or items),
+            n_items=len(suggestions.by_item),
+            has_any=bool(suggestions.summary or by_instrument or suggestions.by_item),
         )
 
     def measures(self) -> HTMLFragment:
@@ -215,6 +310,7 @@ class Briefing:
             f=self.fmt,
             measures=self.assessment.measures,
             measures_fiscal_year=self.assessment.measures_fiscal_year,
+            gaps=[g for g in self.analysis.coverage_gaps if g.kind.startswith("measure_missing")],
         )
 
     def checks(self) -> HTMLFragment:
@@ -237,11 +333,16 @@ class Briefing:
             run_timestamp=self.run_timestamp,
         )
 
-    def _item_place(self, code: str) -> str:
-        item = self.framework.item(code)
-        indicator = self.framework.indicator(item.indicator)
-        name = f" {item.name_th}" if item.name_th else ""
-        if item.sub_indicator:
-            sub = self.framework.sub_indicator(item.sub_indicator)
-            return f"{name.strip()} · ตัวชี้วัดย่อย {sub.code} {sub.name_th}".strip(" ·")
-        return f"{item.instrument} ตัวชี้วัดที่ {self.fmt.int(indicator.number)} {indicator.name_th}"
+
+def _chart(png: bytes, alt: str, caption: str) -> HTMLFragment:
+    return _render(
+        "chart.html.j2",
+        png_base64=Markup(base64.b64encode(png).decode("ascii")),
+        alt=alt,
+        width=640,
+        caption=caption,
+    )
+
+
+def _one_item_per_sub(framework: Framework) -> tuple[str, ...]:
+    return tuple(sub.items[0] for sub in framework.sub_indicators if sub.items)

@@ -137,9 +137,16 @@ def test_non_oit_item_in_failed_items(write_yaml, minimal):
     assert "not an OIT item" in _error(write_yaml, minimal)
 
 
-def test_unknown_item_in_suggestions(write_yaml, minimal):
-    minimal["suggestions"] = {"by_item": [{"item": "x9", "text": "ข้อความ"}]}
-    assert "suggestions.by_item[0].item" in _error(write_yaml, minimal)
+def test_suggestion_for_an_unknown_item_is_kept_and_marked(write_yaml, minimal):
+    minimal["suggestions"] = {
+        "by_item": [
+            {"item": "o๔๙", "text": "ก"},
+            {"item": "ข้อ 9", "text": "ข"},
+            {"item": "o3", "text": "ค"},
+        ]
+    }
+    items = load_assessment(write_yaml(minimal)).suggestions.by_item
+    assert [(s.item, s.known) for s in items] == [("o49", False), ("ข้อ 9", False), ("o3", True)]
 
 
 @pytest.mark.parametrize(

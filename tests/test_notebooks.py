@@ -83,7 +83,7 @@ def test_sample_briefing(sample_run):
     assert "briefing.headline()" not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert re.search(r"@font-face \{ font-family: Sarabun;", html)
-    assert html.count("data:image/png;base64,") == 1
+    assert html.count("data:image/png;base64,") == 2  # indicator and contribution charts
     assert "@page { size: A4" in html
     assert 'name="viewport"' in html
 
@@ -178,3 +178,35 @@ def test_failing_notebook_keeps_the_executed_notebook_and_no_html(tmp_path):
     assert info.value.notebook_path == str(folder / "briefing.failed.ipynb")
     assert (folder / "briefing.failed.ipynb").is_file()
     assert not (folder / "briefing.html").exists()
+
+
+EDGE_CASES = {
+    "no-failed-items": (
+        {"oit": {"failed_items": []}, "scores": {f"ind{n}": 96 for n in range(1, 11)}},
+        ["ผ่านการตรวจ OIT ครบทุกข้อ", "ไม่มีข้อ OIT ที่ไม่ผ่าน", "ไม่พบจุดอ่อน"],
+    ),
+    "no-measures": (
+        {
+            "oit": {"failed_items": ["o3"]},
+            "scores": {**{f"ind{n}": 90 for n in range(1, 9)}, "ind9": 97.78, "ind10": 100},
+        },
+        ["ยังประเมินความครอบคลุมของมาตรการไม่ได้", "ไฟล์ข้อมูลไม่มีมาตรการของหน่วยงาน", "o3 อำนาจหน้าที่"],
+    ),
+    "unknown-suggestion-codes": (
+        {"suggestions": {"by_item": [{"item": "o๙๙", "text": "ข้อเสนอแนะของข้อที่ไม่มีในเกณฑ์"}]}},
+        ["ข้อเสนอแนะที่ไม่ตรงกับรายการใดในเกณฑ์การประเมิน", "o99 ข้อเสนอแนะของข้อที่ไม่มีในเกณฑ์"],
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+def test_edge_cases_give_a_sensible_briefing(tmp_path, minimal, write_yaml, case):
+    changes, expected = EDGE_CASES[case]
+    write_yaml({**minimal, **changes})
+    params = tmp_path / "params.yaml"
+    params.write_text("assessment: assessment.yaml\n", encoding="utf-8")
+    output = run_briefing(params, output_root=tmp_path / "out")
+    text = _text(output.html_path.read_text(encoding="utf-8"))
+    for words in expected:
+        assert words in text, words

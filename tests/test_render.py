@@ -68,24 +68,61 @@ def test_score_table_has_instruments_weights_and_contributions(sample):
     assert "ปัดเศษแล้วอาจต่าง" not in text  # 28.65 + 27.43 + 36.48 = 92.56 exactly
 
 
-def test_oit_items_lists_failed_items_by_sub_indicator(sample):
+def test_oit_grid_shows_every_item_and_names_the_failed_ones(sample):
     html = sample.oit_items()
     text = _text(html)
     assert "ข้อที่ผ่าน 37 จาก 43 ข้อ" in text
-    assert "9.2 การบริหารงาน 62.50 o11" in text
+    assert html.count('class="ita-chip ita-chip-pass"') == 37
+    assert html.count('class="ita-chip ita-chip-fail"') == 6
+    assert "9.2 การบริหารงาน 62.50 o10 o11 o12" in text
     assert "o17 E-Service" in text
     assert "o28 รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี" in text
-    assert text.count("ผ่านทุกข้อ") == 3
     assert "ตัวชี้วัดที่ 9 = 82.42" in text
 
 
-def test_suggestions_are_verbatim_with_their_place_in_the_framework(sample):
+def test_suggestions_section_keeps_nacc_paragraphs_verbatim(sample):
     text = _text(sample.suggestions())
     assert "เทศบาลตำบลศาลาลาย" in text  # kept verbatim, even the pasted paragraph
+    assert "ควรพัฒนาและปรับปรุงการดำเนินการตามตัวชี้วัดที่ ๘" in text
+    assert "ข้อเสนอแนะรายข้อ 9 ข้อ" in text
+
+
+def test_executive_summary_sentences_use_the_analysis_figures(sample):
+    text = _text(sample.executive_summary())
+    assert "รวม 92.56 คะแนน ระดับ A ผ่านเกณฑ์ 85 คะแนน" in text
+    assert "เครื่องมือที่เสียคะแนนมากที่สุดคือ OIT (91.21 คะแนน ถ่วงน้ำหนักแล้วหายไป 3.52" in text
+    assert "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล (82.42) ซึ่งไม่ผ่านการตรวจ OIT 6 ข้อ" in text
+    assert (
+        "หากแก้ไข o28 (+1.00), o20 (+0.57), o11 (+0.50) และ o12 (+0.50) "
+        "คะแนนรวมจะเป็น 95.14 ถึงระดับ AA (แก้ไขครบทุกข้อได้ 96.08)"
+    ) in text
+    assert "รองรับจุดอ่อนรายข้อ 7 จาก 9 รายการ ยังไม่มีมาตรการรองรับ o11, o12" in text
+
+
+def test_what_if_ladder_marks_the_next_rating(sample):
+    html = sample.what_if()
+    text = _text(html)
+    assert "ปัจจุบัน 92.56 A" in text
+    assert "4 o12 รายงานผลการดำเนินงานประจำปี (9.2) +2.50 +0.50 95.14 AA ← ถึงระดับถัดไป" in text
+    assert "6 o3 อำนาจหน้าที่ (9.1) +2.22 +0.44 96.08 AA" in text
+    assert html.count("ita-milestone") == 1
+    assert "ข้อใน 10.2 มีค่า 5.00 คะแนนรวม ส่วนข้อใน 9.4 มีค่า 1.00 คะแนน" in text
+
+
+def test_weakness_table_links_suggestions_and_measures(sample):
+    text = _text(sample.weaknesses())
     assert "ไม่ใช่ E-Service" in text
-    assert "E-Service · ตัวชี้วัดย่อย 9.2 การบริหารงาน" in text
-    assert "EIT ตัวชี้วัดที่ 8 การปรับปรุงระบบการทำงาน" in text
-    assert text.count("หน่วยงานควร") >= 3
+    assert "มาตรการที่ 11 โครงการพัฒนาระบบการให้บริการประชาชนผ่านระบบอิเล็กทรอนิกส์ (E-Service)" in text
+    assert "อนุมานจากคำว่า “E-Service”" in text
+    assert "มาตรการที่ 21 ส่งเสริมการมีส่วนร่วมของประชาชน" in text
+    assert text.count("ยังไม่มีมาตรการรองรับ") == 2
+    assert "ind9 การเปิดเผยข้อมูล (82.42) ตัวชี้วัด · ต่ำกว่าเกณฑ์ผ่าน 85" in text
+
+
+def test_contribution_chart(sample):
+    html = sample.contribution_chart()
+    assert "IIT 28.65 จาก 30, EIT 27.43 จาก 30, OIT 36.48 จาก 40" in html
+    assert "data:image/png;base64," in html
 
 
 def test_measures_and_footer(sample):
@@ -110,6 +147,20 @@ def test_sections_without_optional_data(minimal):
     assert "ไม่มีข้อเสนอแนะ" in briefing.suggestions()
     assert "ไม่มีมาตรการ" in briefing.measures()
     assert "ไม่พบข้อคลาดเคลื่อน" in briefing.checks()
+    assert "คำนวณคะแนนที่เพิ่มได้ไม่ได้" in briefing.what_if()
+    assert "ยังประเมินความครอบคลุมของมาตรการไม่ได้" in _text(briefing.executive_summary())
+
+
+def test_no_failed_items_and_suggestions_for_unknown_codes(minimal):
+    minimal["scores"] = {f"ind{n}": 96 for n in range(1, 11)}
+    minimal["oit"] = {"failed_items": []}
+    minimal["suggestions"] = {"by_item": [{"item": "o77", "text": "ข้อที่ไม่มีในเกณฑ์"}]}
+    briefing = Briefing.from_assessment(parse_assessment(minimal))
+    assert "ไม่มีข้อ OIT ที่ไม่ผ่าน" in briefing.what_if()
+    weaknesses = _text(briefing.weaknesses())
+    assert "ไม่พบจุดอ่อน" in weaknesses
+    assert "o77 ข้อที่ไม่มีในเกณฑ์" in weaknesses
+    assert "ผ่านการตรวจ OIT ครบทุกข้อ" in _text(briefing.executive_summary())
 
 
 def test_text_from_files_is_escaped_everywhere(minimal):
