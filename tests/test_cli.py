@@ -197,3 +197,31 @@ def test_module_entry_point_prints_json_in_a_subprocess():
     assert result["agency_name"] == SAMPLE_NAME
     assert result["instruments"] == {"IIT": 95.50, "EIT": 91.43, "OIT": 91.21}
     assert (result["total"], result["rating"], result["passed"]) == (92.56, "A", True)
+
+
+def test_analyse_json_on_the_sample(capsys):
+    assert main(["analyse", "bundled:bueng-krachap-2565", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(g["item"], g["gain_total"]) for g in data["what_if"]] == [
+        ("o28", 1.0), ("o20", 0.57), ("o11", 0.5), ("o12", 0.5), ("o17", 0.5), ("o3", 0.44),
+    ]  # fmt: skip
+    assert data["path_to_next_rating"]["target"] == "AA"
+    assert data["path_to_next_rating"]["items"] == ["o28", "o20", "o11", "o12"]
+    assert data["path_to_next_rating"]["total_after"] == 95.14
+    assert data["all_fixed_total"] == 96.08
+    weaknesses = {w["code"]: w for w in data["weaknesses"]}
+    assert [m["measure"] for m in weaknesses["o17"]["measures"]] == [11]
+    assert [m["measure"] for m in weaknesses["e14"]["measures"]] == [21]
+    assert {g["subject"] for g in data["coverage_gaps"]} == {"o11", "o12"}
+
+
+def test_analyse_text_and_bad_input(capsys, tmp_path):
+    assert main(["analyse", "bundled:bueng-krachap-2565"]) == 0
+    out = capsys.readouterr().out
+    assert "next rating AA: fix o28, o20, o11, o12 -> 95.14" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agency: {name: x}\nfiscal_year: 2565\nscores: {}\n", encoding="utf-8")
+    assert main(["analyse", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"ita: error: {bad}: scores")
