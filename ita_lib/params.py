@@ -47,6 +47,9 @@ class BriefingParameters(BaseModel):
     run_timestamp
         Text shown as the briefing's date of preparation; empty shows none, so that the same
         inputs give byte-identical HTML.
+    email
+        Delivery settings used by ``ita email`` (recipients, sender, SMTP server); the notebook
+        itself ignores them. See :mod:`ita_lib.delivery`.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -54,6 +57,7 @@ class BriefingParameters(BaseModel):
     assessment: str = "bundled:bueng-krachap-2565"
     thai_digits: bool = False
     run_timestamp: str = ""
+    email: dict[str, Any] = {}
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, source: str) -> BriefingParameters:
