@@ -142,7 +142,14 @@ def test_iit_and_eit_items_by_indicator(fw: Framework) -> None:
     assert [i.indicator for i in iit] == [n for n in range(1, 6) for _ in range(6)]
     assert [i.code for i in eit] == [f"e{n}" for n in range(1, 16)]
     assert [i.indicator for i in eit] == [n for n in range(6, 9) for _ in range(5)]
-    assert all(i.name_th is None and i.name_en and i.sub_indicator is None for i in iit + eit)
+    assert all(i.name_th is None and i.name_en and i.sub_indicator is None for i in iit)
+    named = {i.code: i.name_th for i in eit if i.name_th}
+    assert named == {
+        "e11": "การปรับปรุงพัฒนาคุณภาพการดำเนินงาน",
+        "e12": "การปรับปรุงพัฒนาขั้นตอนการดำเนินงาน",
+        "e14": "การเปิดโอกาสให้บุคคลภายนอกมีส่วนร่วม",
+    }
+    assert all(i.name_en and i.sub_indicator is None for i in eit)
     assert [i.code for i in fw.items_of_indicator(8)] == ["e11", "e12", "e13", "e14", "e15"]
 
 
