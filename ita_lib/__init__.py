@@ -6,7 +6,12 @@ The public API is small; notebooks and scripts use these names only.
 from ita_lib.assessment import Assessment, load_assessment
 from ita_lib.exceptions import BriefingError, InputError, ITAError, ParameterError
 from ita_lib.framework import Framework, load_framework
-from ita_lib.params import BriefingParameters
+from ita_lib.params import (
+    BriefingParameters,
+    ExploreParameters,
+    PortfolioParameters,
+    briefing_from_parameters,
+)
 from ita_lib.render import Briefing
 from ita_lib.results_table import load_results_table
 from ita_lib.scoring import ScoreResult, score_assessment
@@ -18,12 +23,15 @@ __all__ = [
     "Briefing",
     "BriefingError",
     "BriefingParameters",
+    "ExploreParameters",
     "Framework",
     "ITAError",
     "InputError",
     "ParameterError",
+    "PortfolioParameters",
     "ScoreResult",
     "__version__",
+    "briefing_from_parameters",
     "load_assessment",
     "load_framework",
     "load_results_table",

@@ -187,6 +187,8 @@ def item_gains(framework: Framework, failed_items: tuple[str, ...]) -> tuple[Ite
     failed_items
         Failed OIT item codes.
     """
+    if not framework.oit_rollup_known:
+        return ()
     oit = framework.instrument("OIT")
     failed = set(failed_items)
     gains = []
@@ -425,7 +427,7 @@ def analyse(assessment: Assessment, framework: Framework | None = None) -> Analy
     labels = [band.label for band in framework.rating_bands]
     current = labels.index(result.rating)
     next_path = pass_path = all_fixed = None
-    if assessment.failed_items is not None:
+    if assessment.failed_items is not None and framework.oit_rollup_known:
         all_fixed = result.total + sum((g.gain_total for g in gains), Decimal(0))
         if current > 0:
             band = framework.rating_bands[current - 1]

@@ -116,6 +116,8 @@ class Assessment:
 
     ``scores`` maps indicator number (1-10) to its published score. ``failed_items`` is
     None when the file gives no OIT item results, else the OIT items that scored 0.
+    ``document`` is the read-only ``document:`` section of a file written by ``ita import``
+    (the source document as written: score table, analysis table, findings...), else None.
     """
 
     agency: Agency
@@ -130,6 +132,7 @@ class Assessment:
     source_document: str | None = None
     source_notes: tuple[str, ...] = ()
     source_path: str | None = None
+    document: MappingProxyType[str, Any] | None = None
 
 
 def slugify(name: str) -> str:
@@ -205,6 +208,7 @@ class _AssessmentIn(_Model):
     suggestions: _SuggestionsIn = _SuggestionsIn()
     measures: list[_MeasureIn] = []
     source: _SourceIn = _SourceIn()
+    document: dict[str, Any] | None = None
 
 
 # -- Loading -----------------------------------------------------------------------------------
@@ -389,7 +393,17 @@ def parse_assessment(
         source_document=raw.source.document,
         source_notes=tuple(raw.source.notes),
         source_path=source,
+        document=None if raw.document is None else _freeze(raw.document),
     )
+
+
+def _freeze(value: Any) -> Any:
+    """Return a read-only copy: mappings as MappingProxyType, lists as tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: _freeze(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(item) for item in value)
+    return value
 
 
 # -- Field parsers -----------------------------------------------------------------------------

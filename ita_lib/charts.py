@@ -18,7 +18,13 @@ from matplotlib.ticker import FuncFormatter
 from ita_lib.scoring import ScoreResult
 from ita_lib.thai import format_score, to_thai_digits
 
-__all__ = ["FONT_FAMILY", "contribution_chart_png", "indicator_chart_png", "register_thai_font"]
+__all__ = [
+    "FONT_FAMILY",
+    "contribution_chart_png",
+    "figure_png",
+    "indicator_chart_png",
+    "register_thai_font",
+]
 
 FONT_FAMILY = "Sarabun"
 _FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
@@ -40,9 +46,10 @@ def register_thai_font() -> str:
     return FONT_FAMILY
 
 
-def _figure_png(fig: Figure) -> bytes:
+def figure_png(fig: Figure, *, dpi: int = 144) -> bytes:
+    """Return a figure as PNG bytes without metadata that varies between runs."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=144, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -100,7 +107,7 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
         ax.set_title("คะแนนรายตัวชี้วัดเทียบกับเกณฑ์ผ่าน", fontweight="bold", loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        return _figure_png(fig)
+        return figure_png(fig)
 
 
 def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
@@ -150,4 +157,4 @@ def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) ->
         )
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        return _figure_png(fig)
+        return figure_png(fig)

@@ -82,6 +82,124 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_email(args: argparse.Namespace) -> int:
+    from ita_lib.delivery import email_briefing  # imports papermill/nbconvert only when needed
+
+    smtp = {
+        "host": args.smtp_host,
+        "port": args.smtp_port,
+        "security": args.smtp_security,
+        "user": args.smtp_user,
+    }
+    outcome = email_briefing(
+        args.params,
+        output_root=args.output_root,
+        send=args.send or args.resend,
+        resend=args.resend,
+        run_timestamp=args.run_timestamp,
+        overrides={
+            "to": args.to,
+            "cc": args.cc,
+            "bcc": args.bcc,
+            "sender": args.sender,
+            "reply_to": args.reply_to,
+            "smtp": smtp,
+        },
+    )
+    print(outcome.eml_path)
+    if outcome.status == "sent":
+        print(
+            f"ita: sent {outcome.message_id} to {len(outcome.recipients)} recipients",
+            file=sys.stderr,
+        )
+    elif outcome.status == "already-sent":
+        previous = outcome.previous or {}
+        print(
+            f"ita: already sent to these recipients on {previous.get('sent_at')} as "
+            f"{previous.get('message_id')}; not sent again (--resend sends it again)",
+            file=sys.stderr,
+        )
+    if outcome.refused:
+        refused = ", ".join(f"{a} ({reply})" for a, (_, reply) in outcome.refused.items())
+        print(f"ita: error: the server refused some recipients: {refused}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from ita_lib.batch import run_batch  # imports papermill/nbconvert only when needed
+    from ita_lib.runner import BRIEFING_NOTEBOOK
+
+    for option, value in (
+        ("--workers", args.workers),
+        ("--timeout", args.timeout),
+        ("--max-runs-per-kernel", args.max_runs_per_kernel),
+    ):
+        if value is not None and value < 1:
+            raise InputError(
+                "not a positive number", location=option, expected="1 or more", found=value
+            )
+    logging.getLogger("ita_lib.batch").setLevel(logging.INFO)  # progress lines off a terminal
+    try:
+        report = run_batch(
+            args.inputs,
+            output_root=args.output_root,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            force=args.force,
+            thai_digits=True if args.thai_digits else None,
+            run_timestamp=args.run_timestamp,
+            notebook=args.notebook or BRIEFING_NOTEBOOK,
+            execution_timeout=args.timeout,
+            max_runs_per_kernel=args.max_runs_per_kernel,
+            progress=False if args.no_progress else None,
+        )
+    except KeyboardInterrupt:
+        print("ita: interrupted; run the same command again to finish the batch", file=sys.stderr)
+        return 130  # 128 + SIGINT, as shells report an interrupted command
+    counts = report.counts
+    print(report.index_path)
+    print(
+        f"ok {counts['ok']}, up to date {counts['skipped']}, failed {counts['failed']}"
+        f" (manifest: {report.manifest_path})",
+        file=sys.stderr,
+    )
+    return EXIT_OK if report.succeeded else EXIT_FAILED
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from ita_lib.audit import attach_findings, audit  # only the import/audit commands need them
+    from ita_lib.importer import import_document, write_assessment_yaml
+
+    result = import_document(args.document)
+    findings = audit(result)
+    data = attach_findings(result.data, findings)
+    path = write_assessment_yaml(data, args.output, overwrite=args.overwrite)
+    print(path)
+    noun = "finding" if len(findings) == 1 else "findings"
+    print(
+        f"ita: {result.leftover_summary()}; {len(findings)} audit {noun} "
+        f"(ita audit {args.document})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from ita_lib.audit import audit  # only the audit command needs it
+
+    findings = audit(args.file)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            where = "" if f.line is None else f"{f.line}: "
+            print(f"{where}{f.severity} [{f.rule}] {f.message}")
+        if not findings:
+            print("no findings")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``ita`` command."""
     parser = argparse.ArgumentParser(
@@ -111,6 +229,88 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--run-timestamp", default=None, help="date text to print in the briefing")
     brief.set_defaults(run=_cmd_brief)
+
+    email = sub.add_parser(
+        "email",
+        help="write the emailed briefing (briefing.eml) beside the briefing; --send delivers it",
+    )
+    email.add_argument("params", help="parameters YAML with an email section (see docs/email.md)")
+    email.add_argument("--output-root", default="outputs", help="folder for outputs")
+    email.add_argument("--run-timestamp", default=None, help="date text to print in the briefing")
+    email.add_argument(
+        "--send", action="store_true", help="deliver over SMTP (default: no network)"
+    )
+    email.add_argument(
+        "--resend", action="store_true", help="send even if already sent to these recipients"
+    )
+    for option in ("--to", "--cc", "--bcc"):
+        email.add_argument(
+            option, action="append", metavar="ADDR", help="repeatable; replaces params"
+        )
+    email.add_argument("--from", dest="sender", metavar="ADDR", help="sender address")
+    email.add_argument("--reply-to", metavar="ADDR", help="reply-to address")
+    email.add_argument("--smtp-host", help="SMTP server host name")
+    email.add_argument("--smtp-port", type=int, help="port (default 587, 465 for tls, 25 for none)")
+    email.add_argument("--smtp-security", choices=("starttls", "tls", "none"), help="encryption")
+    email.add_argument(
+        "--smtp-user",
+        help="user name; the password is read from $ITA_SMTP_PASSWORD (or the "
+        "variable named by email.smtp.password_env)",
+    )
+    email.set_defaults(run=_cmd_email)
+
+    batch = sub.add_parser(
+        "batch", help="produce many briefings: parameters files or one results table"
+    )
+    batch.add_argument(
+        "inputs", nargs="+", help="parameters YAML files, or one results table .csv/.xlsx"
+    )
+    batch.add_argument(
+        "--output-root", default="outputs", help="folder for outputs (default: outputs)"
+    )
+    batch.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: one per core)"
+    )
+    batch.add_argument(
+        "--scheduler", default=None, help="run on this Dask scheduler (tcp://host:8786)"
+    )
+    batch.add_argument("--force", action="store_true", help="re-make briefings up to date")
+    batch.add_argument(
+        "--thai-digits", action="store_true", help="Thai digits in every briefing of a table"
+    )
+    batch.add_argument("--run-timestamp", default=None, help="date text to print in briefings")
+    batch.add_argument(
+        "--timeout", type=int, default=300, help="seconds a notebook cell may run (default: 300)"
+    )
+    batch.add_argument(
+        "--max-runs-per-kernel",
+        type=int,
+        default=50,
+        help="notebooks run on one kernel before a new one starts (default: 50)",
+    )
+    batch.add_argument("--notebook", default=None, help=argparse.SUPPRESS)  # tests, benchmarks
+    batch.add_argument("--no-progress", action="store_true", help="log lines, no progress bar")
+    batch.set_defaults(run=_cmd_batch)
+    import_cmd = sub.add_parser(
+        "import", help="import an agency's measures document (.docx or text) as assessment YAML"
+    )
+    import_cmd.add_argument("document", help="the measures document, .docx or UTF-8 text")
+    import_cmd.add_argument(
+        "-o", "--output", required=True, help="the assessment YAML file to write"
+    )
+    import_cmd.add_argument(
+        "--overwrite", action="store_true", help="replace the output file if it exists"
+    )
+    import_cmd.set_defaults(run=_cmd_import)
+
+    audit_cmd = sub.add_parser(
+        "audit", help="list the faults of a measures document or an assessment YAML file"
+    )
+    audit_cmd.add_argument(
+        "file", help="a measures document (.docx or text), or an assessment YAML file"
+    )
+    audit_cmd.add_argument("--json", action="store_true", help="print JSON")
+    audit_cmd.set_defaults(run=_cmd_audit)
     return parser
 
 

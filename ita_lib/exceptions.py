@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "BriefingError",
+    "DeliveryError",
     "FrameworkError",
     "ITAError",
     "InputError",
@@ -102,3 +103,25 @@ class BriefingError(ITAError):
             else f"{message} (executed notebook kept at {notebook_path})"
         )
         super().__init__(text)
+
+
+class DeliveryError(ITAError):
+    """Sending an emailed briefing failed: the message was not delivered.
+
+    The message is one line and never contains a credential.
+
+    Parameters
+    ----------
+    message
+        What failed, naming the server and, for a refusal, the server's reply.
+    permanent
+        True when trying again cannot help (a refused address, failed authentication, a TLS
+        certificate that cannot be verified); False when retries ran out on temporary failures.
+    attempts
+        How many times delivery was tried.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, attempts: int = 0) -> None:
+        self.permanent = permanent
+        self.attempts = attempts
+        super().__init__(message)

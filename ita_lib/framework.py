@@ -236,6 +236,8 @@ class ScoringRules:
     oit_rollup
         ``"item_binary_subindicator_mean"``: OIT items score 100 or 0, a sub-indicator is the
         mean of its items, an OIT indicator the unweighted mean of its sub-indicators.
+        ``"unknown"``: the year's OIT item catalogue or its grouping is not known, so OIT
+        indicators cannot be recomputed from items (and no what-if is possible).
     status
         Evidence status of the rules.
     """
@@ -518,6 +520,19 @@ class Framework:
         """
         return _score(total, "total") >= self.pass_mark
 
+    @property
+    def oit_rollup_known(self) -> bool:
+        """Return whether OIT indicators can be recomputed from item results this year."""
+        return self.scoring.oit_rollup != "unknown" and bool(self.sub_indicators)
+
+    @property
+    def rating_status(self) -> str:
+        """Return the weakest evidence status among the rating bands and the weights."""
+        order = {"verified": 0, "corroborated": 1, "unverified": 2}
+        statuses = [band.status for band in self.rating_bands]
+        statuses += [ins.status for ins in self.instruments]
+        return max(statuses, key=order.__getitem__)
+
 
 def _score(value: object, what: str) -> Decimal:
     try:
@@ -573,7 +588,7 @@ class _SourceIn(_Model):
 class _ScoringIn(_Model):
     total: Literal["weighted_sum_of_instruments"]
     instrument_score: Literal["mean_of_indicators"]
-    oit_rollup: Literal["item_binary_subindicator_mean"]
+    oit_rollup: Literal["item_binary_subindicator_mean", "unknown"]
     status: _Status = "verified"
 
 
@@ -1004,7 +1019,8 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
                 f"sub_indicators[{s}].code",
                 f"{sub.code!r} does not start with its indicator number {sub.indicator}",
             )
-    for number in oit_indicators:
+    rollup_known = model.scoring.oit_rollup != "unknown"
+    for number in oit_indicators if rollup_known else ():
         if not any(sub.indicator == number for sub in model.sub_indicators):
             fail("sub_indicators", f"indicator {number} ({OIT}) has no sub-indicators")
 
@@ -1047,7 +1063,7 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
             )
         elif item.indicator not in indicator_at:
             fail(f"items[{k}].indicator", f"unknown indicator {item.indicator}")
-        elif owner.get(item.indicator) == OIT:
+        elif owner.get(item.indicator) == OIT and rollup_known:
             fail(
                 f"items[{k}]",
                 f"{OIT} item {item.code!r} belongs to no sub-indicator of indicator "

@@ -20,10 +20,18 @@ from ita_lib.analysis import WELL_BELOW_AVERAGE, Analysis, analyse, item_gains
 from ita_lib.assessment import Assessment
 from ita_lib.charts import contribution_chart_png, indicator_chart_png
 from ita_lib.framework import Framework, load_framework
+from ita_lib.peers import is_synthetic_agency, peer_position, trend
 from ita_lib.scoring import ScoreResult
 from ita_lib.thai import Period, format_fiscal_year, format_period, format_score, to_thai_digits
 
-__all__ = ["Briefing", "HTMLFragment", "NumberFormat"]
+__all__ = [
+    "Briefing",
+    "HTMLFragment",
+    "NumberFormat",
+    "chart_fragment",
+    "render_fragment",
+    "synthetic_notice",
+]
 
 
 class HTMLFragment(str):
@@ -77,8 +85,10 @@ def _environment() -> Environment:
     )
 
 
-def _render(template: str, **context: object) -> HTMLFragment:
-    return HTMLFragment(_environment().get_template(template).render(**context).strip() + "\n")
+def render_fragment(template: str, **context: object) -> HTMLFragment:
+    """Render one of ita_lib's fragment templates with autoescaping; return trusted HTML."""
+    html = _environment().get_template(template).render(**context).strip()
+    return HTMLFragment(html + "\n" if html else "")
 
 
 @dataclass(frozen=True)
@@ -93,12 +103,23 @@ class Briefing:
     analysis: Analysis
     fmt: NumberFormat = NumberFormat()
     run_timestamp: str = ""
+    peers: tuple[Assessment, ...] = ()
 
     @classmethod
     def from_assessment(
-        cls, assessment: Assessment, *, thai_digits: bool = False, run_timestamp: str = ""
+        cls,
+        assessment: Assessment,
+        *,
+        thai_digits: bool = False,
+        run_timestamp: str = "",
+        peers: tuple[Assessment, ...] = (),
     ) -> Briefing:
-        """Score ``assessment`` by its fiscal year's rules and prepare its briefing."""
+        """Score ``assessment`` by its fiscal year's rules and prepare its briefing.
+
+        ``peers`` (for example the rows of a results table) adds the peer and trend section:
+        agencies of the same fiscal year are peers, the agency's own rows of other years its
+        trend.
+        """
         framework = load_framework(assessment.fiscal_year)
         return cls(
             assessment=assessment,
@@ -106,6 +127,7 @@ class Briefing:
             analysis=analyse(assessment, framework),
             fmt=NumberFormat(thai_digits=thai_digits),
             run_timestamp=run_timestamp,
+            peers=tuple(peers),
         )
 
     @property
@@ -134,7 +156,7 @@ class Briefing:
             if text
         ]
         below = [i for i in self.result.indicators if i.score < self.result.pass_mark]
-        return _render(
+        return render_fragment(
             "headline.html.j2",
             f=self.fmt,
             result=self.result,
@@ -142,6 +164,19 @@ class Briefing:
             agency_facts=facts,
             below=below,
             margin=self.result.total_2dp - self.result.pass_mark,
+            rules_caveat=self.rules_caveat,
+        )
+
+    @property
+    def rules_caveat(self) -> str:
+        """Return a Thai note when the year's rating rules or weights are not verified, else ""."""
+        status = self.framework.rating_status
+        if status == "verified":
+            return ""
+        words = {"corroborated": "ยืนยันจากแหล่งรองเท่านั้น", "unverified": "ยังไม่ได้ยืนยัน"}
+        return (
+            f"หมายเหตุ: เกณฑ์การให้ระดับและน้ำหนักของเครื่องมือที่ใช้คำนวณ{self.fmt.fiscal_year(self.framework.fiscal_year)}"
+            f" {words[status]}กับคู่มือการประเมินของสำนักงาน ป.ป.ช."
         )
 
     def score_table(self) -> HTMLFragment:
@@ -151,7 +186,7 @@ class Briefing:
             for ins in self.result.instruments
         }
         rounded_sum = sum((i.weighted_2dp for i in self.result.instruments), Decimal(0))
-        return _render(
+        return render_fragment(
             "score_table.html.j2",
             f=self.fmt,
             result=self.result,
@@ -172,7 +207,7 @@ class Briefing:
             else " ทุกตัวชี้วัดผ่านเกณฑ์"
         )
         caption = "แถบสีเขียว: ตั้งแต่เกณฑ์ผ่านขึ้นไป · แถบสีแดง: ต่ำกว่าเกณฑ์ผ่าน · เส้นประ: เกณฑ์ผ่าน"
-        return _chart(png, alt, caption)
+        return chart_fragment(png, alt, caption)
 
     def contribution_chart(self) -> HTMLFragment:
         """Render each instrument's weighted contribution to the total (PNG inline)."""
@@ -183,7 +218,7 @@ class Briefing:
         )
         alt = f"แผนภูมิคะแนนถ่วงน้ำหนักของแต่ละเครื่องมือ: {parts}"
         caption = "แถบสีเข้ม: คะแนนถ่วงน้ำหนักที่ได้ · แถบสีอ่อน: คะแนนเต็มตามน้ำหนักของเครื่องมือ"
-        return _chart(png, alt, caption)
+        return chart_fragment(png, alt, caption)
 
     def executive_summary(self) -> HTMLFragment:
         """Render a few generated sentences: rating, what holds it back, top fixes, coverage."""
@@ -198,7 +233,7 @@ class Briefing:
         incomplete = {
             g.subject for g in analysis.coverage_gaps if g.kind.startswith("measure_missing")
         }
-        return _render(
+        return render_fragment(
             "summary.html.j2",
             f=self.fmt,
             agency=self.assessment.agency,
@@ -242,7 +277,7 @@ class Briefing:
             g.sub_indicator: g.gain_total
             for g in item_gains(self.framework, _one_item_per_sub(self.framework))
         }
-        return _render(
+        return render_fragment(
             "what_if.html.j2",
             f=self.fmt,
             result=result,
@@ -256,7 +291,7 @@ class Briefing:
 
     def weaknesses(self) -> HTMLFragment:
         """Render the weakness -> NACC suggestion -> measures table, and unmatched suggestions."""
-        return _render(
+        return render_fragment(
             "weaknesses.html.j2",
             f=self.fmt,
             weaknesses=self.analysis.weaknesses,
@@ -276,10 +311,12 @@ class Briefing:
         subs = self.result.sub_indicators
         n_items = sum(len(s.items) for s in subs) if subs else 0
         n_failed = sum(len(s.failed_items) for s in subs) if subs else 0
-        return _render(
+        return render_fragment(
             "oit_items.html.j2",
             f=self.fmt,
             subs=subs,
+            rollup_known=self.framework.oit_rollup_known,
+            fiscal_year=self.framework.fiscal_year,
             recomputed=self.result.recomputed,
             n_items=n_items,
             n_passed=n_items - n_failed,
@@ -294,7 +331,7 @@ class Briefing:
             for code in ("IIT", "EIT", "OIT")
             if suggestions.by_instrument.get(code)
         ]
-        return _render(
+        return render_fragment(
             "suggestions.html.j2",
             suggestions=suggestions,
             f=self.fmt,
@@ -305,7 +342,7 @@ class Briefing:
 
     def measures(self) -> HTMLFragment:
         """Render the agency's measures: number, title, owner and period."""
-        return _render(
+        return render_fragment(
             "measures.html.j2",
             f=self.fmt,
             measures=self.assessment.measures,
@@ -313,9 +350,41 @@ class Briefing:
             gaps=[g for g in self.analysis.coverage_gaps if g.kind.startswith("measure_missing")],
         )
 
+    def peers_and_trend(self) -> HTMLFragment:
+        """Render the peer and trend section, or nothing when no peers or history were given."""
+        if not self.peers:
+            return HTMLFragment("")
+        position = peer_position(self.assessment, self.peers)
+        history = trend(self.assessment, self.peers)
+        translated = [p for p in history.points if p.rating_latest_scale]
+        return render_fragment(
+            "peers.html.j2",
+            f=self.fmt,
+            position=position if position and position.groups else None,
+            points=history.points,
+            change=history.change,
+            latest_year=self.assessment.fiscal_year,
+            translated=bool(translated),
+            translated_note=translated[0].rating_latest_scale.note_th if translated else "",
+            synthetic=(position.synthetic if position else False)
+            or is_synthetic_agency(self.assessment.agency),
+        )
+
+    def document_findings(self) -> HTMLFragment:
+        """Render the audit findings of the source document, when the data came from one."""
+        from ita_lib.audit import SEVERITY_TH, document_findings
+
+        return render_fragment(
+            "findings.html.j2",
+            f=self.fmt,
+            findings=document_findings(self.assessment),
+            severity_th=SEVERITY_TH,
+            source=self.assessment.source_document,
+        )
+
     def checks(self) -> HTMLFragment:
         """Render the consistency checks (recomputed indicators, claimed total and rating)."""
-        return _render("checks.html.j2", checks=self.result.checks)
+        return render_fragment("checks.html.j2", checks=self.result.checks)
 
     def footer(self) -> HTMLFragment:
         """Render the footer: data source, scoring rules, and the run timestamp if given."""
@@ -323,7 +392,7 @@ class Briefing:
             i.code: self.fmt.percent(i.weight).removesuffix("%") for i in self.result.instruments
         }
         unverified = any(item.status == "unverified" for item in self.framework.items)
-        return _render(
+        return render_fragment(
             "footer.html.j2",
             f=self.fmt,
             fiscal_year=self.assessment.fiscal_year,
@@ -334,8 +403,21 @@ class Briefing:
         )
 
 
-def _chart(png: bytes, alt: str, caption: str) -> HTMLFragment:
-    return _render(
+SYNTHETIC_NOTICE_TH = (
+    "ข้อมูลในรายงานนี้เป็นข้อมูลสังเคราะห์ที่สร้างขึ้นเพื่อการทดสอบ ไม่ใช่ผลการประเมินจริงของหน่วยงานใด"
+)
+
+
+def synthetic_notice(synthetic: bool) -> HTMLFragment:
+    """Return the banner marking synthetic data, or nothing for real data."""
+    if not synthetic:
+        return HTMLFragment("")
+    return render_fragment("notice.html.j2", text=SYNTHETIC_NOTICE_TH)
+
+
+def chart_fragment(png: bytes, alt: str, caption: str) -> HTMLFragment:
+    """Embed PNG bytes as a figure with alt text and a caption."""
+    return render_fragment(
         "chart.html.j2",
         png_base64=Markup(base64.b64encode(png).decode("ascii")),
         alt=alt,

@@ -24,7 +24,7 @@ from ita_lib.exceptions import InputError
 from ita_lib.framework import available_fiscal_years
 from ita_lib.thai import to_arabic_digits
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table"]
+__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table", "parse_results_frame"]
 
 REQUIRED_COLUMNS = ("fiscal_year", "agency_name", "agency_type", "province", *INDICATOR_KEYS)
 OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
@@ -236,8 +236,15 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         the message names the row (header = row 1), the column, and what was expected.
     """
     path = Path(path)
-    source = str(path)
-    raw = _read(path)
+    return parse_results_frame(_read(path), source=str(path))
+
+
+def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[Assessment, ...]:
+    """Validate a results table already in memory (cells as text); see :func:`load_results_table`.
+
+    Row numbers in errors assume the frame's index counts data rows from 0 under a header
+    row, as read from a file.
+    """
     frame = _normalise(raw, source)
     try:
         valid = _schema().validate(frame, lazy=True)

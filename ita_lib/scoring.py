@@ -248,7 +248,7 @@ def score_assessment(assessment: Assessment, framework: Framework | None = None)
 
     checks: list[Check] = []
     subs = recomputed = None
-    if assessment.failed_items is not None:
+    if assessment.failed_items is not None and framework.oit_rollup_known:
         subs, recomputed = oit_rollup(framework, assessment.failed_items)
         checks.extend(_indicator_checks(assessment, recomputed))
     checks.extend(_claim_checks(assessment, round_half_up(total), band.label))

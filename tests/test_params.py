@@ -1,10 +1,17 @@
+import ast
 from pathlib import Path
 
 import papermill
 import pytest
+import yaml
 
 from ita_lib.exceptions import ParameterError
-from ita_lib.params import BriefingParameters, load_parameters_file
+from ita_lib.params import (
+    BriefingParameters,
+    EmailSettings,
+    check_address,
+    load_parameters_file,
+)
 from ita_lib.runner import BRIEFING_NOTEBOOK
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,7 +28,11 @@ def test_model_declares_exactly_the_notebook_parameters_with_the_same_defaults()
     assert set(declared) == set(BriefingParameters.model_fields)
     defaults = BriefingParameters()
     for name, default_source in declared.items():
-        assert repr(getattr(defaults, name)) == default_source.replace('"', "'"), name
+        # the notebook's literal, validated as papermill would hand it over, is the default
+        literal = ast.literal_eval(default_source)
+        validated = BriefingParameters.from_mapping({name: literal}, source="notebook")
+        assert getattr(validated, name) == getattr(defaults, name), name
+    assert _notebook_parameters()["email"] == "{}"  # a plain dict literal in the notebook
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "params").glob("*.yaml")), ids=lambda p: p.name)
@@ -97,3 +108,92 @@ def test_namespace_check_rejects_injected_typos_and_ignores_kernel_names():
     assert BriefingParameters.from_namespace(namespace).thai_digits is True
     with pytest.raises(ParameterError, match="colour: the briefing notebook has no such parameter"):
         BriefingParameters.from_namespace({**namespace, "colour": "red"})
+
+
+# -- the email section (read by `ita email`, ignored by the notebook) --------------------------
+
+EMAIL = {
+    "to": ["นายก อบต. <mayor@example.org>", "clerk@example.org"],
+    "cc": "audit@example.org",
+    "sender": "ITA briefings <ita@example.org>",
+    "smtp": {"host": "smtp.example.org", "port": 587, "user": "ita", "timeout": 10},
+}
+
+
+def test_email_section_is_a_typed_model_given_as_a_mapping(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"email": EMAIL}, allow_unicode=True), encoding="utf-8")
+    email = load_parameters_file(path).email
+    assert isinstance(email, EmailSettings)
+    assert email.cc == ["audit@example.org"]  # one address is a one-item list
+    assert email.smtp.security == "starttls"
+    assert email.smtp.password_env == "ITA_SMTP_PASSWORD"
+    assert email.smtp.timeout == 10.0
+    assert email.recipients == ["mayor@example.org", "clerk@example.org", "audit@example.org"]
+
+
+def test_email_round_trips_through_papermill_as_a_plain_dict():
+    params = BriefingParameters.from_mapping({"email": EMAIL}, source="p.yaml")
+    injected = params.model_dump()  # what ita brief hands to papermill
+    assert isinstance(injected["email"], dict)
+    assert BriefingParameters.from_namespace(injected) == params
+    assert BriefingParameters.from_namespace({"email": {}}).email == EmailSettings()
+
+
+@pytest.mark.parametrize(
+    ("email", "words"),
+    [
+        (
+            {"to": ["a@example.org", "not an address"]},
+            (
+                "p.yaml: email.to.1: Value error, not an e-mail address (expected an e-mail address"
+                " or a list of them, found 'not an address')"
+            ),
+        ),
+        ({"to": "a@example.org\nBcc: x@example.org"}, "email.to.0: Value error, not an e-mail"),
+        ({"sender": "a@b"}, "email.sender: Value error, not an e-mail address"),
+        (
+            {"smtp": {"hots": "x"}},
+            "p.yaml: email.smtp.hots: no such setting (expected one of host, port, security,",
+        ),
+        ({"tos": ["a@example.org"]}, "email.tos: no such setting (expected one of to, cc, bcc"),
+        ({"smtp": {"security": "ssl"}}, "email.smtp.security: Input should be 'starttls', 'tls'"),
+        ({"smtp": {"port": 0}}, "email.smtp.port: Input should be greater than or equal to 1"),
+        ({"smtp": {"retries": 99}}, "email.smtp.retries"),
+        ({"smtp": "smtp.example.org"}, "email.smtp: Input should be"),
+        ("yes", "email: Input should be"),
+    ],
+)
+def test_bad_email_settings_are_one_line_errors(tmp_path, email, words):
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"email": email}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        load_parameters_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: email")
+    assert words.replace("p.yaml", str(path)) in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "smtp",
+    [{"password": "hunter2-secret"}, {"password_env": "hunter2-secret"}],
+    ids=["password", "password_env"],
+)
+def test_a_password_in_the_params_file_is_refused_and_never_echoed(tmp_path, smtp):
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"email": {"smtp": smtp}}), encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        load_parameters_file(path)
+    assert "hunter2-secret" not in str(info.value)
+    if "password" in smtp:
+        assert "passwords are not read from parameters files" in str(info.value)
+        assert "email.smtp.password_env" in str(info.value)
+
+
+def test_check_address():
+    assert check_address(" ITA <ita@example.org> ") == "ITA <ita@example.org>"
+    assert check_address("อบต. <saraban@บึงกระจับ.ไทย>")
+    for bad in ("", "a", "a@b", "a@b.org, c@d.org", "a@b.org\r\nBcc: x@y.org", "<@x.org>"):
+        with pytest.raises(ValueError, match="not an e-mail address"):
+            check_address(bad)

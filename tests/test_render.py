@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -229,3 +230,65 @@ def test_chart_with_thai_digits_differs(sample):
     assert indicator_chart_png(sample.result, thai_digits=True) != indicator_chart_png(
         sample.result
     )
+
+
+def test_peer_and_trend_section_only_with_peers(sample, minimal):
+    assert sample.peers_and_trend() == ""
+    others = []
+    for n, total in enumerate((80, 90, 95)):
+        data = {
+            **minimal,
+            "agency": {"name": f"หน่วยงาน {n}"},
+            "scores": {f"ind{k}": total for k in range(1, 11)},
+        }
+        others.append(parse_assessment(data))
+    last_year = parse_assessment(
+        {**minimal, "fiscal_year": 2564, "scores": {f"ind{k}": 85 for k in range(1, 11)}}
+    )
+    me = parse_assessment(minimal)
+    text = _text(Briefing.from_assessment(me, peers=(*others, last_year)).peers_and_trend())
+    assert "เทียบกับหน่วยงานอื่นและปีก่อน" in text
+    assert "ทั้งประเทศ 4 2 62.5 91.28" in text  # 92.56 among 80, 90, 95: rank 2, 2.5 of 4 below
+    assert "2564 85.00 A" in text
+    assert "เปลี่ยนแปลงจากปีก่อน +7.56 คะแนน" in text
+    assert "ข้อมูลสังเคราะห์" not in text
+
+
+def test_synthetic_peers_are_marked(minimal):
+    peer = parse_assessment({**minimal, "agency": {"name": "อบต.ก (ข้อมูลสังเคราะห์)"}})
+    text = _text(
+        Briefing.from_assessment(parse_assessment(minimal), peers=(peer,)).peers_and_trend()
+    )
+    assert "ข้อมูลสังเคราะห์" in text
+
+
+def test_current_years_are_rated_by_their_rules_and_caveated(minimal):
+    minimal["fiscal_year"] = 2567
+    minimal["scores"] = {f"ind{k}": 96 for k in range(1, 11)}
+    minimal["scores"].update(ind6=80, ind7=80, ind8=80)  # EIT 80: ผ่าน, not ผ่านดี
+    briefing = Briefing.from_assessment(parse_assessment(minimal))
+    assert str(briefing.result.total_2dp) == "91.20"
+    assert briefing.result.rating == "ผ่าน"
+    headline = _text(briefing.headline())
+    assert "ผ่าน" in headline
+    assert "ยังไม่ได้ยืนยันกับคู่มือ" in headline
+    assert "ยังไม่มีรายการข้อ OIT ที่ยืนยันแล้ว" in briefing.oit_items()
+    assert "ยังไม่ได้ยืนยัน" not in _text(
+        Briefing.from_assessment(parse_assessment({**minimal, "fiscal_year": 2565})).headline()
+    )
+
+
+def test_document_findings_only_for_imported_assessments(sample, tmp_path):
+    from ita_lib.audit import attach_findings, audit
+    from ita_lib.importer import import_document, write_assessment_yaml
+
+    assert sample.document_findings() == ""
+    document = Path(__file__).parent / "data" / "bueng-krachap-measures-2566.txt"
+    path = tmp_path / "imported.yaml"
+    imported = import_document(document)
+    write_assessment_yaml(attach_findings(imported.data, audit(imported)), path)
+    briefing = Briefing.from_assessment(load_assessment(path))
+    text = _text(briefing.document_findings())
+    assert "ข้อสังเกตจากเอกสารต้นฉบับ" in text
+    assert "ข้อผิดพลาด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in text
+    assert str(briefing.result.total_2dp) == "92.56"

@@ -1,0 +1,285 @@
+"""Time three ways of making many briefings, on one machine, in one run.
+
+1. **naive**: a loop that runs the ``papermill`` CLI and then ``jupyter nbconvert`` for each
+   agency (a new Python, a new kernel and new imports every time);
+2. **ita batch**: ``ita batch TABLE`` (worker processes, each with a warm, reset-between-runs
+   kernel), at two batch sizes, with the peak memory of each worker;
+3. **floor**: the same briefing content made in one Python process without a kernel: the
+   notebook's cells executed in-process, then the same HTML export and atomic write.
+
+The agencies are a synthetic national table (seeded; every row marked synthetic). It prints
+seconds per briefing, the ratios, peak memory per worker and the projected national run
+(8,300 briefings). Run from the repository root::
+
+    python benchmarks/batch_benchmark.py            # sizes 50 and 500, naive loop of 8
+    python benchmarks/batch_benchmark.py --quick    # sizes 20 and 60, naive loop of 4
+
+Timings are wall-clock and include start-up (``ita batch`` starting workers and kernels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NATIONAL = 8300
+TARGETS = {"speed-up over naive": 8.0, "batch / floor": 1.5, "national minutes": 30.0}
+
+
+def _env() -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def _run(command: Sequence[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env=_env(), **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - start
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def _tables(work: Path, sizes: Sequence[int]) -> dict[int, Path]:
+    from ita_lib.synthetic import synthetic_results_table
+
+    table = synthetic_results_table(max(sizes), fiscal_year=2564, seed=0)
+    paths = {}
+    for size in sizes:
+        paths[size] = work / f"national-{size}.csv"
+        table.head(size).to_csv(paths[size], index=False, encoding="utf-8", lineterminator="\n")
+    return paths
+
+
+def _row_inputs(table: Path, count: int, folder: Path) -> list[tuple[Path, Path, str]]:
+    """Write an assessment file and a parameters file per row: (params, assessment, title)."""
+    import yaml
+
+    from ita_lib.batch import row_assessment_yaml
+    from ita_lib.render import Briefing
+    from ita_lib.results_table import load_results_table
+
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = []
+    for i, assessment in enumerate(load_results_table(table)[:count]):
+        path = folder / f"{i:04d}-assessment.yaml"
+        path.write_text(row_assessment_yaml(assessment, f"{table} row {i + 2}"), encoding="utf-8")
+        params = folder / f"{i:04d}-params.yaml"
+        params.write_text(yaml.safe_dump({"assessment": str(path)}), encoding="utf-8")
+        inputs.append((params, path, Briefing.from_assessment(assessment).title))
+    return inputs
+
+
+# -- 1. naive loop -----------------------------------------------------------------------------
+
+
+def naive(table: Path, count: int, work: Path) -> float:
+    """Return seconds per briefing of papermill CLI + nbconvert CLI per agency."""
+    from ita_lib.runner import BRIEFING_NOTEBOOK, REMOVED_TAGS
+
+    inputs = _row_inputs(table, count + 1, work / "naive")
+    templates = REPO / "ita_lib" / "templates"
+    tags = [f"--TagRemovePreprocessor.remove_cell_tags={tag}" for tag in REMOVED_TAGS]
+
+    def one(params: Path) -> float:
+        executed = params.with_suffix(".ipynb")
+        seconds = _run(
+            [sys.executable, "-m", "papermill", str(BRIEFING_NOTEBOOK), str(executed)]
+            + ["-f", str(params), "-k", "python3", "--no-progress-bar"],
+            stderr=subprocess.DEVNULL,
+        )
+        return seconds + _run(
+            [sys.executable, "-m", "nbconvert", "--to", "html", "--no-input"]
+            + ["--template", "briefing_html"]
+            + [f"--TemplateExporter.extra_template_basedirs={templates}"]
+            + ["--TagRemovePreprocessor.enabled=True", *tags, str(executed)],
+            stderr=subprocess.DEVNULL,
+        )
+
+    one(inputs[0][0])  # warm-up (disk caches), not timed
+    return sum(one(params) for params, _, _ in inputs[1:]) / count
+
+
+# -- 2. ita batch ------------------------------------------------------------------------------
+
+
+def batch(table: Path, size: int, work: Path, workers: int) -> dict[str, object]:
+    """Run ``ita batch`` on a table; return seconds per briefing and per-worker peak memory."""
+    root = work / f"batch-{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    command = [sys.executable, "-m", "ita_lib.cli", "batch", str(table)]
+    command += ["--output-root", str(root), "--workers", str(workers), "--no-progress"]
+    seconds = _run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    if manifest["counts"]["ok"] != size:
+        raise SystemExit(f"ita batch made {manifest['counts']} of {size}: see {root}")
+    return {
+        "seconds": seconds,
+        "per_briefing": seconds / size,
+        "workers": manifest["workers"],
+        "root": root,
+    }
+
+
+# -- 3. in-process floor -----------------------------------------------------------------------
+
+
+def floor_worker(table: Path, count: int, out: Path) -> None:
+    """Make briefings in this process without a kernel; print JSON timings (a subprocess)."""
+    started = time.perf_counter()
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from ita_lib.params import BriefingParameters
+    from ita_lib.runner import BRIEFING_NOTEBOOK, export_html, write_atomic
+
+    source = load_notebook_node(str(BRIEFING_NOTEBOOK))
+    inputs = _row_inputs(table, count, out / "inputs")
+    imported = time.perf_counter()
+
+    def execute(parameters: dict[str, object]) -> nbformat.NotebookNode:
+        """Run the notebook's code cells in a fresh namespace, keeping their rich results."""
+        nb = parameterize_notebook(copy.deepcopy(source), parameters, kernel_name="python3")
+        namespace: dict[str, object] = {"__name__": "__main__"}
+        count = 0
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            count += 1
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "<cell>", "exec"), namespace)
+            cell.execution_count, cell.outputs = count, []
+            value = None
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+            if value is not None:
+                data = {"text/plain": repr(value)}
+                if hasattr(value, "_repr_html_"):
+                    data["text/html"] = value._repr_html_()
+                cell.outputs = [
+                    nbformat.v4.new_output("execute_result", data=data, execution_count=count)
+                ]
+        return nb
+
+    loop = time.perf_counter()
+    for i, (_params, assessment, title) in enumerate(inputs):
+        parameters = BriefingParameters(assessment=str(assessment)).model_dump()
+        html = export_html(execute(parameters), title=title)
+        write_atomic(out / f"{i:04d}.html", html)
+    finished = time.perf_counter()
+    print(json.dumps({"imports": imported - started, "per_briefing": (finished - loop) / count}))
+
+
+def floor(table: Path, count: int, work: Path) -> dict[str, float]:
+    out = work / "floor"
+    shutil.rmtree(out, ignore_errors=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--floor-worker", str(table), str(count), str(out)],
+        check=True,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _same_html(work: Path, batch_root: Path, count: int) -> bool:
+    """Check that the floor made the same bytes as ita batch (same table order)."""
+    manifest = json.loads((batch_root / "manifest.json").read_text(encoding="utf-8"))
+    for i, entry in enumerate(manifest["briefings"][:count]):
+        made = (batch_root / entry["html"]).read_bytes()
+        if made != (work / "floor" / f"{i:04d}.html").read_bytes():
+            return False
+    return True
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def _memory(workers: list[dict[str, object]]) -> str:
+    return ", ".join(
+        f"worker {w['peak_rss_mib']:.0f} MiB + kernel {w['kernel_peak_rss_mib']:.0f} MiB"
+        f" ({w['briefings']} briefings, {w['kernels_started']} kernels)"
+        for w in workers
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,500", help="two batch sizes (default: 50,500)")
+    parser.add_argument("--naive", type=int, default=8, help="agencies in the naive loop")
+    parser.add_argument("--floor", type=int, default=50, help="agencies in the in-process floor")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--quick", action="store_true", help="sizes 20,60; naive 4; floor 20")
+    parser.add_argument("--work", type=Path, default=None, help="keep files in this folder")
+    parser.add_argument("--floor-worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.floor_worker:
+        table, count, out = args.floor_worker
+        floor_worker(Path(table), int(count), Path(out))
+        return 0
+    if args.quick:
+        args.sizes, args.naive, args.floor = "20,60", 4, 20
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    work = args.work or Path(tempfile.mkdtemp(prefix="ita-benchmark-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"ita batch benchmark: {os.cpu_count()} cores, {args.workers} workers, work in {work}")
+    print("data: synthetic national table (FY2564, seed 0; every row marked synthetic)")
+
+    tables = _tables(work, sizes)
+    small = tables[sizes[0]]
+    t_naive = naive(small, args.naive, work)
+    print(f"naive papermill + nbconvert CLI: {t_naive:.3f} s/briefing ({args.naive} agencies)")
+    runs = {}
+    for size in sizes:
+        runs[size] = batch(tables[size], size, work, args.workers)
+        print(
+            f"ita batch, {size} agencies: {runs[size]['seconds']:.1f} s, "
+            f"{runs[size]['per_briefing']:.3f} s/briefing; {_memory(runs[size]['workers'])}"
+        )
+    count = min(args.floor, sizes[0])
+    t_floor = floor(small, count, work)
+    print(
+        f"in-process floor (1 process, no kernel): {t_floor['per_briefing']:.3f} s/briefing "
+        f"({count} agencies; imports {t_floor['imports']:.1f} s once, not counted)"
+    )
+    same = _same_html(work, runs[sizes[0]]["root"], count)
+    print(f"floor HTML byte-identical to ita batch HTML: {'yes' if same else 'NO'}")
+
+    big = runs[sizes[-1]]["per_briefing"]
+    per_core = big * args.workers
+    national = big * NATIONAL / 60
+    print()
+    print(f"{'figure':46} {'measured':>10} {'target':>10}")
+    rows = [
+        ("naive / ita batch (speed-up)", t_naive / big, ">= 8"),
+        ("ita batch / floor", big / t_floor["per_briefing"], "<= 1.5"),
+        ("ita batch x workers / floor (CPU per briefing)", per_core / t_floor["per_briefing"], "-"),
+        (f"projected national run ({NATIONAL}), minutes", national, "< 30"),
+    ]
+    for name, value, target in rows:
+        print(f"{name:46} {value:10.2f} {target:>10}")
+    for size in sizes:
+        peak = max(w["peak_rss_mib"] + w["kernel_peak_rss_mib"] for w in runs[size]["workers"])
+        print(f"{f'peak memory per worker at {size} (worker + kernel), MiB':46} {peak:10.0f}")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
