@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PARAMS ?= params/bueng-krachap-2565.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help setup briefing test test-fast lint format clean
+.PHONY: help setup briefing explore portfolio benchmark test test-fast lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,6 +21,15 @@ setup: $(STAMP) ## Create .venv (if missing) and install the package with its de
 
 briefing: $(STAMP) ## Produce the briefing of PARAMS (default: the bundled sample) and print its path
 	@$(BIN)/ita brief $(PARAMS)
+
+explore: $(STAMP) ## Run notebooks/explore.ipynb on its defaults (synthetic data) and print the HTML path
+	@$(BIN)/ita notebook explore
+
+portfolio: $(STAMP) ## Run notebooks/portfolio.ipynb on its defaults (synthetic data) and print the HTML path
+	@$(BIN)/ita notebook portfolio
+
+benchmark: $(STAMP) ## Time a naive papermill loop, ita batch (50 and 500 agencies) and the in-process floor
+	$(BIN)/python benchmarks/batch_benchmark.py
 
 test: $(STAMP) ## Lint (code and notebooks) and run the whole test suite
 	$(BIN)/ruff check .

@@ -94,16 +94,22 @@ def naive(table: Path, count: int, work: Path) -> float:
 
     def one(params: Path) -> float:
         executed = params.with_suffix(".ipynb")
+        papermill = [sys.executable, "-m", "papermill", str(BRIEFING_NOTEBOOK), str(executed)]
+        nbconvert = [sys.executable, "-m", "nbconvert", "--to", "html", "--no-input"]
         seconds = _run(
-            [sys.executable, "-m", "papermill", str(BRIEFING_NOTEBOOK), str(executed)]
-            + ["-f", str(params), "-k", "python3", "--no-progress-bar"],
+            [*papermill, "-f", str(params), "-k", "python3", "--no-progress-bar"],
             stderr=subprocess.DEVNULL,
         )
         return seconds + _run(
-            [sys.executable, "-m", "nbconvert", "--to", "html", "--no-input"]
-            + ["--template", "briefing_html"]
-            + [f"--TemplateExporter.extra_template_basedirs={templates}"]
-            + ["--TagRemovePreprocessor.enabled=True", *tags, str(executed)],
+            [
+                *nbconvert,
+                "--template",
+                "briefing_html",
+                f"--TemplateExporter.extra_template_basedirs={templates}",
+                "--TagRemovePreprocessor.enabled=True",
+                *tags,
+                str(executed),
+            ],
             stderr=subprocess.DEVNULL,
         )
 
@@ -160,7 +166,7 @@ def floor_worker(table: Path, count: int, out: Path) -> None:
             count += 1
             tree = ast.parse(cell.source)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, "<cell>", "exec"), namespace)
+            exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102  # the notebook's own cells
             cell.execution_count, cell.outputs = count, []
             value = None
             if last is not None:

@@ -11,7 +11,8 @@
 How it is fast: each worker process keeps one kernel with ``ita_lib`` imported and runs
 notebook after notebook on it through papermill's engine ``ita_warm``
 (:mod:`ita_lib.engine`), resetting it in between and recycling it after ``max_runs``
-notebooks or any failure; each worker reuses one HTML exporter.
+notebooks or any failure; each worker reuses one HTML exporter and, every ``TIDY_EVERY``
+briefings, collects garbage and trims its heap, so that its memory stays flat.
 
 How it is safe to schedule: a failing agency (bad row, exception, time-out, dead kernel) is
 recorded and the others go on; its executed notebook is kept as ``briefing.failed.ipynb``.
@@ -446,7 +447,7 @@ def _plan(
                 item: Assessment | Exception = load_assessment(params.assessment)
             except InputError as exc:
                 item, params = exc, BriefingParameters()
-            candidates.append((str(path), item, params.model_dump(), None))
+            candidates.append((str(path), item, params.notebook_values(), None))
     else:
         raise InputError(
             "unsupported input files",
@@ -492,7 +493,7 @@ def _plan(
         else:
             assessment_file = resolve_assessment_path(params["assessment"])
             hashed = {"parameters": params, "assessment": _sha256(assessment_file.read_bytes())}
-        params = BriefingParameters.from_mapping(params, source=source).model_dump()
+        params = BriefingParameters.from_mapping(params, source=source).notebook_values()
         briefing = Briefing.from_assessment(item, thai_digits=params["thai_digits"])
         entry.total = str(briefing.result.total_2dp)
         entry.rating = briefing.result.rating

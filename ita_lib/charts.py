@@ -76,7 +76,10 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
     colours = [_PASS_COLOUR if v >= pass_mark else _FAIL_COLOUR for v in values]
 
     with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
-        fig = Figure(figsize=(8, 6), layout="constrained")
+        # Fixed margins, not a layout engine: the labels are known, and constrained layout
+        # would draw the whole figure twice (a third of a batch briefing's time).
+        fig = Figure(figsize=(8, 6))
+        fig.subplots_adjust(left=0.31, right=0.97, top=0.93, bottom=0.1)
         ax = fig.subplots()
         bars = ax.barh(labels, values, color=colours, height=0.62)
         ax.axvline(pass_mark, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
@@ -133,7 +136,8 @@ def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) ->
     maxima = [float(i.weight * 100) for i in instruments]
     values = [float(i.weighted) for i in instruments]
     with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
-        fig = Figure(figsize=(8, 3), layout="constrained")
+        fig = Figure(figsize=(8, 3))
+        fig.subplots_adjust(left=0.2, right=0.97, top=0.86, bottom=0.18)
         ax = fig.subplots()
         ax.barh(labels, maxima, color="#e3e8ee", height=0.6)
         bars = ax.barh(labels, values, color="#0b3d63", height=0.6)

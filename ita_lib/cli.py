@@ -200,6 +200,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_notebook(args: argparse.Namespace) -> int:
+    from ita_lib.notebooks import run_analyst_notebook  # imports papermill only when needed
+
+    output = run_analyst_notebook(args.name, args.params, output_root=args.output_root)
+    print(output.html_path)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``ita`` command."""
     parser = argparse.ArgumentParser(
@@ -221,6 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     analyse_cmd.add_argument("file", help="assessment YAML, or bundled:<name>")
     analyse_cmd.add_argument("--json", action="store_true", help="print JSON")
     analyse_cmd.set_defaults(run=_cmd_analyse)
+
+    notebook = sub.add_parser(
+        "notebook", help="run an analyst notebook (explore, portfolio) and export its HTML"
+    )
+    notebook.add_argument("name", choices=["explore", "portfolio"], help="which notebook")
+    notebook.add_argument("-f", "--params", default=None, help="parameters YAML for the notebook")
+    notebook.add_argument("--output-root", default="outputs", help="folder for outputs")
+    notebook.set_defaults(run=_cmd_notebook)
 
     brief = sub.add_parser("brief", help="produce the HTML briefing for a parameters file")
     brief.add_argument("params", help="papermill parameters YAML for notebooks/briefing.ipynb")

@@ -292,16 +292,7 @@ def _context(
     clip_text = partial(_clip, limit=detail.text_limit)
     clip_name = partial(_clip, limit=detail.name_limit)
 
-    facts = [
-        text
-        for text in (
-            agency.type,
-            f"อำเภอ{agency.district}" if agency.district else None,
-            f"จังหวัด{agency.province}" if agency.province else None,
-            f"รหัส ITAS {agency.itas_code}" if agency.itas_code else None,
-        )
-        if text
-    ]
+    facts = briefing.agency_facts
     instruments = [
         {
             "code": ins.code,

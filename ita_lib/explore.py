@@ -15,6 +15,7 @@ from ita_lib.charts import figure_png, register_thai_font
 from ita_lib.exceptions import InputError
 from ita_lib.peers import results_frame
 from ita_lib.render import HTMLFragment, chart_fragment, synthetic_notice
+from ita_lib.render import table_fragment as show
 from ita_lib.results_table import load_results_table, parse_results_frame
 from ita_lib.synthetic import synthetic_results_table
 
@@ -30,6 +31,7 @@ __all__ = [
     "load_results",
     "notice",
     "overview",
+    "show",
 ]
 
 SYNTHETIC_PREFIX = "synthetic:"

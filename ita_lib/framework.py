@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -951,6 +951,22 @@ def _more(count: int) -> str:
     return f" (and {count} more problem{'s' if count > 1 else ''})"
 
 
+def _first_positions(
+    keys: list[Any], section: str, field: str, what: str, fail: Callable[[str, str], None]
+) -> dict[Any, int]:
+    """Map each key to the index of its first entry, reporting every repeated key."""
+    first: dict[Any, int] = {}
+    for index, key in enumerate(keys):
+        if key in first:
+            shown = repr(key) if isinstance(key, str) else key
+            fail(
+                f"{section}[{index}].{field}",
+                f"duplicate {what} {shown} (first at {section}[{first[key]}])",
+            )
+        first.setdefault(key, index)
+    return first
+
+
 def _check(model: _FileIn) -> list[tuple[str, str]]:
     """Return the cross-field problems of a file, as (field path, message), in file order."""
     problems: list[tuple[str, str]] = []
@@ -959,14 +975,9 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
         problems.append((where, message))
 
     # Instruments: unique codes, weights summing to 1, the OIT instrument present.
-    seen_instruments: dict[str, int] = {}
-    for i, ins in enumerate(model.instruments):
-        if ins.code in seen_instruments:
-            fail(
-                f"instruments[{i}].code",
-                f"duplicate instrument {ins.code!r} (first at instruments[{seen_instruments[ins.code]}])",
-            )
-        seen_instruments.setdefault(ins.code, i)
+    seen_instruments = _first_positions(
+        [ins.code for ins in model.instruments], "instruments", "code", "instrument", fail
+    )
     total_weight = sum((ins.weight for ins in model.instruments), Decimal(0))
     if total_weight != 1:
         fail("instruments", f"weights sum to {total_weight}, expected 1")
@@ -974,14 +985,9 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
         fail("instruments", f"no {OIT} instrument, which the rule oit_rollup needs")
 
     # Indicators: unique numbers, each in exactly one instrument.
-    indicator_at: dict[int, int] = {}
-    for k, ind in enumerate(model.indicators):
-        if ind.number in indicator_at:
-            fail(
-                f"indicators[{k}].number",
-                f"duplicate indicator {ind.number} (first at indicators[{indicator_at[ind.number]}])",
-            )
-        indicator_at.setdefault(ind.number, k)
+    indicator_at = _first_positions(
+        [ind.number for ind in model.indicators], "indicators", "number", "indicator", fail
+    )
     owner: dict[int, str] = {}
     for i, ins in enumerate(model.instruments):
         for j, number in enumerate(ins.indicators):
@@ -998,14 +1004,10 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
     oit_indicators = [n for n, code in owner.items() if code == OIT]
 
     # Sub-indicators: unique codes, of an existing OIT indicator, numbered after it.
-    sub_at: dict[str, int] = {}
+    _first_positions(
+        [sub.code for sub in model.sub_indicators], "sub_indicators", "code", "sub-indicator", fail
+    )
     for s, sub in enumerate(model.sub_indicators):
-        if sub.code in sub_at:
-            fail(
-                f"sub_indicators[{s}].code",
-                f"duplicate sub-indicator {sub.code!r} (first at sub_indicators[{sub_at[sub.code]}])",
-            )
-        sub_at.setdefault(sub.code, s)
         if sub.indicator not in indicator_at:
             fail(f"sub_indicators[{s}].indicator", f"unknown indicator {sub.indicator}")
         elif owner.get(sub.indicator) != OIT:
@@ -1025,14 +1027,9 @@ def _check(model: _FileIn) -> list[tuple[str, str]]:
             fail("sub_indicators", f"indicator {number} ({OIT}) has no sub-indicators")
 
     # Items: unique codes; sub-indicator members exist, once each; the rest name an indicator.
-    item_at: dict[str, int] = {}
-    for k, item in enumerate(model.items):
-        if item.code in item_at:
-            fail(
-                f"items[{k}].code",
-                f"duplicate item code {item.code!r} (first at items[{item_at[item.code]}])",
-            )
-        item_at.setdefault(item.code, k)
+    item_at = _first_positions(
+        [item.code for item in model.items], "items", "code", "item code", fail
+    )
     member_of: dict[str, _SubIndicatorIn] = {}
     for s, sub in enumerate(model.sub_indicators):
         for j, code in enumerate(sub.items):

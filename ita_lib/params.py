@@ -281,6 +281,14 @@ class BriefingParameters(NotebookParameters):
         description="a mapping of delivery settings (to, cc, bcc, sender, reply_to, smtp)",
     )
 
+    def notebook_values(self) -> dict[str, Any]:
+        """Return the values to inject into the notebook: all but the email settings.
+
+        The notebook ignores ``email``; leaving it out keeps recipients and server names out
+        of executed notebooks and out of batch input hashes.
+        """
+        return self.model_dump(exclude={"email"})
+
 
 class ExploreParameters(NotebookParameters):
     """Parameters of ``notebooks/explore.ipynb``.

@@ -29,6 +29,7 @@ from ita_lib.exceptions import InputError
 from ita_lib.framework import load_framework
 from ita_lib.peers import is_synthetic_agency
 from ita_lib.render import HTMLFragment, chart_fragment, synthetic_notice
+from ita_lib.render import table_fragment as show
 from ita_lib.scoring import oit_rollup
 from ita_lib.synthetic import SYNTHETIC_MARK
 
@@ -39,6 +40,7 @@ __all__ = [
     "load_portfolio",
     "notice",
     "ranking",
+    "show",
     "support_priorities",
     "synthetic_portfolio",
     "uncovered_weaknesses",

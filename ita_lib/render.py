@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -31,6 +32,7 @@ __all__ = [
     "chart_fragment",
     "render_fragment",
     "synthetic_notice",
+    "table_fragment",
 ]
 
 
@@ -41,6 +43,11 @@ class HTMLFragment(str):
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        # Only the HTML (a short plain-text stand-in), so executed notebooks do not carry the
+        # whole page twice, base64 charts included.
+        return {"text/html": str(self), "text/plain": "<ita_lib HTML fragment>"}
 
     def __html__(self) -> str:
         return str(self)
@@ -140,12 +147,11 @@ class Briefing:
         """Return the page title: agency and fiscal year."""
         return f"สรุปผล ITA {self.assessment.agency.display_name} ปีงบประมาณ {self.fmt.int(self.assessment.fiscal_year)}"
 
-    # -- sections ------------------------------------------------------------------------------
-
-    def headline(self) -> HTMLFragment:
-        """Render the headline: agency, fiscal year, total, rating and pass or fail."""
+    @property
+    def agency_facts(self) -> list[str]:
+        """Return the agency's type, district, province and ITAS code, in Thai, as known."""
         agency = self.assessment.agency
-        facts = [
+        return [
             text
             for text in (
                 agency.type,
@@ -155,13 +161,19 @@ class Briefing:
             )
             if text
         ]
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def headline(self) -> HTMLFragment:
+        """Render the headline: agency, fiscal year, total, rating and pass or fail."""
+        agency = self.assessment.agency
         below = [i for i in self.result.indicators if i.score < self.result.pass_mark]
         return render_fragment(
             "headline.html.j2",
             f=self.fmt,
             result=self.result,
             agency=agency,
-            agency_facts=facts,
+            agency_facts=self.agency_facts,
             below=below,
             margin=self.result.total_2dp - self.result.pass_mark,
             rules_caveat=self.rules_caveat,
@@ -413,6 +425,40 @@ def synthetic_notice(synthetic: bool) -> HTMLFragment:
     if not synthetic:
         return HTMLFragment("")
     return render_fragment("notice.html.j2", text=SYNTHETIC_NOTICE_TH)
+
+
+def table_fragment(frame: pd.DataFrame, *, caption: str = "", index: bool = True) -> HTMLFragment:
+    """Render a whole DataFrame (no truncation) as an escaped HTML table.
+
+    Numbers are right-aligned and shown with two decimals when they have a fraction; the index
+    is the first column unless ``index`` is False.
+    """
+    table = frame.reset_index() if index else frame
+    kinds = [
+        "float" if pd.api.types.is_float_dtype(table[c])
+        else "int" if pd.api.types.is_integer_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+        else "text"
+        for c in table.columns
+    ]  # fmt: skip
+    columns = [
+        {"name": str(name), "numeric": kind != "text", "kind": kind}
+        for name, kind in zip(table.columns, kinds, strict=True)
+    ]
+
+    def show(value: object, kind: str) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "–"
+        if kind == "float":
+            return f"{value:,.2f}"
+        if kind == "int":
+            return f"{int(value):,}"  # type: ignore[call-overload]
+        return str(value)
+
+    rows = [
+        [(show(value, col["kind"]), col) for value, col in zip(record, columns, strict=True)]
+        for record in table.itertuples(index=False, name=None)
+    ]
+    return render_fragment("table.html.j2", caption=caption, columns=columns, rows=rows)
 
 
 def chart_fragment(png: bytes, alt: str, caption: str) -> HTMLFragment:

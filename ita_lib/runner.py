@@ -174,8 +174,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def _keep_failed(executed_path: Path, out_dir: Path) -> str | None:
-    failed = out_dir / FAILED_NAME
+def _keep_failed(executed_path: Path, failed: Path) -> str | None:
     if executed_path.exists():
         executed_path.replace(failed)
         return str(failed)
@@ -190,9 +189,10 @@ def execute_briefing(
     notebook: str | Path = BRIEFING_NOTEBOOK,
     execution_timeout: int = CELL_TIMEOUT_SECONDS,
     engine_name: str | None = None,
+    stem: str = "briefing",
     **engine_kwargs: Any,
 ) -> BriefingOutput:
-    """Execute the notebook with papermill and write ``briefing.html`` and ``briefing.ipynb``.
+    """Execute the notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
 
     Parameters
     ----------
@@ -208,6 +208,8 @@ def execute_briefing(
         Seconds a single cell may run.
     engine_name, **engine_kwargs
         papermill engine and its options (default: papermill's, with a fresh kernel).
+    stem
+        Name of the output files (default ``briefing``: ``briefing.html``, ``briefing.ipynb``).
 
     Returns
     -------
@@ -217,15 +219,16 @@ def execute_briefing(
     ------
     BriefingRunError
         When a cell raises, a cell times out or the kernel dies. No HTML is written; the
-        executed notebook is kept as ``briefing.failed.ipynb`` when there is one.
+        executed notebook is kept as ``<stem>.failed.ipynb`` when there is one.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    html_path, notebook_path = out_dir / HTML_NAME, out_dir / NOTEBOOK_NAME
+    html_path, notebook_path = out_dir / f"{stem}.html", out_dir / f"{stem}.ipynb"
+    failed = out_dir / f"{stem}.failed.ipynb"
     if engine_name is None:
         engine_kwargs.setdefault("extra_arguments", KERNEL_ARGUMENTS)
     with tempfile.TemporaryDirectory(prefix=".run-", dir=out_dir) as work:
-        executed_path = Path(work) / NOTEBOOK_NAME
+        executed_path = Path(work) / notebook_path.name
         try:
             executed = papermill.execute_notebook(
                 str(Path(notebook).resolve()),
@@ -240,25 +243,25 @@ def execute_briefing(
             )
         except papermill.PapermillExecutionError as exc:
             raise BriefingRunError(
-                f"the briefing notebook failed: {exc.ename}: {exc.evalue}",
+                f"the {stem} notebook failed: {exc.ename}: {exc.evalue}",
                 kind="notebook",
-                notebook_path=_keep_failed(executed_path, out_dir),
+                notebook_path=_keep_failed(executed_path, failed),
             ) from None
         except CellTimeoutError:
             raise BriefingRunError(
-                f"a cell of the briefing notebook ran longer than {execution_timeout} s",
+                f"a cell of the {stem} notebook ran longer than {execution_timeout} s",
                 kind="timeout",
-                notebook_path=_keep_failed(executed_path, out_dir),
+                notebook_path=_keep_failed(executed_path, failed),
             ) from None
         except DeadKernelError:
             raise BriefingRunError(
-                "the kernel died while running the briefing notebook (out of memory?)",
+                f"the kernel died while running the {stem} notebook (out of memory?)",
                 kind="dead-kernel",
-                notebook_path=_keep_failed(executed_path, out_dir),
+                notebook_path=_keep_failed(executed_path, failed),
             ) from None
         write_atomic(html_path, export_html(executed, title=title))
         executed_path.replace(notebook_path)
-    (out_dir / FAILED_NAME).unlink(missing_ok=True)
+    failed.unlink(missing_ok=True)
     return BriefingOutput(html_path=html_path, notebook_path=notebook_path)
 
 
@@ -302,6 +305,8 @@ def run_briefing(
     briefing = Briefing.from_assessment(assessment, thai_digits=params.thai_digits)
     out_dir = output_dir_for(assessment, output_root)
     logger.info("executing %s for %s", notebook, assessment.agency.name)
-    output = execute_briefing(params.model_dump(), out_dir, title=briefing.title, notebook=notebook)
+    output = execute_briefing(
+        params.notebook_values(), out_dir, title=briefing.title, notebook=notebook
+    )
     logger.info("wrote %s", output.html_path)
     return output

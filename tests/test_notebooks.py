@@ -210,3 +210,44 @@ def test_edge_cases_give_a_sensible_briefing(tmp_path, minimal, write_yaml, case
     text = _text(output.html_path.read_text(encoding="utf-8"))
     for words in expected:
         assert words in text, words
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("explore", ["ภาพรวม", "8,303", "หน่วยงานที่ต่ำกว่าเกณฑ์ 85 คะแนน", "เครื่องมือที่ฉุดคะแนน"]),
+        ("portfolio", ["อันดับของหน่วยงาน", "ข้อ OIT ที่ไม่ผ่านบ่อยที่สุด", "จุดที่การสนับสนุน"]),
+    ],
+)
+def test_analyst_notebooks_run_on_their_defaults_and_export_clean_html(tmp_path, name, expected):
+    from ita_lib.notebooks import run_analyst_notebook
+
+    output = run_analyst_notebook(name, output_root=tmp_path)
+    assert output.html_path == tmp_path / "notebooks" / name / f"{name}.html"
+    html = output.html_path.read_text(encoding="utf-8")
+    text = _text(html)
+    for words in expected:
+        assert words in text, words
+    assert "<script" not in html
+    assert "import ita_lib" not in html
+    assert "กรองข้อมูลแบบโต้ตอบ" not in html  # the widget section stays in JupyterLab
+    assert "widget-view" not in html
+    # synthetic data is marked at the top, at the bottom, and in captions
+    assert text.count("ข้อมูลในรายงานนี้เป็นข้อมูลสังเคราะห์") == 2
+    assert '<html lang="th">' in html
+
+
+@pytest.mark.slow
+def test_explore_with_a_params_file_filters(tmp_path):
+    from ita_lib.cli import main
+
+    params = tmp_path / "explore.yaml"
+    params.write_text(
+        "results_table: synthetic:2565:400\nprovince: เชียงใหม่\nlimit: 3\n", encoding="utf-8"
+    )
+    assert main(["notebook", "explore", "-f", str(params), "--output-root", str(tmp_path)]) == 0
+    html = (tmp_path / "notebooks" / "explore" / "explore.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert "เชียงใหม่" in text
+    assert "กรุงเทพมหานคร" not in text

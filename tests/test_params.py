@@ -9,6 +9,8 @@ from ita_lib.exceptions import ParameterError
 from ita_lib.params import (
     BriefingParameters,
     EmailSettings,
+    ExploreParameters,
+    PortfolioParameters,
     check_address,
     load_parameters_file,
 )
@@ -17,32 +19,65 @@ from ita_lib.runner import BRIEFING_NOTEBOOK
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _notebook_parameters() -> dict[str, str]:
-    return {
-        name: p["default"] for name, p in papermill.inspect_notebook(str(BRIEFING_NOTEBOOK)).items()
-    }
+MODELS = {
+    "briefing": BriefingParameters,
+    "explore": ExploreParameters,
+    "portfolio": PortfolioParameters,
+}
 
 
-def test_model_declares_exactly_the_notebook_parameters_with_the_same_defaults():
-    declared = _notebook_parameters()
-    assert set(declared) == set(BriefingParameters.model_fields)
-    defaults = BriefingParameters()
-    for name, default_source in declared.items():
+def _notebook_parameters(name: str = "briefing") -> dict[str, str]:
+    path = REPO / "notebooks" / f"{name}.ipynb"
+    return {n: p["default"] for n, p in papermill.inspect_notebook(str(path)).items()}
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_model_declares_exactly_the_notebook_parameters_with_the_same_defaults(name):
+    model = MODELS[name]
+    declared = _notebook_parameters(name)
+    assert set(declared) == set(model.model_fields)
+    defaults = model()
+    for field, default_source in declared.items():
         # the notebook's literal, validated as papermill would hand it over, is the default
         literal = ast.literal_eval(default_source)
-        validated = BriefingParameters.from_mapping({name: literal}, source="notebook")
-        assert getattr(validated, name) == getattr(defaults, name), name
-    assert _notebook_parameters()["email"] == "{}"  # a plain dict literal in the notebook
+        validated = model.from_mapping({field: literal}, source="notebook")
+        assert getattr(validated, field) == getattr(defaults, field), field
+
+
+def test_email_is_a_plain_dict_literal_in_the_briefing_notebook():
+    assert _notebook_parameters()["email"] == "{}"
+    assert BRIEFING_NOTEBOOK == REPO / "notebooks" / "briefing.ipynb"
+
+
+def _notebook_of(path: Path) -> str:
+    """params/explore*.yaml and params/portfolio*.yaml belong to those notebooks; the rest brief."""
+    return next(
+        (name for name in ("explore", "portfolio") if path.name.startswith(name)), "briefing"
+    )
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "params").glob("*.yaml")), ids=lambda p: p.name)
-def test_every_params_file_is_valid_for_the_notebook(path):
-    params = load_parameters_file(path)
-    assert isinstance(params, BriefingParameters)
-    import yaml
-
+def test_every_params_file_is_valid_for_its_notebook(path):
+    name = _notebook_of(path)
+    params = load_parameters_file(path, MODELS[name])
+    assert isinstance(params, MODELS[name])
     keys = set(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    assert keys <= set(_notebook_parameters())
+    assert keys <= set(_notebook_parameters(name))
+
+
+def test_analyst_notebook_parameters_are_checked(tmp_path):
+    path = tmp_path / "explore.yaml"
+    path.write_text("results_table: synthetic:2565\nprovnce: x\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="provnce: the explore notebook has no such parameter"):
+        load_parameters_file(path, ExploreParameters)
+    path.write_text("max_fixes: -1\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="max_fixes"):
+        load_parameters_file(path, PortfolioParameters)
+    path.write_text("assessments: portfolio\n", encoding="utf-8")
+    resolved = load_parameters_file(path, PortfolioParameters)
+    assert resolved.assessments == str((tmp_path / "portfolio").resolve())
+    path.write_text("assessments: synthetic\n", encoding="utf-8")
+    assert load_parameters_file(path, PortfolioParameters).assessments == "synthetic"
 
 
 def test_unknown_parameter_is_an_error_naming_it_and_the_file(tmp_path):
