@@ -169,6 +169,22 @@ class Analysis:
             ],
         }
 
+    @property
+    def ladder_milestones(self) -> dict[int, str]:
+        """Return the ladder steps (1-based) where the next rating or the pass mark is reached.
+
+        Values are Thai labels (``ถึงระดับถัดไป``, ``ถึงเกณฑ์ผ่าน``); a step reaching both is
+        labelled as the next rating.
+        """
+        milestones: dict[int, str] = {}
+        for path, label in (
+            (self.path_to_next_rating, "ถึงระดับถัดไป"),
+            (self.path_to_pass_mark, "ถึงเกณฑ์ผ่าน"),
+        ):
+            if path and path.reachable and path.items:
+                milestones.setdefault(len(path.items), label)
+        return milestones
+
     def weaknesses_at(self, level: str) -> tuple[Weakness, ...]:
         """Return the weaknesses of one level (``instrument``, ``indicator``, ...)."""
         return tuple(w for w in self.weaknesses if w.level == level)

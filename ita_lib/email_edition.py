@@ -332,13 +332,7 @@ def _context(
             ],
         }
 
-    milestones: dict[int, str] = {}
-    for path, label in (
-        (analysis.path_to_next_rating, "ถึงระดับถัดไป"),
-        (analysis.path_to_pass_mark, "ถึงเกณฑ์ผ่าน"),
-    ):
-        if path and path.reachable and path.items:
-            milestones.setdefault(len(path.items), label)
+    milestones = analysis.ladder_milestones
     ladder = [
         {
             "index": f.int(k),

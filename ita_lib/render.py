@@ -269,13 +269,7 @@ class Briefing:
     def what_if(self) -> HTMLFragment:
         """Render the ladder of totals as failed OIT items are fixed, largest gain first."""
         analysis, result = self.analysis, self.result
-        milestones = {}
-        for path, label in (
-            (analysis.path_to_next_rating, "ถึงระดับถัดไป"),
-            (analysis.path_to_pass_mark, "ถึงเกณฑ์ผ่าน"),
-        ):
-            if path and path.reachable and path.items:
-                milestones.setdefault(len(path.items), label)
+        milestones = analysis.ladder_milestones
         rows = [
             {
                 "gain": step.gain,
