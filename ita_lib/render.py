@@ -11,6 +11,7 @@ import base64
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -44,10 +45,10 @@ class HTMLFragment(str):
     def _repr_html_(self) -> str:
         return str(self)
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        # Only the HTML (a short plain-text stand-in), so executed notebooks do not carry the
-        # whole page twice, base64 charts included.
-        return {"text/html": str(self), "text/plain": "<ita_lib HTML fragment>"}
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # The plain-text stand-in Jupyter stores beside the HTML: short, so that executed
+        # notebooks do not carry the whole page (base64 charts included) twice.
+        printer.text("<ita_lib HTML fragment>")
 
     def __html__(self) -> str:
         return str(self)
