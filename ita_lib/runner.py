@@ -181,6 +181,15 @@ def _keep_failed(executed_path: Path, failed: Path) -> str | None:
     return None
 
 
+def _failure(exc: Exception, stem: str, execution_timeout: int) -> tuple[str, str]:
+    """Return the one-line message and the manifest kind of a failed notebook run."""
+    if isinstance(exc, papermill.PapermillExecutionError):
+        return f"the {stem} notebook failed: {exc.ename}: {exc.evalue}", "notebook"
+    if isinstance(exc, CellTimeoutError):
+        return f"a cell of the {stem} notebook ran longer than {execution_timeout} s", "timeout"
+    return f"the kernel died while running the {stem} notebook (out of memory?)", "dead-kernel"
+
+
 def execute_briefing(
     parameters: Mapping[str, Any],
     out_dir: str | Path,
@@ -241,23 +250,10 @@ def execute_briefing(
                 execution_timeout=execution_timeout,
                 **engine_kwargs,
             )
-        except papermill.PapermillExecutionError as exc:
+        except (papermill.PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            message, kind = _failure(exc, stem, execution_timeout)
             raise BriefingRunError(
-                f"the {stem} notebook failed: {exc.ename}: {exc.evalue}",
-                kind="notebook",
-                notebook_path=_keep_failed(executed_path, failed),
-            ) from None
-        except CellTimeoutError:
-            raise BriefingRunError(
-                f"a cell of the {stem} notebook ran longer than {execution_timeout} s",
-                kind="timeout",
-                notebook_path=_keep_failed(executed_path, failed),
-            ) from None
-        except DeadKernelError:
-            raise BriefingRunError(
-                f"the kernel died while running the {stem} notebook (out of memory?)",
-                kind="dead-kernel",
-                notebook_path=_keep_failed(executed_path, failed),
+                message, kind=kind, notebook_path=_keep_failed(executed_path, failed)
             ) from None
         write_atomic(html_path, export_html(executed, title=title))
         executed_path.replace(notebook_path)
