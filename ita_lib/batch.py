@@ -414,6 +414,7 @@ def _plan(
     library: str,
     thai_digits: bool | None,
     run_timestamp: str | None,
+    peers: bool = False,
 ) -> _Plan:
     """Read the inputs, validate each agency and make the jobs (nothing is run yet)."""
     paths = [Path(p) for p in inputs]
@@ -430,9 +431,17 @@ def _plan(
             )
         table = paths[0]
         shared = {"thai_digits": bool(thai_digits), "run_timestamp": run_timestamp or ""}
+        if peers:  # every agency is placed among the others of the same table
+            shared["results_table"] = str(table.resolve())
         for row, item in _load_table_rows(table):
             candidates.append((f"{table} row {row}", item, shared, "table"))
     elif suffixes <= _PARAMS_SUFFIXES:
+        if peers:
+            raise InputError(
+                "--peers applies to a results table only",
+                source=str(paths[0]),
+                expected="results_table set in each parameters file",
+            )
         if thai_digits is not None:
             raise InputError(
                 "--thai-digits applies to a results table only",
@@ -493,6 +502,11 @@ def _plan(
         else:
             assessment_file = resolve_assessment_path(params["assessment"])
             hashed = {"parameters": params, "assessment": _sha256(assessment_file.read_bytes())}
+        if params.get("results_table"):  # the peers are an input too
+            hashed = {
+                "inputs": hashed,
+                "peers": _sha256(Path(params["results_table"]).read_bytes()),
+            }
         params = BriefingParameters.from_mapping(params, source=source).notebook_values()
         briefing = Briefing.from_assessment(item, thai_digits=params["thai_digits"])
         entry.total = str(briefing.result.total_2dp)
@@ -921,6 +935,7 @@ def run_batch(
     force: bool = False,
     thai_digits: bool | None = None,
     run_timestamp: str | None = None,
+    peers: bool = False,
     notebook: str | Path = BRIEFING_NOTEBOOK,
     execution_timeout: int = CELL_TIMEOUT_SECONDS,
     max_runs_per_kernel: int = DEFAULT_MAX_RUNS,
@@ -942,6 +957,9 @@ def run_batch(
         local pool; every worker needs the same ita_lib and the output root at the same path.
     force
         Re-make every briefing, even those that are up to date.
+    peers
+        With a results table: give every briefing a peer and trend section computed from the
+        table itself (the table is read once per worker).
     thai_digits, run_timestamp
         Shared options: for a results table, the notebook parameters of every row;
         ``run_timestamp`` also overrides the parameters files'.
@@ -978,6 +996,7 @@ def run_batch(
             notebook_sha=notebook_sha,
             library=library,
             thai_digits=thai_digits,
+            peers=peers,
             run_timestamp=run_timestamp,
         )
         entries = {entry.key: entry for entry in plan.entries}

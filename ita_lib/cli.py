@@ -149,6 +149,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             force=args.force,
             thai_digits=True if args.thai_digits else None,
             run_timestamp=args.run_timestamp,
+            peers=args.peers,
             notebook=args.notebook or BRIEFING_NOTEBOOK,
             execution_timeout=args.timeout,
             max_runs_per_kernel=args.max_runs_per_kernel,
@@ -295,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--thai-digits", action="store_true", help="Thai digits in every briefing of a table"
     )
     batch.add_argument("--run-timestamp", default=None, help="date text to print in briefings")
+    batch.add_argument(
+        "--peers",
+        action="store_true",
+        help="with a results table: place every agency among the table's other agencies and years",
+    )
     batch.add_argument(
         "--timeout", type=int, default=300, help="seconds a notebook cell may run (default: 300)"
     )

@@ -19,7 +19,7 @@ from ita_lib._decimal import round_half_up
 from ita_lib.assessment import INDICATOR_KEYS, Agency, Assessment
 from ita_lib.crosswalk import TranslatedRating, rerate
 from ita_lib.framework import load_framework
-from ita_lib.scoring import score_assessment
+from ita_lib.scoring import ScoreResult, score_assessment
 from ita_lib.synthetic import is_synthetic
 
 __all__ = [
@@ -91,6 +91,21 @@ def results_frame(assessments: Iterable[Assessment]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+_SCORED: dict[int, tuple[tuple[Assessment, ...], tuple[tuple[Assessment, ScoreResult], ...]]] = {}
+
+
+def _scored(peers: tuple[Assessment, ...]) -> tuple[tuple[Assessment, ScoreResult], ...]:
+    """Score peers once per peer tuple: a batch passes the same cached table to every briefing."""
+    cached = _SCORED.get(id(peers))
+    if cached is not None and cached[0] is peers:
+        return cached[1]
+    scored = tuple((p, score_assessment(p)) for p in peers)
+    if len(_SCORED) >= 4:
+        _SCORED.pop(next(iter(_SCORED)))
+    _SCORED[id(peers)] = (peers, scored)  # the tuple is kept, so its id is not reused
+    return scored
+
+
 @dataclass(frozen=True)
 class PeerGroup:
     """An agency's standing in one group of peers (same fiscal year).
@@ -152,11 +167,14 @@ def peer_position(assessment: Assessment, peers: Iterable[Assessment]) -> PeerPo
     """
     result = score_assessment(assessment)
     total = result.total_2dp
-    same_year = [p for p in peers if p.fiscal_year == assessment.fiscal_year]
-    same_year = [p for p in same_year if not same_agency(p.agency, assessment.agency)]
-    if not same_year:
+    scored = [
+        (p, r)
+        for p, r in _scored(tuple(peers))
+        if p.fiscal_year == assessment.fiscal_year and not same_agency(p.agency, assessment.agency)
+    ]
+    if not scored:
         return None
-    scored = [(p, score_assessment(p)) for p in same_year]
+    same_year = [p for p, _ in scored]
     agency = assessment.agency
     definitions = [
         ("ทั้งประเทศ", lambda p: True),

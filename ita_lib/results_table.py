@@ -8,6 +8,7 @@ spreadsheet shows it (the header is row 1).
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 import zipfile
@@ -236,7 +237,18 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         the message names the row (header = row 1), the column, and what was expected.
     """
     path = Path(path)
-    return parse_results_frame(_read(path), source=str(path))
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_results_frame(_read(path), source=str(path))  # reports the problem
+    # The assessments are immutable, so the same unchanged file is read once per process (a
+    # batch with peers reads the national table once per worker, not once per briefing).
+    return _load_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_unchanged(path: str, _mtime_ns: int, _size: int) -> tuple[Assessment, ...]:
+    return parse_results_frame(_read(Path(path)), source=path)
 
 
 def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[Assessment, ...]:

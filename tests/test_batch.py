@@ -74,6 +74,7 @@ def _cli(*argv: str) -> int:
         (["t.csv", "p.yaml"], [], "unsupported input files"),
         (["t.csv", "t.csv"], [], "more than one results table"),
         (["p.yaml"], ["--thai-digits"], "--thai-digits applies to a results table only"),
+        (["p.yaml"], ["--peers"], "--peers applies to a results table only"),
         (["missing.csv"], [], "file not found"),
         (["t.csv"], ["--workers", "0"], "--workers: not a positive number"),
         (["bad-header.csv"], [], "unknown column 'colour'"),
@@ -335,3 +336,34 @@ def test_the_same_batch_runs_on_a_dask_cluster(tmp_path):
     assert [e["status"] for e in manifest["briefings"]] == ["ok", "ok"]
     assert (root / "2565" / "D2" / "briefing.html").is_file()
     assert manifest["workers"][0]["kernels_started"] == 1
+
+
+@pytest.mark.slow
+def test_peers_from_the_table_itself(tmp_path):
+    table = _table(
+        tmp_path / "t.csv",
+        [
+            {"name": "เทศบาลตำบลหนึ่ง", "code": "A1"},
+            {"name": "เทศบาลตำบลสอง", "code": "A2", "scores": [80] * 10},
+            {"name": "เทศบาลตำบลสาม", "code": "A3", "scores": [90] * 10},
+            {"name": "เทศบาลตำบลหนึ่ง", "code": "A1", "year": 2564, "scores": [85] * 10},
+        ],
+    )
+    root = tmp_path / "out"
+    report = run_batch([table], output_root=root, peers=True, workers=1, progress=False)
+    assert report.succeeded
+    html = (root / "2565" / "A1" / "briefing.html").read_text(encoding="utf-8")
+    assert "เทียบกับหน่วยงานอื่นและปีก่อน" in html
+    assert 'ทั้งประเทศ</td><td class="num">3</td><td class="num">1</td>' in html  # 92.56 is first
+    assert "เปลี่ยนแปลงจากปีก่อน +7.56 คะแนน" in html
+    without = run_batch([table], output_root=tmp_path / "plain", workers=1, progress=False)
+    assert without.succeeded
+    plain = (tmp_path / "plain" / "2565" / "A1" / "briefing.html").read_text(encoding="utf-8")
+    assert "เทียบกับหน่วยงานอื่นและปีก่อน" not in plain
+    # the table is an input of every briefing: a changed table re-makes them
+    again = run_batch([table], output_root=root, peers=True, workers=1, progress=False)
+    assert again.counts["skipped"] == 4
+    with table.open("a", encoding="utf-8") as handle:
+        handle.write("2565,เทศบาลตำบลสี่,เทศบาลตำบล,ขอนแก่น,A4," + ",".join(["70"] * 10) + "\n")
+    changed = run_batch([table], output_root=root, peers=True, workers=1, progress=False)
+    assert changed.counts["ok"] == 5
