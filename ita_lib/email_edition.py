@@ -11,8 +11,10 @@ objects the notebook shows), never by scraping the browser HTML:
   system font stack (Sarabun, Leelawadee UI, Tahoma, Noto Sans Thai, Thonburi, sans-serif) and an
   Outlook-only rule so that Outlook does not fall back to Times New Roman;
 - charts as ``image/png`` parts of a ``multipart/related`` part, referenced by ``cid:``;
-- ``templates/email/briefing.txt.j2``: the plain-text alternative with the key figures, the
-  fixes worth most points and the gaps;
+- ``templates/email/briefing.txt.j2``: the plain-text alternative with the same sections;
+- the sections that appear only when there is something to show come from the same objects as the
+  browser sections: peers and trend from :meth:`Briefing.peer_summary`, the source document's
+  audit findings from :attr:`Briefing.findings`;
 - the full browser briefing attached as an HTML file (:func:`build_message`).
 
 Every text that comes from input files is escaped by the template (autoescape) and the result is
@@ -47,7 +49,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ita_lib.charts import contribution_chart_png, indicator_chart_png
 from ita_lib.log import logger
-from ita_lib.render import Briefing
+from ita_lib.render import Briefing, PeerSummary
 
 __all__ = [
     "CHART_WIDTH",
@@ -123,16 +125,20 @@ class _Detail:
     max_rows: int | None  # rows of a long list (weaknesses, measures, ladder, gaps)
     max_links: int | None  # measures or suggestions under one weakness
     link_title_limit: int  # characters of a measure's title under a weakness (0: number only)
+    max_findings: int | None  # findings of the source document's audit (errors come first)
 
 
 _DETAILS = (
-    _Detail(None, None, None, None, 80),
-    _Detail(500, None, None, 8, 50),
-    _Detail(300, 200, 40, 5, 0),
-    _Detail(160, 120, 25, 3, 0),
-    _Detail(100, 80, 15, 2, 0),
-    _Detail(60, 60, 8, 1, 0),
+    _Detail(None, None, None, None, 80, None),
+    _Detail(500, None, None, 8, 50, 4),
+    _Detail(300, 200, 40, 5, 0, 4),
+    _Detail(160, 120, 25, 3, 0, 3),
+    _Detail(100, 80, 15, 2, 0, 3),
+    _Detail(60, 60, 8, 1, 0, 2),
 )
+
+_SYNTHETIC_PEERS = "ข้อมูลเปรียบเทียบในส่วนนี้เป็นข้อมูลสังเคราะห์ (สร้างขึ้นเพื่อทดสอบ ไม่ใช่ผลการประเมินจริง)"
+"""The notice of the peer section when the agency or a peer is synthetic (as in the browser)."""
 
 
 def transmitted_size(data: bytes) -> int:
@@ -284,8 +290,111 @@ def _fragment_text(fragment: str) -> list[str]:
     return [t for t in texts if t]
 
 
+def _findings(briefing: Briefing, detail: _Detail) -> dict[str, Any] | None:
+    """Return the source document's audit findings by severity, or None without any.
+
+    Findings come most serious first. The same message at several places is listed once with
+    all its places (a document that names another agency names it on many lines); at lower
+    detail only the first ``max_findings`` entries are listed, so errors are cut last.
+    """
+    from ita_lib.audit import SEVERITY_TH
+
+    f, findings = briefing.fmt, briefing.findings
+    if not findings:
+        return None
+    merged: dict[tuple[str, str], list[Any]] = {}  # (severity, message) -> [findings]
+    for finding in findings:
+        merged.setdefault((finding.severity, _one_line(finding.message_th)), []).append(finding)
+    entries, _ = _rows(list(merged.items()), detail.max_findings)
+    groups: dict[str, dict[str, Any]] = {}
+    for (severity, message), same in entries:
+        lines = list(dict.fromkeys(x.line for x in same if x.line is not None))
+        numbers = [f.int(line) for line in lines if isinstance(line, int)]
+        docx = [_one_line(line) for line in lines if isinstance(line, str)]  # "table 2, row 3"
+        where = ([f"บรรทัด {', '.join(numbers)}"] if numbers else []) + docx
+        group = groups.setdefault(
+            severity, {"kind": severity, "label": SEVERITY_TH.get(severity, severity), "rows": []}
+        )
+        group["rows"].append(
+            {"place": "; ".join(where), "message": _clip(message, detail.text_limit)}
+        )
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    more = len(findings) - sum(len(same) for _, same in entries)
+    return {
+        "intro": f"ตรวจเอกสารมาตรการที่นำเข้าแล้วพบ {f.int(len(findings))} ข้อสังเกต: "
+        + " · ".join(f"{SEVERITY_TH.get(k, k)} {f.int(n)}" for k, n in counts.items()),
+        "groups": list(groups.values()),
+        "more": f.int(more) if more > 0 else "",
+    }
+
+
+def _peers(
+    briefing: Briefing, summary: PeerSummary | None, detail: _Detail
+) -> dict[str, Any] | None:
+    """Return the peer table and the trend, or None without peers or history (as the browser)."""
+    if summary is None:
+        return None
+    f, (position, history, synthetic) = briefing.fmt, summary
+    points = history.points if len(history.points) > 1 else ()
+    if position is None and not points:
+        return None
+    translated = [p.rating_latest_scale for p in points if p.rating_latest_scale]
+    change = history.change
+    latest_year = f.int(briefing.assessment.fiscal_year)
+    return {
+        "notice": _SYNTHETIC_PEERS if synthetic else "",
+        "caption": f"ตำแหน่งของคะแนนรวม {f.score(position.total)} ในกลุ่มหน่วยงาน "
+        + f.fiscal_year(position.fiscal_year)
+        if position
+        else "",
+        "groups": [
+            {
+                "label": _clip(g.label_th, detail.name_limit),
+                "size": f.int(g.size),
+                "rank": f.int(g.rank),
+                "percentile": f.score(g.percentile, 1),
+                "median": f.score(g.median),
+                "passed": f.score(g.share_passed, 1) + "%",
+            }
+            for g in (position.groups if position else ())
+        ],
+        # the browser's explanation in full; its first half when long texts are shortened
+        "note": "เปอร์เซ็นไทล์ = ร้อยละของหน่วยงานในกลุ่มที่ได้คะแนนต่ำกว่า (คะแนนเท่ากันนับครึ่งหนึ่ง)"
+        + (
+            " คะแนนสูงเป็นเรื่องปกติของการประเมิน ITA จึงควรดูตำแหน่งในกลุ่มประกอบกับการผ่านเกณฑ์"
+            if detail.text_limit is None
+            else ""
+        ),
+        "trend_caption": "ผลการประเมินย้อนหลัง"
+        + (
+            f" (เปลี่ยนแปลงจากปีก่อน {'+' if change >= 0 else ''}{f.score(change)} คะแนน)"
+            if change is not None
+            else ""
+        ),
+        "latest_year": latest_year,
+        "points": [
+            {
+                "year": f.int(p.fiscal_year),
+                "total": f.score(p.total),
+                "rating": p.rating,
+                "latest": f"{p.rating_latest_scale.label}*" if p.rating_latest_scale else p.rating,
+            }
+            for p in points
+        ],
+        # ratings on the latest year's scale: a column of their own only when one differs
+        "translated": bool(translated),
+        "translated_note": f"* {translated[0].note_th}" if translated else "",
+    }
+
+
 def _context(
-    briefing: Briefing, images: tuple[InlineImage, ...], attachment_name: str, detail: _Detail
+    briefing: Briefing,
+    images: tuple[InlineImage, ...],
+    attachment_name: str,
+    detail: _Detail,
+    peer_summary: PeerSummary | None = None,
 ) -> dict[str, Any]:
     f, result, analysis = briefing.fmt, briefing.result, briefing.analysis
     assessment, agency = briefing.assessment, briefing.assessment.agency
@@ -479,8 +588,10 @@ def _context(
             if common[key]
         ],
         "measures_more": f.int(measures_more) if measures_more else "",
+        "peers": _peers(briefing, peer_summary, detail),
         "checks": checks,
         "checks_text": "\n".join(_fragment_text(checks)),
+        "findings": _findings(briefing, detail),
         "footer": footer,
         "footer_text": "\n".join(_fragment_text(footer)),
         "attachment_name": attachment_name,
@@ -544,8 +655,9 @@ def render_email_edition(
     """
     attachment_name = attachment_name or attachment_name_for(briefing)
     images = _charts(briefing)
+    peer_summary = briefing.peer_summary()  # once: it scores every peer
     for level, detail in enumerate(_DETAILS):
-        context = _context(briefing, images, attachment_name, detail)
+        context = _context(briefing, images, attachment_name, detail, peer_summary)
         page = _render_html(context)
         if transmitted_size(page.encode("utf-8")) <= budget or level == len(_DETAILS) - 1:
             break

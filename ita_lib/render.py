@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -22,14 +22,18 @@ from ita_lib.analysis import WELL_BELOW_AVERAGE, Analysis, analyse, item_gains
 from ita_lib.assessment import Assessment
 from ita_lib.charts import contribution_chart_png, indicator_chart_png
 from ita_lib.framework import Framework, load_framework
-from ita_lib.peers import is_synthetic_agency, peer_position, trend
+from ita_lib.peers import PeerPosition, Trend, is_synthetic_agency, peer_position, trend
 from ita_lib.scoring import ScoreResult
 from ita_lib.thai import Period, format_fiscal_year, format_period, format_score, to_thai_digits
+
+if TYPE_CHECKING:
+    from ita_lib.audit import Finding
 
 __all__ = [
     "Briefing",
     "HTMLFragment",
     "NumberFormat",
+    "PeerSummary",
     "chart_fragment",
     "render_fragment",
     "synthetic_notice",
@@ -99,6 +103,19 @@ def render_fragment(template: str, **context: object) -> HTMLFragment:
     return HTMLFragment(html + "\n" if html else "")
 
 
+class PeerSummary(NamedTuple):
+    """What the peer and trend section shows (see :meth:`Briefing.peer_summary`).
+
+    ``position`` is None when no peer of the same fiscal year was given; ``trend`` holds the
+    agency's own results over the years (one point when there is no history); ``synthetic`` is
+    True when the agency or a peer of the same fiscal year comes from a synthetic table.
+    """
+
+    position: PeerPosition | None
+    trend: Trend
+    synthetic: bool
+
+
 @dataclass(frozen=True)
 class Briefing:
     """One agency's briefing: the assessment, its framework and its scores.
@@ -162,6 +179,33 @@ class Briefing:
             )
             if text
         ]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Return the audit findings of the source document, empty unless imported from one.
+
+        Most serious first, then in document order (see :func:`ita_lib.audit.document_findings`);
+        show ``SEVERITY_TH[f.severity]``, ``f.line`` and ``f.message_th``.
+        """
+        from ita_lib.audit import document_findings
+
+        return document_findings(self.assessment)
+
+    def peer_summary(self) -> PeerSummary | None:
+        """Return the agency's standing among its peers and its trend, or None without peers.
+
+        Peers are the :attr:`peers` of the same fiscal year, the trend the agency's own rows
+        of other years. Each call works it out again (it scores the peers).
+        """
+        if not self.peers:
+            return None
+        position = peer_position(self.assessment, self.peers)
+        return PeerSummary(
+            position=position if position and position.groups else None,
+            trend=trend(self.assessment, self.peers),
+            synthetic=(position.synthetic if position else False)
+            or is_synthetic_agency(self.assessment.agency),
+        )
 
     # -- sections ------------------------------------------------------------------------------
 
@@ -359,32 +403,31 @@ class Briefing:
 
     def peers_and_trend(self) -> HTMLFragment:
         """Render the peer and trend section, or nothing when no peers or history were given."""
-        if not self.peers:
+        summary = self.peer_summary()
+        if summary is None:
             return HTMLFragment("")
-        position = peer_position(self.assessment, self.peers)
-        history = trend(self.assessment, self.peers)
+        history = summary.trend
         translated = [p for p in history.points if p.rating_latest_scale]
         return render_fragment(
             "peers.html.j2",
             f=self.fmt,
-            position=position if position and position.groups else None,
+            position=summary.position,
             points=history.points,
             change=history.change,
             latest_year=self.assessment.fiscal_year,
             translated=bool(translated),
             translated_note=translated[0].rating_latest_scale.note_th if translated else "",
-            synthetic=(position.synthetic if position else False)
-            or is_synthetic_agency(self.assessment.agency),
+            synthetic=summary.synthetic,
         )
 
     def document_findings(self) -> HTMLFragment:
         """Render the audit findings of the source document, when the data came from one."""
-        from ita_lib.audit import SEVERITY_TH, document_findings
+        from ita_lib.audit import SEVERITY_TH
 
         return render_fragment(
             "findings.html.j2",
             f=self.fmt,
-            findings=document_findings(self.assessment),
+            findings=self.findings,
             severity_th=SEVERITY_TH,
             source=self.assessment.source_document,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import email
 import os
 import re
@@ -335,6 +336,210 @@ def test_minimal_assessment_renders(minimal):
     assert "ไฟล์ข้อมูลไม่มีผลการตรวจรายข้อของแบบวัด OIT" in edition.html
     assert "ไฟล์ข้อมูลไม่มีมาตรการของหน่วยงาน" in edition.text
     assert_inert(edition.html)
+
+
+# -- the source document's findings, peers and trend ------------------------------------------
+
+FINDINGS_TITLE = "ข้อสังเกตจากเอกสารต้นฉบับ"
+PEERS_TITLE = "เทียบกับหน่วยงานอื่นและปีก่อน"
+SYNTHETIC_WORDS = "ข้อมูลสังเคราะห์"
+
+
+def shown_text(html: str) -> str:
+    """The visible text of an HTML page, spaces collapsed."""
+    return " ".join(" ".join(parse_page(html).text).split())
+
+
+def section(text: str, title: str) -> str:
+    """The part of a text from a section title up to the next section title."""
+    start = text.index(title)
+    ends = [
+        text.find(t, start + len(title))
+        for t in ("การตรวจสอบความสอดคล้องของข้อมูล", FINDINGS_TITLE, "ที่มาของข้อมูล", "\n--\n")
+    ]
+    return text[start : min([e for e in ends if e > 0] or [len(text)])]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Briefing:
+    """The sample agency's measures document imported and audited, as ``ita import`` does."""
+    from ita_lib.audit import attach_findings, audit
+    from ita_lib.importer import import_document, write_assessment_yaml
+
+    path = tmp_path_factory.mktemp("imported") / "imported.yaml"
+    imported = import_document(REPO / "tests" / "data" / "bueng-krachap-measures-2566.txt")
+    write_assessment_yaml(attach_findings(imported.data, audit(imported)), path)
+    return Briefing.from_assessment(load_assessment(path))
+
+
+def test_imported_document_lists_its_findings_in_both_parts(imported):
+    findings = imported.findings
+    assert findings
+    assert findings[0].severity == "error"  # the objects the browser section shows
+    assert imported.peer_summary() is None
+    edition = render_email_edition(imported)
+    message = build_message(edition, sender="ita@example.org", to=["a@example.org"])
+    encoded = len(html_part(message).get_payload())
+    assert encoded < HTML_PART_BUDGET < 100_000
+    html = html_part(message).get_content()
+    assert_inert(html)
+    shown = section(shown_text(html), FINDINGS_TITLE)
+    assert f"พบ {len(findings)} ข้อสังเกต" in shown
+    # the other agency's name, found on line 26 (and again further down), is an error, listed first
+    assert re.search(r"ข้อผิดพลาด บรรทัด 26\b[^:]*: มีชื่อหน่วยงานอื่น \(เทศบาลตำบลศาลาลาย\)", shown)
+    assert "ข้อความระบุคะแนน 83.74" not in shown  # Thai digits of the document are kept as written
+    assert "ข้อความระบุคะแนน ๘๓.๗๔ แต่ตารางคะแนนระบุ ๙๒.๕๖" in shown
+    if edition.detail:  # shortened: the rest is in the attachment
+        assert re.search(r"และอีก \d+ ข้อสังเกต ดูในไฟล์แนบ", shown)
+    text = section(edition.text, f"== {FINDINGS_TITLE} ==")
+    assert re.search(r"\n- บรรทัด 26\b[^:\n]*: มีชื่อหน่วยงานอื่น \(เทศบาลตำบลศาลาลาย\)", text)
+    assert text.index("ข้อผิดพลาด:") < text.index("- บรรทัด 26")
+    assert PEERS_TITLE not in edition.text
+    # the browser section is made from the same findings
+    browser = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", imported.document_findings()))
+    assert "ข้อผิดพลาด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in browser
+
+
+def test_the_sample_shows_neither_findings_nor_peers(sample, sample_edition):
+    assert sample.findings == ()
+    assert sample.peer_summary() is None
+    for words in (FINDINGS_TITLE, PEERS_TITLE, SYNTHETIC_WORDS):
+        assert words not in sample_edition.html
+        assert words not in sample_edition.text
+
+
+def peer_briefing(minimal: dict, *, synthetic_peer: bool = True, **agency) -> Briefing:
+    """The minimal agency (92.56) among three, or four with a synthetic one, and its FY2564."""
+    me = copy.deepcopy(minimal)
+    me["agency"].update(agency)
+    peers = []
+    for n, total in enumerate((80, 90, 95)):
+        peers.append(
+            parse_assessment(
+                {
+                    **minimal,
+                    "agency": {**me["agency"], "name": f"หน่วยงาน {n}"},
+                    "scores": {f"ind{k}": total for k in range(1, 11)},
+                }
+            )
+        )
+    if synthetic_peer:
+        name = "อบต.ก (ข้อมูลสังเคราะห์)"
+        scores = {f"ind{k}": 70 for k in range(1, 11)}
+        peers.append(parse_assessment({**minimal, "agency": {"name": name}, "scores": scores}))
+    last_year = {**me, "fiscal_year": 2564, "scores": {f"ind{k}": 85 for k in range(1, 11)}}
+    peers.append(parse_assessment(last_year))
+    return Briefing.from_assessment(parse_assessment(me), peers=tuple(peers))
+
+
+def test_peers_and_trend_show_the_peer_table_and_the_synthetic_notice(minimal):
+    briefing = peer_briefing(minimal)
+    position, history, synthetic = briefing.peer_summary()
+    assert synthetic
+    assert position.groups[0].size == 5
+    assert [p.fiscal_year for p in history.points] == [2564, 2565]
+    edition = render_email_edition(briefing)
+    assert edition.html_part_size < HTML_PART_BUDGET
+    assert_inert(edition.html)
+    shown = section(shown_text(edition.html), PEERS_TITLE)
+    # 92.56 among 80, 90, 95 and 70: rank 2 of 5, 3.5 of 5 below, median 90, 3 of 5 pass
+    assert "ตำแหน่งของคะแนนรวม 92.56 ในกลุ่มหน่วยงาน ปีงบประมาณ พ.ศ. 2565" in shown
+    assert "ทั้งประเทศ 5 2 70.0 90.00 60.0%" in shown
+    assert "เปลี่ยนแปลงจากปีก่อน +7.56 คะแนน" in shown
+    assert "2564 85.00 A 2565 92.56 A" in shown
+    assert SYNTHETIC_WORDS in shown
+    text = section(edition.text, f"== {PEERS_TITLE} ==")
+    assert "- ทั้งประเทศ: 5 หน่วยงาน · อันดับ 2 · เปอร์เซ็นไทล์ 70.0 · มัธยฐาน 90.00" in text
+    assert "ผ่านเกณฑ์ 60.0%" in text
+    assert "- 2564: 85.00 ระดับ A" in text
+    assert SYNTHETIC_WORDS in text
+    assert FINDINGS_TITLE not in edition.text
+    # the browser section is made from the same summary
+    browser = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", briefing.peers_and_trend()))
+    assert "ทั้งประเทศ 5 2 70.0 90.00 60.0%" in browser
+    assert SYNTHETIC_WORDS in browser
+
+
+def test_real_peers_carry_no_synthetic_notice(minimal):
+    edition = render_email_edition(peer_briefing(minimal, synthetic_peer=False))
+    assert "ทั้งประเทศ 4 2 62.5 91.28 75.0%" in shown_text(edition.html)
+    assert PEERS_TITLE in edition.text
+    assert SYNTHETIC_WORDS not in edition.html
+    assert SYNTHETIC_WORDS not in edition.text
+
+
+def test_a_translated_rating_is_starred_with_its_note(minimal):
+    agency = {"name": "เทศบาลตำบลทดสอบ", "itas_code": "X1"}
+    me = parse_assessment({**minimal, "agency": agency, "fiscal_year": 2567})
+    history = tuple(
+        parse_assessment({**minimal, "agency": agency, "fiscal_year": year})
+        for year in (2565, 2566)
+    )
+    edition = render_email_edition(Briefing.from_assessment(me, peers=history))
+    shown = section(shown_text(edition.html), PEERS_TITLE)
+    assert "เทียบเกณฑ์ปี 2567" in shown
+    assert "2565 92.56 A ผ่านดี*" in shown
+    assert "* ระดับตามเกณฑ์ปีงบประมาณ 2567 คำนวณจากคะแนนปี 2565" in shown
+    assert "ตำแหน่งของคะแนนรวม" not in shown  # no peer of FY2567: the trend only
+    text = section(edition.text, f"== {PEERS_TITLE} ==")
+    assert "- 2565: 92.56 ระดับ A (เทียบเกณฑ์ปี 2567: ผ่านดี*)" in text
+    assert "\n* ระดับตามเกณฑ์ปีงบประมาณ 2567" in text
+
+
+def test_hostile_agency_text_is_escaped_in_the_peers_section(minimal):
+    briefing = peer_briefing(
+        minimal, name=f"อบต.ทดสอบ {SCRIPT}", type=f"อบต. {IMG}", province=f"จังหวัด {LINK}"
+    )
+    edition = render_email_edition(briefing)
+    html = edition.html
+    assert_inert(html)
+    assert "<script" not in html.lower()
+    shown = section(" ".join(parse_page(html).text), PEERS_TITLE)
+    assert f"ประเภทเดียวกัน (อบต. {IMG})" in shown  # the group labels name type and province
+    assert f"จังหวัดเดียวกัน (จังหวัด {LINK})" in shown
+    assert SCRIPT in " ".join(parse_page(html).text)  # the agency's name, shown as text
+    text = section(edition.text, f"== {PEERS_TITLE} ==")
+    assert f"ประเภทเดียวกัน (อบต. {IMG})" in text
+
+
+def test_big_agency_with_findings_and_peers_stays_under_the_clip_limit(minimal):
+    data = big_assessment_data(copy.deepcopy(minimal))
+    data["agency"]["name"] += " (ข้อมูลสังเคราะห์)"
+    data["document"] = {
+        "findings": [
+            {
+                "rule": "other_agency",
+                "severity": ("error", "warning", "info")[min(n // 20, 2)],
+                "line": 10 + n,
+                "message": f"finding {n}",
+                "message_th": f"ข้อสังเกตที่ {n}: {LONG[:150]}",
+            }
+            for n in range(80)
+        ]
+    }
+    big = parse_assessment(data)
+    peers = [parse_assessment({**minimal, "agency": {"name": f"หน่วยงาน {n}"}}) for n in range(20)]
+    peers.append(parse_assessment({**data, "fiscal_year": 2564}))
+    briefing = Briefing.from_assessment(big, peers=tuple(peers))
+    assert len(briefing.findings) == 80
+    edition = render_email_edition(briefing)
+    message = build_message(edition, sender="ita@example.org", to=["a@example.org"])
+    encoded = len(html_part(message).get_payload())
+    assert encoded < HTML_PART_BUDGET
+    assert encoded < 100_000 < GMAIL_CLIP
+    assert edition.detail > 0
+    html = html_part(message).get_content()
+    assert_inert(html)
+    shown = shown_text(html)
+    assert FINDINGS_TITLE in shown
+    assert PEERS_TITLE in shown
+    assert SYNTHETIC_WORDS in section(shown, PEERS_TITLE)
+    findings = section(shown, FINDINGS_TITLE)
+    assert "ข้อสังเกตที่ 0:" in findings  # errors first ...
+    assert "ข้อสังเกตที่ 79:" not in findings  # ... and the list is cut
+    listed = len(re.findall(r"ข้อสังเกตที่ \d+:", findings))
+    assert f"และอีก {80 - listed} ข้อสังเกต ดูในไฟล์แนบ" in findings
+    assert f"และอีก {80 - listed} ข้อสังเกต ดูในไฟล์แนบ" in edition.text
 
 
 # -- hostile text ------------------------------------------------------------------------------
