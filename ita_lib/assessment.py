@@ -293,8 +293,7 @@ def load_assessment(reference: str | Path) -> Assessment:
     if not text.strip():
         raise InputError("file is empty", source=source, expected="an assessment YAML mapping")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         location = f"line {mark.line + 1}" if mark is not None else None
@@ -306,6 +305,16 @@ def load_assessment(reference: str | Path) -> Assessment:
             expected="an assessment YAML mapping",
         ) from None
     return parse_assessment(data, source=source, node=root)
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    """Parse YAML once: the node tree (for error lines) and the data built from it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
 
 
 def parse_assessment(

@@ -51,7 +51,7 @@ from ita_lib.importer import (
     split_agency_name,
     step_number,
 )
-from ita_lib.scoring import oit_rollup
+from ita_lib.scoring import ScoreResult, score_assessment
 from ita_lib.thai import fiscal_year_bounds, parse_number, to_arabic_digits, to_thai_digits
 
 __all__ = [
@@ -262,6 +262,11 @@ class _Context:
     @property
     def document(self) -> Mapping[str, Any]:
         return self.data.get("document") or {}
+
+    @functools.cached_property
+    def result(self) -> ScoreResult:
+        """The assessment scored by its year's rules, once for all arithmetic rules."""
+        return score_assessment(self.assessment, self.framework)
 
 
 def _path(*parts: str | int) -> str:
@@ -589,14 +594,6 @@ def _score_table_layout(context: _Context) -> Iterator[Finding]:
         )
 
 
-def _instrument_exact(context: _Context) -> dict[str, Decimal]:
-    scores = context.assessment.scores
-    return {
-        i.code: sum((scores[n] for n in i.indicators), Decimal(0)) / len(i.indicators)
-        for i in context.framework.instruments
-    }
-
-
 def _written_by_instrument(
     context: _Context,
 ) -> dict[str, dict[str, tuple[Decimal, str, str]]]:
@@ -623,9 +620,9 @@ def _written_by_instrument(
 
 def _arithmetic(context: _Context) -> Iterator[Finding]:
     framework = context.framework
-    exact = _instrument_exact(context)
+    exact = {i.code: i.score for i in context.result.instruments}
     written = _written_by_instrument(context)
-    weighted_exact = {i.code: exact[i.code] * i.weight for i in framework.instruments}
+    weighted_exact = {i.code: i.weighted for i in context.result.instruments}
     for instrument in framework.instruments:
         code = instrument.code
         values = written.get(code, {})
@@ -665,16 +662,14 @@ def _arithmetic(context: _Context) -> Iterator[Finding]:
                     f"{code} weighted score is written {text} but mean x weight is {expected}",
                     f"คะแนนถ่วงน้ำหนัก {code} ระบุไว้ {_th(text)} แต่คะแนนคูณน้ำหนักได้ {_th(expected)}",
                 )
-    yield from _total_and_rating(context, weighted_exact, written)
+    yield from _total_and_rating(context, written)
 
 
 def _total_and_rating(
-    context: _Context,
-    weighted_exact: Mapping[str, Decimal],
-    written: Mapping[str, Mapping[str, tuple[Decimal, str, str]]],
+    context: _Context, written: Mapping[str, Mapping[str, tuple[Decimal, str, str]]]
 ) -> Iterator[Finding]:
     framework = context.framework
-    total = round_half_up(sum(weighted_exact.values(), Decimal(0)))
+    total = context.result.total_2dp
     allowed = {total}
     codes = [i.code for i in framework.instruments]
     if all("weighted" in written.get(c, {}) for c in codes):
@@ -687,8 +682,7 @@ def _total_and_rating(
             f"the total is written {claimed} but the weighted scores add up to {total}",
             f"คะแนนรวมระบุไว้ {_th(claimed)} แต่ผลรวมคะแนนถ่วงน้ำหนักได้ {_th(total)}",
         )
-    exact_instruments = {c: round_half_up(v) for c, v in _instrument_exact(context).items()}
-    rating = framework.rate(total, exact_instruments).label
+    rating = context.result.rating
     claimed_rating = context.assessment.claimed_rating
     if claimed_rating is not None and claimed_rating.strip() != rating:
         yield _finding(
@@ -703,9 +697,8 @@ def _oit_indicators(context: _Context) -> Iterator[Finding]:
     failed = context.assessment.failed_items
     if failed is None:
         return
-    _, recomputed = oit_rollup(context.framework, failed)
     items = ", ".join(failed) or "none"
-    for number, exact in sorted(recomputed.items()):
+    for number, exact in sorted((context.result.recomputed or {}).items()):
         given = context.assessment.scores[number]
         shown = round_half_up(exact)
         if abs(shown - given) >= _TOLERANCE:
@@ -1154,7 +1147,7 @@ _YEAR = re.compile(r"(?<!\d)(2[45]\d\d)(?!\d)")
 def _prose_claims(context: _Context) -> Iterator[Finding]:
     known = _table_numbers(context)
     total = context.assessment.claimed_total
-    reference = context.assessment.claimed_rating or _computed_rating(context)
+    reference = context.assessment.claimed_rating or context.result.rating
     words = load_audit_terms().level_words
     labels = [b.label for b in context.framework.rating_bands]
     alternation = "|".join(re.escape(w) for w in sorted([*labels, *words], key=len, reverse=True))
@@ -1186,13 +1179,6 @@ def _prose_claims(context: _Context) -> Iterator[Finding]:
                 f"the text gives the level '{word}' but the score table's rating is {reference}",
                 f"ข้อความระบุระดับ '{word}' แต่ผลการประเมินตามตารางคะแนนอยู่ในระดับ {reference}",
             )
-
-
-def _computed_rating(context: _Context) -> str:
-    exact = _instrument_exact(context)
-    weights = {i.code: i.weight for i in context.framework.instruments}
-    total = round_half_up(sum((exact[c] * weights[c] for c in exact), Decimal(0)))
-    return context.framework.rate(total, {c: round_half_up(v) for c, v in exact.items()}).label
 
 
 def _unplaced(context: _Context) -> Iterator[Finding]:

@@ -66,7 +66,7 @@ from ita_lib.engine import DEFAULT_MAX_RUNS, ENGINE_NAME, WarmKernel, register_e
 from ita_lib.exceptions import InputError, ITAError
 from ita_lib.log import logger
 from ita_lib.params import BriefingParameters, load_parameters_file
-from ita_lib.render import Briefing
+from ita_lib.render import briefing_title
 from ita_lib.results_table import load_results_table
 from ita_lib.runner import (
     BRIEFING_NOTEBOOK,
@@ -79,6 +79,7 @@ from ita_lib.runner import (
     output_dir_for,
     write_atomic,
 )
+from ita_lib.scoring import score_assessment
 from ita_lib.synthetic import is_synthetic
 
 __all__ = [
@@ -508,9 +509,9 @@ def _plan(
                 "peers": _sha256(Path(params["results_table"]).read_bytes()),
             }
         params = BriefingParameters.from_mapping(params, source=source).notebook_values()
-        briefing = Briefing.from_assessment(item, thai_digits=params["thai_digits"])
-        entry.total = str(briefing.result.total_2dp)
-        entry.rating = briefing.result.rating
+        result = score_assessment(item)  # the index needs the scores, not the whole analysis
+        entry.total = str(result.total_2dp)
+        entry.rating = result.rating
         entry.input_hash = _input_hash(hashed, notebook_sha, library)
         plan.entries.append(entry)
         plan.jobs.append(
@@ -518,7 +519,7 @@ def _plan(
                 key=key,
                 out_dir=str(out_dir),
                 parameters=params,
-                title=briefing.title,
+                title=briefing_title(item, thai_digits=params["thai_digits"]),
                 input_hash=entry.input_hash,
                 assessment_yaml=assessment_yaml,
             )

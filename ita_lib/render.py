@@ -34,6 +34,7 @@ __all__ = [
     "HTMLFragment",
     "NumberFormat",
     "PeerSummary",
+    "briefing_title",
     "chart_fragment",
     "render_fragment",
     "synthetic_notice",
@@ -95,6 +96,12 @@ def _environment() -> Environment:
         trim_blocks=False,
         keep_trailing_newline=False,
     )
+
+
+def briefing_title(assessment: Assessment, *, thai_digits: bool = False) -> str:
+    """Return a briefing's page title (agency and fiscal year) without analysing it."""
+    year = NumberFormat(thai_digits=thai_digits).int(assessment.fiscal_year)
+    return f"สรุปผล ITA {assessment.agency.display_name} ปีงบประมาณ {year}"
 
 
 def render_fragment(template: str, **context: object) -> HTMLFragment:
@@ -163,7 +170,7 @@ class Briefing:
     @property
     def title(self) -> str:
         """Return the page title: agency and fiscal year."""
-        return f"สรุปผล ITA {self.assessment.agency.display_name} ปีงบประมาณ {self.fmt.int(self.assessment.fiscal_year)}"
+        return briefing_title(self.assessment, thai_digits=self.fmt.thai_digits)
 
     @property
     def agency_facts(self) -> list[str]:

@@ -32,7 +32,7 @@ from ita_lib.assessment import Assessment, load_assessment
 from ita_lib.exceptions import BriefingError
 from ita_lib.log import logger
 from ita_lib.params import BriefingParameters, load_parameters_file
-from ita_lib.render import Briefing
+from ita_lib.render import briefing_title
 
 __all__ = [
     "BRIEFING_NOTEBOOK",
@@ -298,11 +298,9 @@ def run_briefing(
     if run_timestamp is not None:
         params = params.model_copy(update={"run_timestamp": run_timestamp})
     assessment = load_assessment(params.assessment)
-    briefing = Briefing.from_assessment(assessment, thai_digits=params.thai_digits)
+    title = briefing_title(assessment, thai_digits=params.thai_digits)
     out_dir = output_dir_for(assessment, output_root)
     logger.info("executing %s for %s", notebook, assessment.agency.name)
-    output = execute_briefing(
-        params.notebook_values(), out_dir, title=briefing.title, notebook=notebook
-    )
+    output = execute_briefing(params.notebook_values(), out_dir, title=title, notebook=notebook)
     logger.info("wrote %s", output.html_path)
     return output
