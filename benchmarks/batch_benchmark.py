@@ -52,7 +52,7 @@ def _run(command: Sequence[str], **kwargs: object) -> float:
 
 
 def _tables(work: Path, sizes: Sequence[int]) -> dict[int, Path]:
-    from ita_lib.synthetic import synthetic_results_table
+    from ita_lib.model.synthetic import synthetic_results_table
 
     table = synthetic_results_table(max(sizes), fiscal_year=2564, seed=0)
     paths = {}
@@ -66,9 +66,9 @@ def _row_inputs(table: Path, count: int, folder: Path) -> list[tuple[Path, Path,
     """Write an assessment file and a parameters file per row: (params, assessment, title)."""
     import yaml
 
-    from ita_lib.batch import row_assessment_yaml
-    from ita_lib.render import Briefing
-    from ita_lib.results_table import load_results_table
+    from ita_lib.batch.runs import row_assessment_yaml
+    from ita_lib.model.results_table import load_results_table
+    from ita_lib.render.briefing import Briefing
 
     folder.mkdir(parents=True, exist_ok=True)
     inputs = []
@@ -86,7 +86,7 @@ def _row_inputs(table: Path, count: int, folder: Path) -> list[tuple[Path, Path,
 
 def naive(table: Path, count: int, work: Path) -> float:
     """Return seconds per briefing of papermill CLI + nbconvert CLI per agency."""
-    from ita_lib.runner import BRIEFING_NOTEBOOK, REMOVED_TAGS
+    from ita_lib.run.execution import BRIEFING_NOTEBOOK, REMOVED_TAGS
 
     inputs = _row_inputs(table, count + 1, work / "naive")
     templates = REPO / "ita_lib" / "templates"
@@ -148,8 +148,8 @@ def floor_worker(table: Path, count: int, out: Path) -> None:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from ita_lib.params import BriefingParameters
-    from ita_lib.runner import BRIEFING_NOTEBOOK, export_html, write_atomic
+    from ita_lib.run.execution import BRIEFING_NOTEBOOK, export_html, write_atomic
+    from ita_lib.run.parameters import BriefingParameters
 
     source = load_notebook_node(str(BRIEFING_NOTEBOOK))
     inputs = _row_inputs(table, count, out / "inputs")

@@ -1,7 +1,7 @@
 """Write a synthetic national ITA results table (tests and benchmarks only; every row is marked).
 
 Usage: ``python benchmarks/synthetic_table.py OUT.csv [--rows N] [--fiscal-year Y] [--seed S]``.
-See :mod:`ita_lib.synthetic`.
+See :mod:`ita_lib.model.synthetic`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from ita_lib.synthetic import NATIONAL_FIGURES, write_synthetic_table
+from ita_lib.model.synthetic import NATIONAL_FIGURES, write_synthetic_table
 
 
 def main(argv: Sequence[str] | None = None) -> int:

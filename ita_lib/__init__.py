@@ -3,18 +3,18 @@
 The public API is small; notebooks and scripts use these names only.
 """
 
-from ita_lib.assessment import Assessment, load_assessment
+from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.exceptions import BriefingError, InputError, ITAError, ParameterError
-from ita_lib.framework import Framework, load_framework
-from ita_lib.params import (
+from ita_lib.model.assessment import Assessment, load_assessment
+from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.results_table import load_results_table
+from ita_lib.render.briefing import Briefing
+from ita_lib.run.parameters import (
     BriefingParameters,
     ExploreParameters,
     PortfolioParameters,
     briefing_from_parameters,
 )
-from ita_lib.render import Briefing
-from ita_lib.results_table import load_results_table
-from ita_lib.scoring import ScoreResult, score_assessment
 
 __version__ = "0.1.0"
 

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ita_lib.analysis import Analysis, analyse
-from ita_lib.assessment import load_assessment
+from ita_lib.analysis.scoring import ScoreResult, score_assessment
+from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
-from ita_lib.results_table import load_results_table
-from ita_lib.scoring import ScoreResult, score_assessment
+from ita_lib.model.assessment import load_assessment
+from ita_lib.model.results_table import load_results_table
 
 __all__ = ["main"]
 
@@ -73,7 +73,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from ita_lib.runner import run_briefing  # imports papermill/nbconvert only when needed
+    from ita_lib.run.execution import run_briefing  # imports papermill/nbconvert only when needed
 
     output = run_briefing(
         args.params, output_root=args.output_root, run_timestamp=args.run_timestamp
@@ -83,7 +83,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _cmd_email(args: argparse.Namespace) -> int:
-    from ita_lib.delivery import email_briefing  # imports papermill/nbconvert only when needed
+    from ita_lib.deliver.delivery import (
+        email_briefing,  # imports papermill/nbconvert only when needed
+    )
 
     smtp = {
         "host": args.smtp_host,
@@ -127,8 +129,8 @@ def _cmd_email(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from ita_lib.batch import run_batch  # imports papermill/nbconvert only when needed
-    from ita_lib.runner import BRIEFING_NOTEBOOK
+    from ita_lib.batch.runs import run_batch  # imports papermill/nbconvert only when needed
+    from ita_lib.run.execution import BRIEFING_NOTEBOOK
 
     for option, value in (
         ("--workers", args.workers),
@@ -139,7 +141,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             raise InputError(
                 "not a positive number", location=option, expected="1 or more", found=value
             )
-    logging.getLogger("ita_lib.batch").setLevel(logging.INFO)  # progress lines off a terminal
+    logging.getLogger("ita_lib.batch.runs").setLevel(logging.INFO)  # progress lines off a terminal
     try:
         report = run_batch(
             args.inputs,
@@ -169,8 +171,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ita_lib.audit import attach_findings, audit  # only the import/audit commands need them
-    from ita_lib.importer import import_document, write_assessment_yaml
+    from ita_lib.documents.audit import (  # only the import/audit commands need them
+        attach_findings,
+        audit,
+    )
+    from ita_lib.documents.importer import import_document, write_assessment_yaml
 
     result = import_document(args.document)
     findings = audit(result)
@@ -187,7 +192,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from ita_lib.audit import audit  # only the audit command needs it
+    from ita_lib.documents.audit import audit  # only the audit command needs it
 
     findings = audit(args.file)
     if args.json:
@@ -202,7 +207,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebook(args: argparse.Namespace) -> int:
-    from ita_lib.notebooks import run_analyst_notebook  # imports papermill only when needed
+    from ita_lib.run.notebooks import run_analyst_notebook  # imports papermill only when needed
 
     output = run_analyst_notebook(args.name, args.params, output_root=args.output_root)
     print(output.html_path)
