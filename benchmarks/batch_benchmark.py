@@ -86,7 +86,8 @@ def _row_inputs(table: Path, count: int, folder: Path) -> list[tuple[Path, Path,
 
 def naive(table: Path, count: int, work: Path) -> float:
     """Return seconds per briefing of papermill CLI + nbconvert CLI per agency."""
-    from ita_lib.run.execution import BRIEFING_NOTEBOOK, REMOVED_TAGS
+    from ita_lib.run.execution import BRIEFING_NOTEBOOK
+    from ita_lib.run.export import REMOVED_TAGS
 
     inputs = _row_inputs(table, count + 1, work / "naive")
     templates = REPO / "ita_lib" / "templates"
@@ -148,7 +149,8 @@ def floor_worker(table: Path, count: int, out: Path) -> None:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from ita_lib.run.execution import BRIEFING_NOTEBOOK, export_html, write_atomic
+    from ita_lib.run.execution import BRIEFING_NOTEBOOK, write_atomic
+    from ita_lib.run.export import export_html
     from ita_lib.run.parameters import BriefingParameters
 
     source = load_notebook_node(str(BRIEFING_NOTEBOOK))
@@ -223,8 +225,7 @@ def _memory(workers: list[dict[str, object]]) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print its figures."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,500", help="two batch sizes (default: 50,500)")
     parser.add_argument("--naive", type=int, default=8, help="agencies in the naive loop")
@@ -233,7 +234,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 20,60; naive 4; floor 20")
     parser.add_argument("--work", type=Path, default=None, help="keep files in this folder")
     parser.add_argument("--floor-worker", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _print_figures(
+    runs: dict[int, dict], sizes: list[int], t_naive: float, t_floor: dict, workers: int
+) -> None:
+    """Print the table of figures against their targets, and peak memory per size."""
+    big = runs[sizes[-1]]["per_briefing"]
+    per_core = big * workers
+    national = big * NATIONAL / 60
+    print()
+    print(f"{'figure':46} {'measured':>10} {'target':>10}")
+    rows = [
+        ("naive / ita batch (speed-up)", t_naive / big, ">= 8"),
+        ("ita batch / floor", big / t_floor["per_briefing"], "<= 1.5"),
+        ("ita batch x workers / floor (CPU per briefing)", per_core / t_floor["per_briefing"], "-"),
+        (f"projected national run ({NATIONAL}), minutes", national, "< 30"),
+    ]
+    for name, value, target in rows:
+        print(f"{name:46} {value:10.2f} {target:>10}")
+    for size in sizes:
+        peak = max(w["peak_rss_mib"] + w["kernel_peak_rss_mib"] for w in runs[size]["workers"])
+        print(f"{f'peak memory per worker at {size} (worker + kernel), MiB':46} {peak:10.0f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    args = _parser().parse_args(argv)
     if args.floor_worker:
         table, count, out = args.floor_worker
         floor_worker(Path(table), int(count), Path(out))
@@ -265,23 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     same = _same_html(work, runs[sizes[0]]["root"], count)
     print(f"floor HTML byte-identical to ita batch HTML: {'yes' if same else 'NO'}")
-
-    big = runs[sizes[-1]]["per_briefing"]
-    per_core = big * args.workers
-    national = big * NATIONAL / 60
-    print()
-    print(f"{'figure':46} {'measured':>10} {'target':>10}")
-    rows = [
-        ("naive / ita batch (speed-up)", t_naive / big, ">= 8"),
-        ("ita batch / floor", big / t_floor["per_briefing"], "<= 1.5"),
-        ("ita batch x workers / floor (CPU per briefing)", per_core / t_floor["per_briefing"], "-"),
-        (f"projected national run ({NATIONAL}), minutes", national, "< 30"),
-    ]
-    for name, value, target in rows:
-        print(f"{name:46} {value:10.2f} {target:>10}")
-    for size in sizes:
-        peak = max(w["peak_rss_mib"] + w["kernel_peak_rss_mib"] for w in runs[size]["workers"])
-        print(f"{f'peak memory per worker at {size} (worker + kernel), MiB':46} {peak:10.0f}")
+    _print_figures(runs, sizes, t_naive, t_floor, args.workers)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0

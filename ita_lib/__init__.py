@@ -5,8 +5,10 @@ The public API is small; notebooks and scripts use these names only.
 
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.exceptions import BriefingError, InputError, ITAError, ParameterError
-from ita_lib.model.assessment import Assessment, load_assessment
-from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.assessment import Assessment
+from ita_lib.model.assessment_file import load_assessment
+from ita_lib.model.framework import Framework
+from ita_lib.model.framework_files import load_framework
 from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import Briefing
 from ita_lib.run.parameters import (

@@ -12,11 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
-from ita_lib.model.assessment import load_assessment
+from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 
 __all__ = ["main"]
@@ -207,21 +208,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebook(args: argparse.Namespace) -> int:
-    from ita_lib.run.notebooks import run_analyst_notebook  # imports papermill only when needed
+    from ita_lib.run.execution import run_analyst_notebook  # imports papermill only when needed
 
     output = run_analyst_notebook(args.name, args.params, output_root=args.output_root)
     print(output.html_path)
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of the ``ita`` command."""
-    parser = argparse.ArgumentParser(
-        prog="ita", description="ITA briefings: score and brief agencies."
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    sub = parser.add_subparsers(dest="command", required=True)
+_Subparsers = Any  # argparse's private _SubParsersAction
 
+
+def _add_score(sub: _Subparsers) -> None:
     score = sub.add_parser("score", help="score an assessment file or a results table")
     score.add_argument(
         "file", help="assessment YAML (or bundled:<name>), or a results table .csv/.xlsx"
@@ -229,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print JSON")
     score.set_defaults(run=_cmd_score)
 
+
+def _add_analyse(sub: _Subparsers) -> None:
     analyse_cmd = sub.add_parser(
         "analyse", help="weaknesses, what-if gains and coverage by measures of an assessment"
     )
@@ -236,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyse_cmd.add_argument("--json", action="store_true", help="print JSON")
     analyse_cmd.set_defaults(run=_cmd_analyse)
 
+
+def _add_notebook(sub: _Subparsers) -> None:
     notebook = sub.add_parser(
         "notebook", help="run an analyst notebook (explore, portfolio) and export its HTML"
     )
@@ -244,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     notebook.add_argument("--output-root", default="outputs", help="folder for outputs")
     notebook.set_defaults(run=_cmd_notebook)
 
+
+def _add_brief(sub: _Subparsers) -> None:
     brief = sub.add_parser("brief", help="produce the HTML briefing for a parameters file")
     brief.add_argument("params", help="papermill parameters YAML for notebooks/briefing.ipynb")
     brief.add_argument(
@@ -252,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--run-timestamp", default=None, help="date text to print in the briefing")
     brief.set_defaults(run=_cmd_brief)
 
+
+def _add_email(sub: _Subparsers) -> None:
     email = sub.add_parser(
         "email",
         help="write the emailed briefing (briefing.eml) beside the briefing; --send delivers it",
@@ -281,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     email.set_defaults(run=_cmd_email)
 
+
+def _add_batch(sub: _Subparsers) -> None:
     batch = sub.add_parser(
         "batch", help="produce many briefings: parameters files or one results table"
     )
@@ -318,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--notebook", default=None, help=argparse.SUPPRESS)  # tests, benchmarks
     batch.add_argument("--no-progress", action="store_true", help="log lines, no progress bar")
     batch.set_defaults(run=_cmd_batch)
+
+
+def _add_import(sub: _Subparsers) -> None:
     import_cmd = sub.add_parser(
         "import", help="import an agency's measures document (.docx or text) as assessment YAML"
     )
@@ -330,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_cmd.set_defaults(run=_cmd_import)
 
+
+def _add_audit(sub: _Subparsers) -> None:
     audit_cmd = sub.add_parser(
         "audit", help="list the faults of a measures document or an assessment YAML file"
     )
@@ -338,6 +350,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_cmd.add_argument("--json", action="store_true", help="print JSON")
     audit_cmd.set_defaults(run=_cmd_audit)
+
+
+_SUBCOMMANDS = (
+    _add_score,
+    _add_analyse,
+    _add_notebook,
+    _add_brief,
+    _add_email,
+    _add_batch,
+    _add_import,
+    _add_audit,
+)  # in the order ``ita --help`` lists them
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``ita`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        One subcommand per ``_add_*`` function, each calling its ``_cmd_*`` handler.
+    """
+    parser = argparse.ArgumentParser(
+        prog="ita", description="ITA briefings: score and brief agencies."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in _SUBCOMMANDS:
+        add(sub)
     return parser
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ita_lib.model.assessment import load_assessment
-from ita_lib.text.thai import to_arabic_digits
+from ita_lib.model.assessment_file import load_assessment
+from ita_lib.text.digits import to_arabic_digits
 
 DOCUMENT = Path(__file__).resolve().parent / "data" / "bueng-krachap-measures-2566.txt"
 

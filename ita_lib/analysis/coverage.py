@@ -17,7 +17,7 @@ from types import MappingProxyType
 from ita_lib.exceptions import FrameworkError
 from ita_lib.model.assessment import Measure
 from ita_lib.model.packaged import read_packaged_yaml
-from ita_lib.text.thai import to_arabic_digits
+from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["MeasureLink", "link_measures", "load_measure_terms"]
 

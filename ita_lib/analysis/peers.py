@@ -18,8 +18,8 @@ import pandas as pd
 from ita_lib.analysis.crosswalk import TranslatedRating, rerate
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.model.assessment import INDICATOR_KEYS, Agency, Assessment
-from ita_lib.model.framework import load_framework
-from ita_lib.model.synthetic import is_synthetic
+from ita_lib.model.framework_files import load_framework
+from ita_lib.model.synthetic_marks import is_synthetic
 from ita_lib.text.decimals import round_half_up
 
 __all__ = [

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from ita_lib.model.assessment import Assessment
-from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.framework import Framework
+from ita_lib.model.framework_files import load_framework
 from ita_lib.text.decimals import round_half_up
 
 __all__ = [
@@ -223,26 +224,8 @@ def score_assessment(assessment: Assessment, framework: Framework | None = None)
     ('92.56', 'A')
     """
     framework = framework or load_framework(assessment.fiscal_year)
-    indicators = tuple(
-        IndicatorScore(
-            number=ind.number,
-            name_th=ind.name_th,
-            instrument=ind.instrument,
-            score=assessment.scores[ind.number],
-        )
-        for ind in framework.indicators
-    )
-    instruments = tuple(
-        InstrumentScore(
-            code=ins.code,
-            name_th=ins.name_th,
-            weight=ins.weight,
-            score=sum((assessment.scores[n] for n in ins.indicators), Decimal(0))
-            / len(ins.indicators),
-            indicators=tuple(ins.indicators),
-        )
-        for ins in framework.instruments
-    )
+    indicators = _indicator_scores(assessment, framework)
+    instruments = _instrument_scores(assessment, framework)
     total = sum((i.weighted for i in instruments), Decimal(0))
     band = framework.rate(round_half_up(total), {i.code: i.score_2dp for i in instruments})
 
@@ -264,6 +247,34 @@ def score_assessment(assessment: Assessment, framework: Framework | None = None)
         sub_indicators=subs,
         recomputed=recomputed,
         checks=tuple(checks),
+    )
+
+
+def _indicator_scores(assessment: Assessment, framework: Framework) -> tuple[IndicatorScore, ...]:
+    """Return the published score of every indicator, in framework order."""
+    return tuple(
+        IndicatorScore(
+            number=ind.number,
+            name_th=ind.name_th,
+            instrument=ind.instrument,
+            score=assessment.scores[ind.number],
+        )
+        for ind in framework.indicators
+    )
+
+
+def _instrument_scores(assessment: Assessment, framework: Framework) -> tuple[InstrumentScore, ...]:
+    """Return every instrument's exact score: the unweighted mean of its indicators."""
+    return tuple(
+        InstrumentScore(
+            code=ins.code,
+            name_th=ins.name_th,
+            weight=ins.weight,
+            score=sum((assessment.scores[n] for n in ins.indicators), Decimal(0))
+            / len(ins.indicators),
+            indicators=tuple(ins.indicators),
+        )
+        for ins in framework.instruments
     )
 
 

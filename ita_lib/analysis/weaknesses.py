@@ -24,7 +24,8 @@ from typing import Any
 from ita_lib.analysis.coverage import MeasureLink, link_measures, load_measure_terms
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.model.assessment import Assessment
-from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.framework import Framework
+from ita_lib.model.framework_files import load_framework
 from ita_lib.text.decimals import round_half_up
 
 __all__ = [

@@ -21,9 +21,9 @@ from pandera.errors import SchemaErrors
 
 from ita_lib.exceptions import InputError
 from ita_lib.model.assessment import INDICATOR_KEYS, Agency, Assessment
-from ita_lib.model.framework import available_fiscal_years
+from ita_lib.model.framework_files import available_fiscal_years
 from ita_lib.text.decimals import to_decimal
-from ita_lib.text.thai import to_arabic_digits
+from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table", "parse_results_frame"]
 

@@ -7,8 +7,9 @@ average (FY2564: 81.25 over 8,300 agencies; docs/batch-runs.md and the framework
 section 3). OIT indicators 9 and 10 are rolled up from simulated item results, as NACC does,
 so they take the values real ones take (82.42, 93.75, 50.00 ...).
 
-Every row is marked: the agency name ends with ``(ข้อมูลสังเคราะห์)`` ("synthetic data"),
-which every briefing shows in its title and headline, and the ITAS code starts with ``SYN-``.
+Every row is marked (:mod:`ita_lib.model.synthetic_marks`): the agency name ends with
+``(ข้อมูลสังเคราะห์)`` ("synthetic data"), which every briefing shows in its title and headline,
+and the ITAS code starts with ``SYN-``.
 The agencies, names and scores are invented; they must not be published as results.
 
 ``python benchmarks/synthetic_table.py OUT.csv [--rows N] [--seed S] [--fiscal-year Y]`` writes
@@ -27,21 +28,17 @@ import pandas as pd
 
 from ita_lib.log import logger
 from ita_lib.model.assessment import INDICATOR_KEYS
-from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.framework import Framework
+from ita_lib.model.framework_files import load_framework
+from ita_lib.model.synthetic_marks import SYNTHETIC_CODE_PREFIX, SYNTHETIC_MARK
 
 __all__ = [
     "AGENCY_TYPES",
     "NATIONAL_FIGURES",
     "PROVINCES",
-    "SYNTHETIC_CODE_PREFIX",
-    "SYNTHETIC_MARK",
-    "is_synthetic",
     "synthetic_results_table",
     "write_synthetic_table",
 ]
-
-SYNTHETIC_MARK = "(ข้อมูลสังเคราะห์)"
-SYNTHETIC_CODE_PREFIX = "SYN-"
 
 # Published national figures (framework reference, section 3.2): agencies assessed and the
 # national average total. FY2565 published no average (FY2564's is used); FY2566 gives no exact
@@ -120,14 +117,6 @@ _IIT_MEAN, _EIT_MEAN = 86.2, 84.2
 _OIT_INDICATOR_LOGIT = {9: 2.23, 10: 1.1}
 _BASE_MEAN = 81.25  # the mean total the constants above give (FY2564)
 _FALLBACK_OIT_SIZES = {9: (9, 8, 7, 4, 5), 10: (8, 2)}  # FY2564-2565 sub-indicators
-
-
-def is_synthetic(agency_name: str | None, itas_code: str | None = None) -> bool:
-    """Return whether an agency comes from a synthetic table (by its name or ITAS code)."""
-    return bool(
-        (agency_name and agency_name.endswith(SYNTHETIC_MARK))
-        or (itas_code and itas_code.startswith(SYNTHETIC_CODE_PREFIX))
-    )
 
 
 def _type_counts(rows: int) -> list[tuple[str, int, str]]:
@@ -229,43 +218,10 @@ def synthetic_results_table(
         Columns ``fiscal_year, agency_name, agency_type, province, ind1 .. ind10,
         itas_code`` as text, in the results-table format (docs/batch-runs.md).
     """
-    if fiscal_year not in NATIONAL_FIGURES:
-        raise ValueError(
-            f"no published national figures for FY{fiscal_year}; use one of "
-            + ", ".join(map(str, NATIONAL_FIGURES))
-        )
-    national_count, _mean = NATIONAL_FIGURES[fiscal_year]
-    rows = national_count if rows is None else rows
-    if rows < 1:
-        raise ValueError(f"rows must be at least 1, not {rows}")
+    rows = _row_count(rows, fiscal_year)
     framework = load_framework(fiscal_year)
     rng = np.random.default_rng(seed)
-
-    types, groups, provinces, names = [], [], [], []
-    for agency_type, count, group in _type_counts(rows):
-        for i in range(count):
-            if agency_type in ("จังหวัด", "องค์การบริหารส่วนจังหวัด"):
-                province = PROVINCES[1 + i % (len(PROVINCES) - 1)]
-                name = f"{agency_type}{province}"
-            elif group == "local":
-                province = PROVINCES[1 + int(rng.integers(len(PROVINCES) - 1))]
-                place = _PLACE_HEADS[int(rng.integers(len(_PLACE_HEADS)))] + str(
-                    _PLACE_TAILS[int(rng.integers(len(_PLACE_TAILS)))]
-                )
-                name = f"{agency_type}{place}"
-            else:
-                bangkok = group == "central" or rng.random() < 0.3
-                province = PROVINCES[0 if bangkok else 1 + int(rng.integers(len(PROVINCES) - 1))]
-                name = f"{_CENTRAL_NAMES[agency_type]}ตัวอย่างที่ {i + 1}"
-            types.append(agency_type)
-            groups.append(group)
-            provinces.append(province)
-            names.append(f"{name} {SYNTHETIC_MARK}")
-    order = rng.permutation(rows)
-    types, groups, provinces, names = (
-        [values[i] for i in order] for values in (types, groups, provinces, names)
-    )
-
+    types, groups, provinces, names = _agencies(rng, rows)
     shift = np.array([_GROUP_SHIFT[g] for g in groups]) + _latent_offset(fiscal_year)
     scores = _scores(rng, rng.normal(0, 1, rows) + shift, framework)
     return pd.DataFrame(
@@ -278,6 +234,60 @@ def synthetic_results_table(
             "itas_code": [f"{SYNTHETIC_CODE_PREFIX}{i + 1:05d}" for i in range(rows)],
         }
     )
+
+
+def _row_count(rows: int | None, fiscal_year: int) -> int:
+    """Return the number of agencies to build: ``rows``, or the year's national count."""
+    if fiscal_year not in NATIONAL_FIGURES:
+        raise ValueError(
+            f"no published national figures for FY{fiscal_year}; use one of "
+            + ", ".join(map(str, NATIONAL_FIGURES))
+        )
+    national_count, _mean = NATIONAL_FIGURES[fiscal_year]
+    rows = national_count if rows is None else rows
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, not {rows}")
+    return rows
+
+
+def _agencies(
+    rng: np.random.Generator, rows: int
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Invent ``rows`` agencies in the national mix of types, in random order.
+
+    Returns their types, groups, provinces and marked names, as parallel lists.
+    """
+    types, groups, provinces, names = [], [], [], []
+    for agency_type, count, group in _type_counts(rows):
+        for i in range(count):
+            province, name = _agency(rng, agency_type, group, i)
+            types.append(agency_type)
+            groups.append(group)
+            provinces.append(province)
+            names.append(f"{name} {SYNTHETIC_MARK}")
+    order = rng.permutation(rows)
+    types, groups, provinces, names = (
+        [values[i] for i in order] for values in (types, groups, provinces, names)
+    )
+    return types, groups, provinces, names
+
+
+def _agency(rng: np.random.Generator, agency_type: str, group: str, i: int) -> tuple[str, str]:
+    """Return the province and the (unmarked) name of the ``i``-th agency of a type."""
+    if agency_type in ("จังหวัด", "องค์การบริหารส่วนจังหวัด"):
+        province = PROVINCES[1 + i % (len(PROVINCES) - 1)]
+        name = f"{agency_type}{province}"
+    elif group == "local":
+        province = PROVINCES[1 + int(rng.integers(len(PROVINCES) - 1))]
+        place = _PLACE_HEADS[int(rng.integers(len(_PLACE_HEADS)))] + str(
+            _PLACE_TAILS[int(rng.integers(len(_PLACE_TAILS)))]
+        )
+        name = f"{agency_type}{place}"
+    else:
+        bangkok = group == "central" or rng.random() < 0.3
+        province = PROVINCES[0 if bangkok else 1 + int(rng.integers(len(PROVINCES) - 1))]
+        name = f"{_CENTRAL_NAMES[agency_type]}ตัวอย่างที่ {i + 1}"
+    return province, name
 
 
 def write_synthetic_table(

@@ -1,8 +1,10 @@
 """Render briefing sections as HTML fragments (strings), with every input text escaped.
 
-A :class:`Briefing` gathers what one agency's briefing shows; each of its methods returns an
-:class:`HTMLFragment`, which Jupyter displays as HTML and nbconvert exports as is. Rendering is
-pure: the same inputs give the same bytes.
+A :class:`Briefing` gathers what one agency's briefing shows; each of its methods works out one
+section as data (:mod:`ita_lib.render.sections`, :mod:`ita_lib.render.summary`,
+:mod:`ita_lib.render.appendix`, shared with the email edition) and renders it with its fragment
+template (:func:`section_fragment`) as an :class:`HTMLFragment`, which Jupyter displays as HTML
+and nbconvert exports as is. Rendering is pure: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,22 +20,22 @@ from markupsafe import Markup
 
 from ita_lib.analysis.peers import PeerPosition, Trend, is_synthetic_agency, peer_position, trend
 from ita_lib.analysis.scoring import ScoreResult
-from ita_lib.analysis.weaknesses import WELL_BELOW_AVERAGE, Analysis, analyse, item_gains
+from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.model.assessment import Assessment
-from ita_lib.model.framework import Framework, load_framework
+from ita_lib.model.framework import Framework
+from ita_lib.model.framework_files import load_framework
+from ita_lib.render import appendix, sections
 from ita_lib.render.charts import contribution_chart_png, indicator_chart_png
+from ita_lib.render.summary import summary_section
 from ita_lib.render.templates import template_environment
 from ita_lib.text.decimals import round_half_up
-from ita_lib.text.thai import (
-    Period,
-    format_fiscal_year,
-    format_period,
-    format_score,
-    to_thai_digits,
-)
+from ita_lib.text.digits import to_thai_digits
+from ita_lib.text.numbers import format_score
+from ita_lib.text.periods import Period, format_period
+from ita_lib.text.years import format_fiscal_year
 
 if TYPE_CHECKING:
-    from ita_lib.documents.audit import Finding
+    from ita_lib.model.findings import Finding
 
 __all__ = [
     "Briefing",
@@ -43,6 +45,7 @@ __all__ = [
     "briefing_title",
     "chart_fragment",
     "render_fragment",
+    "section_fragment",
     "synthetic_notice",
     "table_fragment",
 ]
@@ -193,7 +196,7 @@ class Briefing:
         Most serious first, then in document order (see :func:`ita_lib.documents.audit.document_findings`);
         show ``SEVERITY_TH[f.severity]``, ``f.line`` and ``f.message_th``.
         """
-        from ita_lib.documents.audit import document_findings
+        from ita_lib.model.findings import document_findings
 
         return document_findings(self.assessment)
 
@@ -217,18 +220,7 @@ class Briefing:
 
     def headline(self) -> HTMLFragment:
         """Render the headline: agency, fiscal year, total, rating and pass or fail."""
-        agency = self.assessment.agency
-        below = [i for i in self.result.indicators if i.score < self.result.pass_mark]
-        return render_fragment(
-            "headline.html.j2",
-            f=self.fmt,
-            result=self.result,
-            agency=agency,
-            agency_facts=self.agency_facts,
-            below=below,
-            margin=self.result.total_2dp - self.result.pass_mark,
-            rules_caveat=self.rules_caveat,
-        )
+        return section_fragment(sections.headline_section(self), self.fmt)
 
     @property
     def rules_caveat(self) -> str:
@@ -244,219 +236,82 @@ class Briefing:
 
     def score_table(self) -> HTMLFragment:
         """Render indicators by instrument with weights and weighted contributions."""
-        by_instrument = {
-            ins.code: [i for i in self.result.indicators if i.instrument == ins.code]
-            for ins in self.result.instruments
-        }
-        rounded_sum = sum((i.weighted_2dp for i in self.result.instruments), Decimal(0))
-        return render_fragment(
-            "score_table.html.j2",
-            f=self.fmt,
-            result=self.result,
-            indicators_by_instrument=by_instrument,
-            total_weight=sum((i.weight for i in self.result.instruments), Decimal(0)),
-            rounding_gap=rounded_sum != self.result.total_2dp,
-        )
+        return section_fragment(sections.score_table_section(self), self.fmt)
 
     def indicator_chart(self) -> HTMLFragment:
         """Render the bar chart of the ten indicators against the pass mark (PNG inline)."""
         png = indicator_chart_png(self.result, thai_digits=self.fmt.thai_digits)
-        below = [i for i in self.result.indicators if i.score < self.result.pass_mark]
-        alt = "แผนภูมิแท่งคะแนน 10 ตัวชี้วัดเทียบกับเกณฑ์ผ่าน " + self.fmt.score(self.result.pass_mark, 0)
-        alt += (
-            " ตัวชี้วัดที่ต่ำกว่าเกณฑ์: "
-            + ", ".join(f"{i.number} ({self.fmt.score(i.score)})" for i in below)
-            if below
-            else " ทุกตัวชี้วัดผ่านเกณฑ์"
-        )
-        caption = "แถบสีเขียว: ตั้งแต่เกณฑ์ผ่านขึ้นไป · แถบสีแดง: ต่ำกว่าเกณฑ์ผ่าน · เส้นประ: เกณฑ์ผ่าน"
-        return chart_fragment(png, alt, caption)
+        texts = sections.chart_texts(self)
+        return chart_fragment(png, texts.indicator_alt, texts.indicator_caption)
 
     def contribution_chart(self) -> HTMLFragment:
         """Render each instrument's weighted contribution to the total (PNG inline)."""
         png = contribution_chart_png(self.result, thai_digits=self.fmt.thai_digits)
-        parts = ", ".join(
-            f"{i.code} {self.fmt.score(i.weighted)} จาก {self.fmt.score(i.weight * 100, 0)}"
-            for i in self.result.instruments
-        )
-        alt = f"แผนภูมิคะแนนถ่วงน้ำหนักของแต่ละเครื่องมือ: {parts}"
-        caption = "แถบสีเข้ม: คะแนนถ่วงน้ำหนักที่ได้ · แถบสีอ่อน: คะแนนเต็มตามน้ำหนักของเครื่องมือ"
-        return chart_fragment(png, alt, caption)
+        texts = sections.chart_texts(self)
+        return chart_fragment(png, texts.contribution_alt, texts.contribution_caption)
 
     def executive_summary(self) -> HTMLFragment:
         """Render a few generated sentences: rating, what holds it back, top fixes, coverage."""
-        result, analysis = self.result, self.analysis
-        lost = {i.code: i.weight * (100 - i.score) for i in result.instruments}
-        weakest = max(result.instruments, key=lambda i: lost[i.code])
-        indicators = [ind for ind in result.indicators if ind.instrument == weakest.code]
-        weakest_indicator = min(indicators, key=lambda ind: ind.score)
-        if weakest_indicator.score >= 100:
-            weakest_indicator = None
-        item_weak = analysis.weaknesses_at("item")
-        incomplete = {
-            g.subject for g in analysis.coverage_gaps if g.kind.startswith("measure_missing")
-        }
-        return render_fragment(
-            "summary.html.j2",
-            f=self.fmt,
-            agency=self.assessment.agency,
-            result=result,
-            below_instruments=[i for i in result.instruments if i.score_2dp < result.pass_mark],
-            weakest=weakest if lost[weakest.code] > 0 else None,
-            weakest_lost=lost[weakest.code],
-            weakest_indicator=weakest_indicator,
-            n_failed=len(self.assessment.failed_items or ()) if weakest.code == "OIT" else 0,
-            has_items=self.assessment.failed_items is not None,
-            next_path=analysis.path_to_next_rating,
-            pass_path=analysis.path_to_pass_mark,
-            all_fixed=analysis.all_fixed_total,
-            n_measures=len(self.assessment.measures),
-            n_item_weak=len(item_weak),
-            n_item_covered=sum(1 for w in item_weak if w.measures),
-            uncovered=[w.code for w in item_weak if not w.measures],
-            n_incomplete=len(incomplete),
-        )
+        return section_fragment(summary_section(self), self.fmt)
 
     def what_if(self) -> HTMLFragment:
         """Render the ladder of totals as failed OIT items are fixed, largest gain first."""
-        analysis, result = self.analysis, self.result
-        milestones = analysis.ladder_milestones
-        rows = [
-            {
-                "gain": step.gain,
-                "total": step.total_after,
-                "rating": step.rating_after,
-                "milestone": milestones.get(k),
-            }
-            for k, step in enumerate(analysis.ladder, start=1)
-        ]
-        unit = {
-            g.sub_indicator: g.gain_total
-            for g in item_gains(self.framework, _one_item_per_sub(self.framework))
-        }
-        return render_fragment(
-            "what_if.html.j2",
-            f=self.fmt,
-            result=result,
-            gains=analysis.what_if,
-            rows=rows,
-            has_items=self.assessment.failed_items is not None,
-            all_fixed=analysis.all_fixed_total,
-            gain_10_2=unit.get("10.2", Decimal(0)),
-            gain_9_4=unit.get("9.4", Decimal(0)),
-        )
+        return section_fragment(sections.what_if_section(self), self.fmt)
 
     def weaknesses(self) -> HTMLFragment:
         """Render the weakness -> NACC suggestion -> measures table, and unmatched suggestions."""
-        return render_fragment(
-            "weaknesses.html.j2",
-            f=self.fmt,
-            weaknesses=self.analysis.weaknesses,
-            unmatched=self.analysis.unmatched_suggestions,
-            pass_mark=self.result.pass_mark,
-            well_below=WELL_BELOW_AVERAGE,
-            levels={
-                "instrument": "เครื่องมือ",
-                "indicator": "ตัวชี้วัด",
-                "sub_indicator": "ตัวชี้วัดย่อย",
-                "item": "รายข้อ",
-            },
-        )
+        return section_fragment(sections.weaknesses_section(self), self.fmt)
 
     def oit_items(self) -> HTMLFragment:
         """Render the status of OIT items by sub-indicator (or say there are no item results)."""
-        subs = self.result.sub_indicators
-        n_items = sum(len(s.items) for s in subs) if subs else 0
-        n_failed = sum(len(s.failed_items) for s in subs) if subs else 0
-        return render_fragment(
-            "oit_items.html.j2",
-            f=self.fmt,
-            subs=subs,
-            rollup_known=self.framework.oit_rollup_known,
-            fiscal_year=self.framework.fiscal_year,
-            recomputed=self.result.recomputed,
-            n_items=n_items,
-            n_passed=n_items - n_failed,
-            item_names={item.code: item.name_th or "" for item in self.framework.oit_items()},
-        )
+        return section_fragment(sections.oit_section(self), self.fmt)
 
     def suggestions(self) -> HTMLFragment:
         """Render NACC's summary and per-instrument suggestions verbatim."""
-        suggestions = self.assessment.suggestions
-        by_instrument = [
-            (code, suggestions.by_instrument[code])
-            for code in ("IIT", "EIT", "OIT")
-            if suggestions.by_instrument.get(code)
-        ]
-        return render_fragment(
-            "suggestions.html.j2",
-            suggestions=suggestions,
-            f=self.fmt,
-            by_instrument=by_instrument,
-            n_items=len(suggestions.by_item),
-            has_any=bool(suggestions.summary or by_instrument or suggestions.by_item),
-        )
+        return section_fragment(sections.suggestions_section(self), self.fmt)
 
     def measures(self) -> HTMLFragment:
         """Render the agency's measures: number, title, owner and period."""
-        return render_fragment(
-            "measures.html.j2",
-            f=self.fmt,
-            measures=self.assessment.measures,
-            measures_fiscal_year=self.assessment.measures_fiscal_year,
-            gaps=[g for g in self.analysis.coverage_gaps if g.kind.startswith("measure_missing")],
-        )
+        return section_fragment(sections.measures_section(self), self.fmt)
 
     def peers_and_trend(self) -> HTMLFragment:
         """Render the peer and trend section, or nothing when no peers or history were given."""
-        summary = self.peer_summary()
-        if summary is None:
-            return HTMLFragment("")
-        history = summary.trend
-        translated = [p for p in history.points if p.rating_latest_scale]
-        return render_fragment(
-            "peers.html.j2",
-            f=self.fmt,
-            position=summary.position,
-            points=history.points,
-            change=history.change,
-            latest_year=self.assessment.fiscal_year,
-            translated=bool(translated),
-            translated_note=translated[0].rating_latest_scale.note_th if translated else "",
-            synthetic=summary.synthetic,
-        )
+        section = appendix.peers_section(self)
+        return HTMLFragment("") if section is None else section_fragment(section, self.fmt)
 
     def document_findings(self) -> HTMLFragment:
         """Render the audit findings of the source document, when the data came from one."""
-        from ita_lib.documents.audit import SEVERITY_TH
-
-        return render_fragment(
-            "findings.html.j2",
-            f=self.fmt,
-            findings=self.findings,
-            severity_th=SEVERITY_TH,
-            source=self.assessment.source_document,
-        )
+        return section_fragment(appendix.findings_section(self), self.fmt)
 
     def checks(self) -> HTMLFragment:
         """Render the consistency checks (recomputed indicators, claimed total and rating)."""
-        return render_fragment("checks.html.j2", checks=self.result.checks)
+        return section_fragment(appendix.checks_section(self), self.fmt)
 
     def footer(self) -> HTMLFragment:
         """Render the footer: data source, scoring rules, and the run timestamp if given."""
-        weights = {
-            i.code: self.fmt.percent(i.weight).removesuffix("%") for i in self.result.instruments
-        }
-        unverified = any(item.status == "unverified" for item in self.framework.items)
-        return render_fragment(
-            "footer.html.j2",
-            f=self.fmt,
-            fiscal_year=self.assessment.fiscal_year,
-            weights=weights,
-            unverified=unverified,
-            source_document=self.assessment.source_document,
-            run_timestamp=self.run_timestamp,
-        )
+        return section_fragment(appendix.footer_section(self), self.fmt)
+
+
+def section_fragment(section: object, fmt: NumberFormat) -> HTMLFragment:
+    """Render a section of :mod:`ita_lib.render.sections` with its fragment template.
+
+    Parameters
+    ----------
+    section
+        A section object; its class names the template (``template``), its fields are the
+        template's variables.
+    fmt
+        The number format, ``f`` in the template.
+
+    Returns
+    -------
+    HTMLFragment
+    """
+    return render_fragment(
+        type(section).template,  # type: ignore[attr-defined]
+        f=fmt,
+        **sections.section_fields(section),
+    )
 
 
 SYNTHETIC_NOTICE_TH = (
@@ -514,7 +369,3 @@ def chart_fragment(png: bytes, alt: str, caption: str) -> HTMLFragment:
         width=640,
         caption=caption,
     )
-
-
-def _one_item_per_sub(framework: Framework) -> tuple[str, ...]:
-    return tuple(sub.items[0] for sub in framework.sub_indicators if sub.items)

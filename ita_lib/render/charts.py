@@ -16,7 +16,8 @@ from matplotlib.figure import Figure  # used without pyplot: no backend or globa
 from matplotlib.ticker import FuncFormatter
 
 from ita_lib.analysis.scoring import ScoreResult
-from ita_lib.text.thai import format_score, to_thai_digits
+from ita_lib.text.digits import to_thai_digits
+from ita_lib.text.numbers import format_score
 
 __all__ = [
     "FONT_FAMILY",

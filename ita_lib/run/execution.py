@@ -1,56 +1,74 @@
-"""Run the briefing notebook with papermill and export it to one HTML file with nbconvert.
+"""Run the package's notebooks with papermill and export them to one HTML file with nbconvert.
 
-This is the I/O edge of the package: it reads a parameters file, executes
-``notebooks/briefing.ipynb`` in a fresh kernel and writes
-``<output_root>/<fiscal_year>/<agency>/briefing.html`` plus the executed notebook beside it.
+This is the I/O edge of the package. One function, :func:`execute_notebook`, runs any of the
+package's notebooks (the briefing, the analysts' explore and portfolio notebooks) and writes
+``<stem>.html`` plus the executed ``<stem>.ipynb``; a failed run raises one
+:class:`BriefingRunError` and keeps the executed notebook as ``<stem>.failed.ipynb``. On top
+of it:
+
+- :func:`run_briefing` reads a parameters file and writes
+  ``<output_root>/<fiscal_year>/<agency>/briefing.html``;
+- :func:`run_analyst_notebook` checks an analyst notebook's parameters file against its model
+  (:mod:`ita_lib.run.parameters`) and writes ``<output_root>/notebooks/<name>/<name>.html``;
+- :mod:`ita_lib.batch.runs` runs many briefings through :func:`execute_notebook`, on reused
+  kernels.
+
 Files are written to a temporary name first and renamed, so a reader never sees half a file.
-:mod:`ita_lib.batch.runs` runs many briefings through the same :func:`execute_briefing`, on reused
-kernels.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import tempfile
-import threading
 from collections.abc import Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
 
-from ita_lib.exceptions import BriefingError
+from ita_lib.exceptions import BriefingError, ParameterError
 from ita_lib.log import logger
-from ita_lib.model.assessment import Assessment, load_assessment
+from ita_lib.model.assessment import Assessment
+from ita_lib.model.assessment_file import load_assessment
 from ita_lib.render.briefing import briefing_title
-from ita_lib.run.parameters import BriefingParameters, load_parameters_file
+from ita_lib.run.export import REMOVED_TAGS, export_html
+from ita_lib.run.parameters import (
+    BriefingParameters,
+    ExploreParameters,
+    NotebookParameters,
+    PortfolioParameters,
+    load_parameters_file,
+)
 
 __all__ = [
+    "ANALYST_NOTEBOOKS",
     "BRIEFING_NOTEBOOK",
     "CELL_TIMEOUT_SECONDS",
     "FAILED_NAME",
     "HTML_NAME",
+    "NOTEBOOKS_DIR",
     "NOTEBOOK_NAME",
+    "REMOVED_TAGS",
     "BriefingOutput",
     "BriefingRunError",
     "execute_briefing",
+    "execute_notebook",
     "export_html",
     "output_dir_for",
+    "run_analyst_notebook",
     "run_briefing",
     "write_atomic",
 ]
 
-BRIEFING_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "briefing.ipynb"
-REMOVED_TAGS = ("parameters", "injected-parameters", "remove_cell")
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
+ANALYST_NOTEBOOKS: dict[str, tuple[type[NotebookParameters], str]] = {
+    "explore": (ExploreParameters, "สำรวจผลการประเมิน ITA หลายหน่วยงาน"),
+    "portfolio": (PortfolioParameters, "สรุปผล ITA ของกลุ่มหน่วยงาน"),
+}
 CELL_TIMEOUT_SECONDS = 300
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 HTML_NAME, NOTEBOOK_NAME, FAILED_NAME = "briefing.html", "briefing.ipynb", "briefing.failed.ipynb"
@@ -58,14 +76,14 @@ HTML_NAME, NOTEBOOK_NAME, FAILED_NAME = "briefing.html", "briefing.ipynb", "brie
 
 @dataclass(frozen=True)
 class BriefingOutput:
-    """Where a briefing run wrote its files."""
+    """Where a notebook run wrote its files."""
 
     html_path: Path
     notebook_path: Path
 
 
 class BriefingRunError(BriefingError):
-    """The briefing notebook did not complete.
+    """The notebook did not complete.
 
     Parameters
     ----------
@@ -89,72 +107,18 @@ def output_dir_for(assessment: Assessment, output_root: str | Path) -> Path:
     return Path(output_root) / str(assessment.fiscal_year) / assessment.agency.folder_name
 
 
-_exporters = threading.local()
-_resources = ExitStack()  # keeps the templates folder available for the life of the process
-
-
-@cache
-def _templates_dir() -> str:
-    return str(_resources.enter_context(as_file(files("ita_lib") / "templates")))
-
-
-class _BriefingExporter(HTMLExporter):
-    """nbconvert's HTML exporter without a schema validation after every preprocessor.
-
-    nbconvert validates the whole notebook after each of its ~13 preprocessors (a third of the
-    export time); the notebook comes from papermill, which validated it, and the only enabled
-    preprocessor removes cells. The output is the same.
-    """
-
-    def _validate_preprocessor(self, nbc: nbformat.NotebookNode, preprocessor: Any) -> None:
-        """Skip the validation."""
-
-
-def _html_exporter() -> HTMLExporter:
-    """Return this thread's HTML exporter (building one compiles templates: ~40 ms)."""
-    exporter = getattr(_exporters, "exporter", None)
-    if exporter is None:
-        exporter = _BriefingExporter(
-            extra_template_basedirs=[_templates_dir()],
-            template_name="briefing_html",
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            exclude_anchor_links=True,
-        )
-        remove = TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True)
-        exporter.register_preprocessor(remove, enabled=True)
-        _exporters.exporter = exporter
-    return exporter
-
-
-def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
-    """Export an executed briefing notebook to self-contained HTML without code.
-
-    Cells tagged ``parameters``, ``injected-parameters`` or ``remove_cell`` are removed,
-    inputs and prompts are hidden, and the page carries ``lang="th"`` and no scripts. The
-    exporter is built once per thread and reused.
-    """
-    resources = {"metadata": {"name": title}, "ita_fonts": _embedded_fonts()}
-    body, _ = _html_exporter().from_notebook_node(notebook, resources=resources)
-    return body
-
-
-@cache
-def _embedded_fonts() -> list[dict[str, str]]:
-    """Return the bundled Sarabun faces as base64, so the page needs no installed Thai font."""
-    faces = []
-    for weight, name in (("400", "Sarabun-Regular.ttf"), ("700", "Sarabun-Bold.ttf")):
-        data = (files("ita_lib") / "fonts" / name).read_bytes()
-        faces.append({"weight": weight, "data": base64.b64encode(data).decode("ascii")})
-    return faces
-
-
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     A reader sees the old file or the new one, never a part. Text is written as UTF-8 with
     ``\\n`` line ends. Temporary files are named ``.<name>.<random>.tmp``.
+
+    Parameters
+    ----------
+    path
+        The file to write; its folder is created if missing.
+    data
+        Text or bytes.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -174,6 +138,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+# -- the one execution path --------------------------------------------------------------------
+
+
 def _keep_failed(executed_path: Path, failed: Path) -> str | None:
     if executed_path.exists():
         executed_path.replace(failed)
@@ -190,7 +157,43 @@ def _failure(exc: Exception, stem: str, execution_timeout: int) -> tuple[str, st
     return f"the kernel died while running the {stem} notebook (out of memory?)", "dead-kernel"
 
 
-def execute_briefing(
+def _papermill(
+    notebook: str | Path,
+    executed_path: Path,
+    parameters: Mapping[str, Any],
+    *,
+    failed: Path,
+    stem: str,
+    execution_timeout: int,
+    engine_name: str | None,
+    engine_kwargs: dict[str, Any],
+) -> nbformat.NotebookNode:
+    """Execute ``notebook`` into ``executed_path``; a failed run raises BriefingRunError.
+
+    The executed notebook of a failed run, when there is one, is moved to ``failed``.
+    """
+    if engine_name is None:  # papermill's engine starts a fresh kernel: keep it quiet
+        engine_kwargs = {"extra_arguments": KERNEL_ARGUMENTS, **engine_kwargs}
+    try:
+        return papermill.execute_notebook(
+            str(Path(notebook).resolve()),
+            str(executed_path),
+            parameters=dict(parameters),
+            engine_name=engine_name,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=execution_timeout,
+            **engine_kwargs,
+        )
+    except (papermill.PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        message, kind = _failure(exc, stem, execution_timeout)
+        raise BriefingRunError(
+            message, kind=kind, notebook_path=_keep_failed(executed_path, failed)
+        ) from None
+
+
+def execute_notebook(
     parameters: Mapping[str, Any],
     out_dir: str | Path,
     *,
@@ -201,18 +204,18 @@ def execute_briefing(
     stem: str = "briefing",
     **engine_kwargs: Any,
 ) -> BriefingOutput:
-    """Execute the notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
+    """Execute a notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
 
     Parameters
     ----------
     parameters
         Notebook parameters, already validated.
     out_dir
-        Folder of the briefing; created if missing.
+        Folder of the outputs; created if missing.
     title
         Page title of the HTML.
     notebook
-        The notebook to execute.
+        The notebook to execute (default: the briefing notebook).
     execution_timeout
         Seconds a single cell may run.
     engine_name, **engine_kwargs
@@ -234,31 +237,28 @@ def execute_briefing(
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, notebook_path = out_dir / f"{stem}.html", out_dir / f"{stem}.ipynb"
     failed = out_dir / f"{stem}.failed.ipynb"
-    if engine_name is None:
-        engine_kwargs.setdefault("extra_arguments", KERNEL_ARGUMENTS)
     with tempfile.TemporaryDirectory(prefix=".run-", dir=out_dir) as work:
         executed_path = Path(work) / notebook_path.name
-        try:
-            executed = papermill.execute_notebook(
-                str(Path(notebook).resolve()),
-                str(executed_path),
-                parameters=dict(parameters),
-                engine_name=engine_name,
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=execution_timeout,
-                **engine_kwargs,
-            )
-        except (papermill.PapermillExecutionError, CellTimeoutError, DeadKernelError) as exc:
-            message, kind = _failure(exc, stem, execution_timeout)
-            raise BriefingRunError(
-                message, kind=kind, notebook_path=_keep_failed(executed_path, failed)
-            ) from None
+        executed = _papermill(
+            notebook,
+            executed_path,
+            parameters,
+            failed=failed,
+            stem=stem,
+            execution_timeout=execution_timeout,
+            engine_name=engine_name,
+            engine_kwargs=engine_kwargs,
+        )
         write_atomic(html_path, export_html(executed, title=title))
         executed_path.replace(notebook_path)
     failed.unlink(missing_ok=True)
     return BriefingOutput(html_path=html_path, notebook_path=notebook_path)
+
+
+execute_briefing = execute_notebook  # the name the batch and the tests have long used
+
+
+# -- the package's notebooks -------------------------------------------------------------------
 
 
 def run_briefing(
@@ -301,6 +301,53 @@ def run_briefing(
     title = briefing_title(assessment, thai_digits=params.thai_digits)
     out_dir = output_dir_for(assessment, output_root)
     logger.info("executing %s for %s", notebook, assessment.agency.name)
-    output = execute_briefing(params.notebook_values(), out_dir, title=title, notebook=notebook)
+    output = execute_notebook(params.notebook_values(), out_dir, title=title, notebook=notebook)
     logger.info("wrote %s", output.html_path)
     return output
+
+
+def run_analyst_notebook(
+    name: str,
+    params_file: str | Path | None = None,
+    *,
+    output_root: str | Path = "outputs",
+) -> BriefingOutput:
+    """Execute an analyst notebook on its defaults or a parameters file; export its HTML.
+
+    Parameters
+    ----------
+    name
+        ``"explore"`` or ``"portfolio"``.
+    params_file
+        A YAML parameters file for that notebook; without it the notebook's defaults apply.
+    output_root
+        Folder under which ``notebooks/<name>/<name>.html`` and ``.ipynb`` are written.
+
+    Returns
+    -------
+    BriefingOutput
+        Paths of the HTML page and the executed notebook.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown notebook or a bad parameters file (before any kernel starts).
+    BriefingError
+        When the notebook fails; the executed notebook is kept as ``<name>.failed.ipynb``.
+    """
+    if name not in ANALYST_NOTEBOOKS:
+        raise ParameterError(
+            "no such analyst notebook", location="notebook",
+            expected="one of " + ", ".join(ANALYST_NOTEBOOKS), found=name,
+        )  # fmt: skip
+    model, title = ANALYST_NOTEBOOKS[name]
+    params = model() if params_file is None else load_parameters_file(params_file, model)
+    out_dir = Path(output_root) / "notebooks" / name
+    logger.info("executing the %s notebook", name)
+    return execute_notebook(
+        params.model_dump(),
+        out_dir,
+        title=title,
+        notebook=NOTEBOOKS_DIR / f"{name}.ipynb",
+        stem=name,
+    )

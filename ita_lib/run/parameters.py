@@ -335,7 +335,7 @@ class PortfolioParameters(NotebookParameters):
 
 def briefing_from_parameters(params: BriefingParameters) -> Briefing:
     """Load what the parameters name (assessment, results table) and prepare the briefing."""
-    from ita_lib.model.assessment import load_assessment
+    from ita_lib.model.assessment_file import load_assessment
     from ita_lib.model.results_table import load_results_table
     from ita_lib.render.briefing import Briefing
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ita_lib.text.thai import to_arabic_digits
+from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["normalize_item_code"]
 

@@ -25,9 +25,10 @@ from ita_lib.analysis.peers import is_synthetic_agency
 from ita_lib.analysis.scoring import oit_rollup
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import InputError
-from ita_lib.model.assessment import Assessment, load_assessment, parse_assessment
-from ita_lib.model.framework import load_framework
-from ita_lib.model.synthetic import SYNTHETIC_MARK
+from ita_lib.model.assessment import Assessment
+from ita_lib.model.assessment_file import load_assessment, parse_assessment
+from ita_lib.model.framework_files import load_framework
+from ita_lib.model.synthetic_marks import SYNTHETIC_MARK
 from ita_lib.render.briefing import HTMLFragment, chart_fragment, synthetic_notice
 from ita_lib.render.briefing import table_fragment as show
 from ita_lib.render.charts import figure_png, register_thai_font

@@ -4,8 +4,8 @@ import pytest
 
 from ita_lib.analysis.crosswalk import comparable_items, rerate, translate_label, translations
 from ita_lib.analysis.scoring import score_assessment
-from ita_lib.model.assessment import parse_assessment
-from ita_lib.model.framework import load_framework
+from ita_lib.model.assessment_file import parse_assessment
+from ita_lib.model.framework_files import load_framework
 
 
 def test_letter_grades_translate_to_pass_levels_only_when_unambiguous():

@@ -9,7 +9,8 @@ from ita_lib.analysis.peers import (
     same_agency,
     trend,
 )
-from ita_lib.model.assessment import Agency, parse_assessment
+from ita_lib.model.assessment import Agency
+from ita_lib.model.assessment_file import parse_assessment
 
 
 def _agency(name, total, *, fy=2565, type_="อบต.", province="ก", code=None):

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from ita_lib.analysis.weaknesses import WELL_BELOW_AVERAGE, analyse, item_gains
-from ita_lib.model.assessment import load_assessment, parse_assessment
-from ita_lib.model.framework import load_framework
+from ita_lib.model.assessment_file import load_assessment, parse_assessment
+from ita_lib.model.framework_files import load_framework
 
 
 def _2dp(value: Decimal) -> str:

@@ -15,12 +15,12 @@ import nbformat
 import pytest
 import yaml
 
+from ita_lib.batch.locking import batch_lock as _batch_lock
 from ita_lib.batch.runs import (
     ASSESSMENT_NAME,
     INDEX_NAME,
     MANIFEST_NAME,
     STAMP_NAME,
-    _batch_lock,
     run_batch,
 )
 from ita_lib.cli import main

@@ -18,18 +18,11 @@ import pytest
 import yaml
 
 from ita_lib.cli import main
-from ita_lib.deliver.delivery import (
-    EML_NAME,
-    LEDGER_NAME,
-    Ledger,
-    SmtpConfig,
-    email_briefing,
-    message_key,
-    send_message,
-    smtp_config,
-)
+from ita_lib.deliver.delivery import EML_NAME, email_briefing
+from ita_lib.deliver.ledger import LEDGER_NAME, Ledger, message_key
+from ita_lib.deliver.smtp import SmtpConfig, send_message, smtp_config
 from ita_lib.exceptions import DeliveryError, ParameterError
-from ita_lib.model.assessment import load_assessment
+from ita_lib.model.assessment_file import load_assessment
 from ita_lib.run.execution import output_dir_for
 from ita_lib.run.parameters import SmtpSettings
 

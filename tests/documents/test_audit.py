@@ -22,7 +22,7 @@ from ita_lib.documents.audit import (
 )
 from ita_lib.documents.importer import import_document, write_assessment_yaml
 from ita_lib.exceptions import InputError
-from ita_lib.model.assessment import load_assessment
+from ita_lib.model.assessment_file import load_assessment
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DOCUMENTS = DATA / "documents"

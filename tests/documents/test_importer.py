@@ -20,7 +20,7 @@ from ita_lib.documents.importer import (
 )
 from ita_lib.documents.layout import split_html
 from ita_lib.exceptions import InputError
-from ita_lib.model.assessment import load_assessment, parse_assessment
+from ita_lib.model.assessment_file import load_assessment, parse_assessment
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DOCUMENTS = DATA / "documents"

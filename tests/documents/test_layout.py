@@ -7,16 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from ita_lib.documents.layout import (
-    Paragraph,
-    Table,
-    clean_text,
-    join_wrapped,
-    parse_docx,
-    parse_text,
-    read_document,
-    split_html,
-)
+from ita_lib.documents.layout import Paragraph, Table, clean_text, join_wrapped, split_html
+from ita_lib.documents.reading import parse_docx, parse_text, read_document
 from ita_lib.exceptions import InputError
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -5,15 +5,14 @@ from pathlib import Path
 import pytest
 
 from ita_lib.exceptions import InputError, UnknownFiscalYearError
-from ita_lib.model.assessment import (
-    Agency,
+from ita_lib.model.assessment import Agency, slugify
+from ita_lib.model.assessment_file import (
     bundled_assessments,
     load_assessment,
     parse_assessment,
     resolve_assessment_path,
-    slugify,
 )
-from ita_lib.text.thai import Period
+from ita_lib.text.periods import Period
 
 
 def test_minimal_file_loads_with_exact_decimal_scores(write_yaml, minimal):

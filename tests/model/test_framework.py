@@ -1,4 +1,4 @@
-"""Tests for ita_lib.model.framework: the FY2564/2565 data files and their loader."""
+"""Tests for ita_lib.model.framework and framework_files: the FY2564/2565 data files and loader."""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ import pytest
 import yaml
 
 from ita_lib.exceptions import FrameworkError, InputError, UnknownFiscalYearError
-from ita_lib.model.framework import (
-    Framework,
-    Instrument,
-    Item,
-    RatingBand,
+from ita_lib.model.framework import Framework, Instrument, Item, RatingBand
+from ita_lib.model.framework_files import (
     available_fiscal_years,
     load_framework,
     load_framework_file,

@@ -14,12 +14,10 @@ from ita_lib.model.synthetic import (
     AGENCY_TYPES,
     NATIONAL_FIGURES,
     PROVINCES,
-    SYNTHETIC_CODE_PREFIX,
-    SYNTHETIC_MARK,
-    is_synthetic,
     synthetic_results_table,
     write_synthetic_table,
 )
+from ita_lib.model.synthetic_marks import SYNTHETIC_CODE_PREFIX, SYNTHETIC_MARK, is_synthetic
 
 LOCAL = {t for t, _, group in AGENCY_TYPES if group == "local"}
 

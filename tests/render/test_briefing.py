@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_lib.model.assessment import load_assessment, parse_assessment
+from ita_lib.model.assessment_file import load_assessment, parse_assessment
 from ita_lib.render.briefing import Briefing, NumberFormat
 from ita_lib.render.charts import indicator_chart_png
 

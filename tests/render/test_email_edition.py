@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from ita_lib.model.assessment import load_assessment, parse_assessment
+from ita_lib.deliver.message import build_message
+from ita_lib.model.assessment_file import load_assessment, parse_assessment
 from ita_lib.render.briefing import Briefing
 from ita_lib.render.email_edition import (
     FONT_STACK,
     HTML_PART_BUDGET,
-    build_message,
     email_subject,
     render_email_edition,
     transmitted_size,

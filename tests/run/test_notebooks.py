@@ -221,7 +221,7 @@ def test_edge_cases_give_a_sensible_briefing(tmp_path, minimal, write_yaml, case
     ],
 )
 def test_analyst_notebooks_run_on_their_defaults_and_export_clean_html(tmp_path, name, expected):
-    from ita_lib.run.notebooks import run_analyst_notebook
+    from ita_lib.run.execution import run_analyst_notebook
 
     output = run_analyst_notebook(name, output_root=tmp_path)
     assert output.html_path == tmp_path / "notebooks" / name / f"{name}.html"

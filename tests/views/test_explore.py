@@ -3,7 +3,7 @@ import pytest
 
 from ita_lib.analysis.peers import results_frame
 from ita_lib.exceptions import InputError
-from ita_lib.model.assessment import parse_assessment
+from ita_lib.model.assessment_file import parse_assessment
 from ita_lib.views import explore
 
 

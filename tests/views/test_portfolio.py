@@ -2,13 +2,13 @@ import pytest
 
 from ita_lib.analysis.scoring import score_assessment
 from ita_lib.exceptions import InputError
-from ita_lib.model.assessment import parse_assessment
+from ita_lib.model.assessment_file import parse_assessment
 from ita_lib.views import portfolio
 
 
 def _agency(name, failed, measures=(), iit=90):
     from ita_lib.analysis.scoring import oit_rollup
-    from ita_lib.model.framework import load_framework
+    from ita_lib.model.framework_files import load_framework
 
     _, rec = oit_rollup(load_framework(2565), failed)
     scores = {f"ind{n}": iit for n in range(1, 9)}

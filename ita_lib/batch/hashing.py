@@ -1,0 +1,57 @@
+"""Hashes that decide whether a briefing is up to date: inputs, notebook and library."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
+from pathlib import Path
+
+import ita_lib
+
+__all__ = ["canonical_json", "input_hash", "library_fingerprint", "sha256_hex"]
+
+
+def sha256_hex(data: bytes | str) -> str:
+    """Return the SHA-256 of bytes, or of text as UTF-8, in hex."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def canonical_json(value: object) -> str:
+    """Return ``value`` as compact JSON with sorted keys: equal values give equal text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def library_fingerprint() -> str:
+    """Return a hash of ``ita_lib`` (version and files) and of the versions of the stack.
+
+    A briefing made with another fingerprint is made again, so that an upgraded or edited
+    library, template or framework file never leaves stale briefings behind.
+    """
+    digest = hashlib.sha256(f"ita_lib {ita_lib.__version__}\n".encode())
+    root = Path(str(files("ita_lib")))
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(sha256_hex(path.read_bytes()).encode())
+    for dist in ("papermill", "nbclient", "nbconvert", "nbformat", "jinja2", "matplotlib"):
+        try:
+            digest.update(f"{dist}=={version(dist)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{dist} missing\n".encode())
+    return digest.hexdigest()
+
+
+def input_hash(inputs: object, notebook_sha: str, library: str) -> str:
+    """Return the hash of a briefing's inputs, its notebook and the library.
+
+    Parameters
+    ----------
+    inputs
+        JSON-able description of the inputs (parameters, assessment data or file hashes).
+    notebook_sha, library
+        Hashes of the notebook and of :func:`library_fingerprint`.
+    """
+    payload = {"inputs": inputs, "notebook": notebook_sha, "library": library}
+    return sha256_hex(canonical_json(payload))

@@ -1,0 +1,206 @@
+"""What runs in a worker process: one warm kernel per worker thread, and :func:`run_job`.
+
+Each worker keeps one kernel with ``ita_lib`` imported and runs notebook after notebook on it
+through papermill's engine ``ita_warm`` (:mod:`ita_lib.batch.engine`), which resets it in
+between and recycles it after ``max_runs`` notebooks or any failure. Every ``TIDY_EVERY``
+briefings the worker collects garbage and trims its heap, so that its memory stays flat.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import gc
+import json
+import logging
+import multiprocessing.util
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ita_lib
+from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
+from ita_lib.batch.hashing import library_fingerprint
+from ita_lib.batch.jobs import ASSESSMENT_NAME, STAMP_NAME, BatchSettings, BriefingJob, JobResult
+from ita_lib.exceptions import InputError, ITAError
+from ita_lib.run.execution import (
+    HTML_NAME,
+    NOTEBOOK_NAME,
+    BriefingRunError,
+    execute_notebook,
+    write_atomic,
+)
+
+__all__ = ["TIDY_EVERY", "init_local_worker", "run_job", "shutdown_worker_kernels"]
+
+TIDY_EVERY = 50  # jobs between two full garbage collections in a worker
+
+register_engine()  # workers unpickle run_job from this module: the engine is then registered
+
+_local = threading.local()
+_kernels: list[WarmKernel] = []
+_kernels_lock = threading.Lock()
+_worker_fingerprint = cache(library_fingerprint)  # a worker's code does not change under it
+
+
+# -- warm kernels and memory -------------------------------------------------------------------
+
+
+def _warm_kernel(max_runs: int) -> WarmKernel:
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None:
+        kernel = WarmKernel(max_runs=max_runs)
+        _local.kernel = kernel
+        with _kernels_lock:
+            _kernels.append(kernel)
+    kernel.max_runs = max_runs
+    return kernel
+
+
+def shutdown_worker_kernels() -> None:
+    """Stop every warm kernel this process started (at worker exit or the end of a batch)."""
+    with _kernels_lock:
+        kernels = list(_kernels)
+    for kernel in kernels:
+        kernel.shutdown()
+
+
+atexit.register(shutdown_worker_kernels)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """Return glibc's ``malloc_trim`` (gives freed heap back to the system), if there is one."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def _tidy_memory() -> None:
+    """Collect garbage and return free heap to the system, so a worker's memory stays flat.
+
+    Each briefing leaves reference cycles (notebook nodes, messages) that Python's collector
+    reaches late, and a fragmented heap: without this a worker grows ~5 MiB per 50 briefings.
+    """
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _peak_rss_kib() -> int:
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak // 1024 if sys.platform == "darwin" else peak)
+
+
+# -- one job -----------------------------------------------------------------------------------
+
+
+def _remove_outputs(out_dir: Path) -> None:
+    for name in (HTML_NAME, NOTEBOOK_NAME, STAMP_NAME):
+        (out_dir / name).unlink(missing_ok=True)
+
+
+def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel) -> None:
+    """Write the job's assessment (a table row), run the notebook, then stamp the briefing."""
+    if settings.library_fingerprint not in (None, _worker_fingerprint()):
+        raise ITAError(
+            "this worker's ita_lib (version or files) differs from the one that planned "
+            "the batch; install the same ita_lib on every worker"
+        )
+    out_dir = Path(job.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / STAMP_NAME).unlink(missing_ok=True)
+    if job.assessment_yaml is not None:
+        write_atomic(out_dir / ASSESSMENT_NAME, job.assessment_yaml)
+    execute_notebook(
+        job.parameters,
+        out_dir,
+        title=job.title,
+        notebook=settings.notebook,
+        execution_timeout=settings.execution_timeout,
+        engine_name=ENGINE_NAME,
+        warm_kernel=kernel,
+    )
+    stamp = {
+        "format": "ita-batch-stamp/1",
+        "input_hash": job.input_hash,
+        "ita_lib_version": ita_lib.__version__,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_atomic(out_dir / STAMP_NAME, json.dumps(stamp, indent=2) + "\n")
+
+
+def _unexpected_failure(exc: Exception) -> dict[str, Any]:
+    """Return the outcome of a job that raised something else than a notebook failure."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return {
+        "status": "failed",
+        "error": f"{type(exc).__name__}: {message}" if message else type(exc).__name__,
+        "error_kind": "input" if isinstance(exc, InputError) else "internal",
+    }
+
+
+def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
+    """Make one briefing on this worker's warm kernel; never raises for a failed briefing.
+
+    Parameters
+    ----------
+    job
+        The briefing to make.
+    settings
+        Batch-wide options.
+
+    Returns
+    -------
+    JobResult
+        ``ok``, or ``failed`` with the reason and the kept notebook.
+    """
+    start = time.perf_counter()
+    kernel = _warm_kernel(settings.max_runs)
+    _local.jobs = getattr(_local, "jobs", 0) + 1
+    if _local.jobs % TIDY_EVERY == 0:
+        _tidy_memory()
+    outcome: dict[str, Any] = {"status": "ok"}
+    try:
+        _make_briefing(job, settings, kernel)
+    except BriefingRunError as exc:
+        _remove_outputs(Path(job.out_dir))  # they were made from other inputs
+        outcome = {
+            "status": "failed",
+            "error": exc.reason,
+            "error_kind": exc.kind,
+            "failed_notebook": exc.notebook_path,
+        }
+    except Exception as exc:  # noqa: BLE001  # one agency must never stop the batch
+        kernel.shutdown()
+        outcome = _unexpected_failure(exc)
+    return JobResult(
+        key=job.key,
+        duration_s=round(time.perf_counter() - start, 3),
+        worker=f"{socket.gethostname()}/{os.getpid()}",
+        worker_peak_rss_kib=_peak_rss_kib(),
+        kernel_peak_rss_kib=kernel.peak_rss_kib,
+        kernels_started=kernel.kernels_started,
+        **outcome,
+    )
+
+
+def init_local_worker() -> None:
+    """Set up a local pool worker: the parent handles Ctrl-C; kernels stop at exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures go to the manifest
+    multiprocessing.util.Finalize(None, shutdown_worker_kernels, exitpriority=10)

@@ -1,0 +1,138 @@
+"""Extract the agency's name, the years and the claimed rating and total from the text.
+
+The agency's name and type come from the title, else the first section heading; the
+assessment year from the results section (else the year before the measures'), the measures'
+fiscal year from the title or the measures heading (else the year after the assessment's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ita_lib.documents.extraction import strip_dots
+from ita_lib.documents.layout import Position
+from ita_lib.documents.sections import Layout, title_text
+from ita_lib.documents.terms import DocumentTerms
+from ita_lib.exceptions import InputError
+from ita_lib.model.framework import Framework
+from ita_lib.text.digits import to_arabic_digits
+
+__all__ = ["find_agency_name", "find_claimed_rating", "find_fiscal_years", "find_prose_total"]
+_BE = r"(?:พ\s*\.?\s*ศ\s*\.?)?"
+_YEAR_AFTER = re.compile(rf"(?:ปีงบประมาณ|ประจำปี|ITA)\s*(?:ปี)?\s*{_BE}\s*(\d{{4}})")
+_GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
+_SCORE_IN_PROSE = re.compile(r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)")
+
+
+# -- Agency --------------------------------------------------------------------------------------
+
+
+def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
+    """Match an agency type followed by a name (a run of Thai letters, hyphens allowed)."""
+    names = sorted((t.name for t in terms.agency_types), key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?P<type>{alternation})\s?(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e\-]*)")
+
+
+def find_agency_name(layout: Layout, terms: DocumentTerms) -> tuple[str, Position] | None:
+    """Return the agency's name and where it is, from the title or the first headings."""
+    pattern = _type_pattern(terms)
+    title = title_text(layout.front)
+    candidates: list[tuple[str, Position]] = []
+    if layout.front:
+        candidates.append((title, layout.front[0].pos))
+    candidates += [(p.text, p.pos) for s, p in layout.headings if s == "results"]
+    candidates += [(p.text, p.pos) for s, p, _ in layout.prose if s in ("results", "measures")]
+    for text, pos in candidates:
+        match = pattern.search(strip_dots(text))
+        if match:
+            return match["type"] + match["name"], pos
+    for text, pos in candidates[:2]:
+        match = re.search(r"ของ\s*[.…]*\s*([^.…]+?)\s*[.…]*\s*(?:ประจำ)?(?:ปีงบประมาณ|$)", text)
+        if match and match[1].strip():
+            return match[1].strip(), pos
+    return None
+
+
+# -- Years ---------------------------------------------------------------------------------------
+
+
+def _year_in(texts: Iterable[tuple[str, Position]]) -> tuple[int, Position] | None:
+    for text, pos in texts:
+        match = _YEAR_AFTER.search(to_arabic_digits(text))
+        if match and 2400 <= int(match[1]) <= 2700:
+            return int(match[1]), pos
+    return None
+
+
+def find_fiscal_years(
+    layout: Layout, source: str
+) -> tuple[int, int | None, Position | None, list[str]]:
+    """Return (assessment year, measures' fiscal year, where, notes on what was inferred).
+
+    Raises
+    ------
+    InputError
+        When neither year is written.
+    """
+    notes: list[str] = []
+    title = [(title_text(layout.front), layout.front[0].pos)] if layout.front else []
+    measures_heads = [(p.text, p.pos) for s, p in layout.headings if s == "measures"]
+    results = [(p.text, p.pos) for s, p in layout.headings if s == "results"]
+    results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
+    results += [(p.text, p.pos) for s, p in layout.headings if s == "suggestions"]
+    results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "analysis"]
+    measures = _year_in(title + measures_heads)
+    assessed = _year_in(results)
+    if assessed is None and measures is None:
+        raise InputError(
+            "cannot find the assessment year",
+            source=source,
+            location="title and section 1",
+            expected="a year such as 'ปีงบประมาณ พ.ศ. ๒๕๖๕' in the title or the results heading",
+        )
+    if assessed is None:
+        assert measures is not None
+        notes.append(
+            f"The assessment year is not written; it is taken as the year before the measures' "
+            f"fiscal year {measures[0]}."
+        )
+        return measures[0] - 1, measures[0], measures[1], notes
+    if measures is None:
+        notes.append(
+            f"The measures' fiscal year is not written; it is taken as the year after the "
+            f"assessment year {assessed[0]}."
+        )
+        return assessed[0], assessed[0] + 1, assessed[1], notes
+    return assessed[0], measures[0], assessed[1], notes
+
+
+# -- Claims in the text --------------------------------------------------------------------------
+
+
+def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Position] | None:
+    """Return the rating (``ระดับ ...``) the results section states, and where."""
+    labels = "|".join(
+        re.escape(b.label) for b in sorted(framework.rating_bands, key=lambda b: -len(b.label))
+    )
+    pattern = re.compile(r"ระดับ\s*(?:ที่)?\s*" + _GRADE_RE.format(labels=labels))
+    texts = [(p.text, p.pos) for s, p in layout.headings if s == "results"]
+    texts += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
+    for text, pos in texts:
+        match = pattern.search(text)
+        if match:
+            return match[1], pos
+    return None
+
+
+def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
+    """Return the total score the results section's prose states, and where."""
+    for section, paragraph, _ in layout.prose:
+        if section != "results":
+            continue
+        match = _SCORE_IN_PROSE.search(to_arabic_digits(strip_dots(paragraph.text)))
+        if match:
+            return Decimal(match[1]), paragraph.pos
+    return None

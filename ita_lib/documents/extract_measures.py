@@ -1,0 +1,81 @@
+"""Extract the measures table: number, title, steps, owner, period and monitoring of each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ita_lib.documents.extraction import Collector, join_list, join_single
+from ita_lib.documents.layout import Cell, Table
+from ita_lib.exceptions import InputError
+from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.periods import parse_period
+
+__all__ = ["read_measures"]
+_MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
+
+
+def _measure_number(text: str) -> int | None:
+    match = _MEASURE_NUMBER.match(to_arabic_digits(text))
+    return int(match[1]) if match else None
+
+
+def read_measures(
+    table: Table, roles: Mapping[str, int], build: Collector, start: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return (measures, measure rows as written) of one measures table."""
+    measures: list[dict[str, Any]] = []
+    written: list[dict[str, Any]] = []
+    used = set(roles.values())
+
+    def cell(row_cells: Sequence[Cell], role: str) -> Cell:
+        """Return the row's cell of ``role`` (an empty cell if the table has none)."""
+        index = roles.get(role)
+        return row_cells[index] if index is not None and index < len(row_cells) else Cell()
+
+    for row in table.rows:
+        cells = row.cells
+        number_cell = cell(cells, "number")
+        number = _measure_number(number_cell.text)
+        title = join_single(cell(cells, "title"))
+        if number is None or not title:
+            build.row_leftovers(cells, "measures", "row of no measure")
+            continue
+        index = start + len(measures)
+        measure: dict[str, Any] = {"number": number, "title": title}
+        build.at(row.pos, "measures", index)
+        build.at(number_cell.pos, "measures", index, "number")
+        build.at(cell(cells, "title").pos, "measures", index, "title")
+        for role in ("steps", "monitoring"):
+            items = join_list(cell(cells, role))
+            if items:
+                measure[role] = [text for text, _ in items]
+                for j, (_, pos) in enumerate(items):
+                    build.at(pos, "measures", index, role, j)
+        owner = join_single(cell(cells, "owner"))
+        if owner:
+            measure["owner"] = owner
+            build.at(cell(cells, "owner").pos, "measures", index, "owner")
+        period_cell = cell(cells, "period")
+        period = join_single(period_cell)
+        if period:
+            try:
+                parse_period(period)
+            except InputError as exc:
+                build.leftover(
+                    period, period_cell.pos, "measures", f"period unreadable: {exc.message}"
+                )
+            else:
+                measure["period"] = period
+                build.at(period_cell.pos, "measures", index, "period")
+        ordered = {
+            k: measure[k]
+            for k in ("number", "title", "steps", "owner", "period", "monitoring")
+            if k in measure
+        }
+        measures.append(ordered)
+        written.append({"number": to_arabic_digits(number_cell.text).strip(), "line": row.pos.ref})
+        extra = [c for i, c in enumerate(cells) if i not in used]
+        build.row_leftovers(extra, "measures", "cell of no column")
+    return measures, written

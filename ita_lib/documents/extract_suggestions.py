@@ -1,0 +1,174 @@
+"""Extract NACC's suggestions: the summary, the paragraph per instrument, each item's suggestion.
+
+Item codes are normalised (``0๑๑`` -> ``o11``) and each item's suggestion is kept with the
+indicator and sub-indicator headings it is written under (for the audit to check).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ita_lib.documents.extraction import Collector, instrument_of
+from ita_lib.documents.layout import Paragraph, Position
+from ita_lib.documents.sections import HEADING_MAX
+from ita_lib.model.framework import Framework
+from ita_lib.text.codes import normalize_item_code
+from ita_lib.text.digits import to_arabic_digits
+
+__all__ = ["read_suggestions"]
+_SUB_HEADING = re.compile(r"^\s*ตัวชี้วัดย่อย(?:ที่)?\s*(\d{1,2})\s*\.\s*(\d{1,2})")
+_INDICATOR_HEADING = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*(\d{1,2})(?!\s*\.\s*\d)")
+_ITEM_LINE = re.compile(
+    r"^\s*(?:ข้อ\s*)?(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$)[\s.:)\-–]*(?P<text>.*)$"
+)
+
+
+@dataclass
+class _Reading:
+    """Mutable state while reading the suggestions section (never leaves this module)."""
+
+    summary: list[str] = field(default_factory=list)
+    summary_pos: Position | None = None
+    by_instrument: dict[str, str] = field(default_factory=dict)
+    by_item: list[dict[str, str]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    instrument: str | None = None
+    indicator: int | None = None
+    sub: str | None = None
+    last: str = "start"
+    pending: tuple[str, Position] | None = None  # an item code whose text is on the next line
+
+
+def read_suggestions(
+    paragraphs: Sequence[Paragraph], framework: Framework, build: Collector
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str] | None]:
+    """Read the suggestions section.
+
+    Parameters
+    ----------
+    paragraphs
+        The section's paragraphs, in order.
+    framework
+        The assessment year's framework (item codes, instrument names).
+    build
+        Collects where each suggestion came from and the text that fit nowhere.
+
+    Returns
+    -------
+    tuple
+        The ``suggestions`` mapping, the groups as written (``document.suggestion_groups``),
+        and the OIT items NACC flagged (None when the section says nothing on OIT).
+    """
+    state = _Reading()
+    for paragraph in paragraphs:
+        _read_paragraph(paragraph, state, framework, build)
+    if state.pending is not None:
+        code, pos = state.pending
+        build.leftover(code, pos, "suggestions", "item code without a suggestion")
+    return _result(state, framework, build)
+
+
+def _read_paragraph(
+    paragraph: Paragraph, state: _Reading, framework: Framework, build: Collector
+) -> None:
+    """Read one paragraph: an item's suggestion (its code maybe on the line before), or text."""
+    text = paragraph.text
+    if state.pending is not None:
+        code, pos = state.pending
+        state.pending = None
+        if not _ITEM_LINE.match(text) and not _SUB_HEADING.match(to_arabic_digits(text)):
+            _add_item(code, text, pos, state, build)
+            state.last = "item"
+            return
+        build.leftover(code, pos, "suggestions", "item code without a suggestion")
+    item = _ITEM_LINE.match(text)
+    code = normalize_item_code(item["code"]) if item else None
+    if item and code is not None:
+        if item["text"].strip():
+            _add_item(code, item["text"].strip(), paragraph.pos, state, build)
+        else:
+            state.pending = (code, paragraph.pos)
+        state.last = "item"
+        return
+    _read_text(paragraph, state, framework, build)
+
+
+def _read_text(
+    paragraph: Paragraph, state: _Reading, framework: Framework, build: Collector
+) -> None:
+    """Read a paragraph that is no item: a heading, an instrument's paragraph, or the summary."""
+    text = paragraph.text
+    arabic = to_arabic_digits(text)
+    sub_match = _SUB_HEADING.match(arabic)
+    head_match = _INDICATOR_HEADING.match(arabic)
+    if sub_match:
+        state.indicator = int(sub_match[1])
+        state.sub = f"{int(sub_match[1])}.{int(sub_match[2])}"
+        state.instrument = state.instrument or "OIT"
+        state.last = "heading"
+    elif head_match and len(text) <= HEADING_MAX // 2:
+        state.indicator, state.sub = int(head_match[1]), None
+        state.last = "heading"
+    elif (found := instrument_of(text, framework)) and found not in state.by_instrument:
+        state.instrument, state.indicator, state.sub = found, None, None
+        state.by_instrument[found] = text
+        build.at(paragraph.pos, "suggestions", "by_instrument", found)
+        state.last = "instrument"
+    elif state.last in ("start", "summary") and not state.by_instrument and not state.by_item:
+        state.summary.append(text)
+        state.summary_pos = state.summary_pos or paragraph.pos
+        state.last = "summary"
+    elif state.last == "instrument" and state.instrument is not None:
+        state.by_instrument[state.instrument] = f"{state.by_instrument[state.instrument]} {text}"
+    else:
+        build.leftover(text, paragraph.pos, "suggestions", "fits no suggestion")
+
+
+def _result(
+    state: _Reading, framework: Framework, build: Collector
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str] | None]:
+    """Return what :func:`read_suggestions` returns, from the state at the section's end."""
+    out: dict[str, Any] = {}
+    if state.summary:
+        out["summary"] = " ".join(state.summary)
+        build.at(state.summary_pos, "suggestions", "summary")
+    by_instrument = state.by_instrument
+    if by_instrument:
+        out["by_instrument"] = {
+            k: by_instrument[k] for k in ("IIT", "EIT", "OIT") if k in by_instrument
+        }
+    if state.by_item:
+        out["by_item"] = state.by_item
+    groups = state.groups
+    failed = None
+    if "OIT" in by_instrument or any(g["instrument"] == "OIT" for g in groups):
+        oit = [
+            g["item"]
+            for g in groups
+            if framework.has_item(g["item"]) and framework.item(g["item"]).instrument == "OIT"
+        ]
+        failed = list(dict.fromkeys(oit))
+    return out, groups, failed
+
+
+def _add_item(code: str, text: str, pos: Position, state: _Reading, build: Collector) -> None:
+    """Add an item's suggestion, grouped under the headings it is written under."""
+    index = len(state.by_item)
+    state.by_item.append({"item": code, "text": text})
+    build.at(pos, "suggestions", "by_item", index)
+    group_instrument = state.instrument
+    if code.startswith("o"):
+        group_instrument = "OIT"
+    state.groups.append(
+        {
+            "item": code,
+            "instrument": group_instrument,
+            "indicator": state.indicator,
+            "sub_indicator": state.sub,
+            "line": pos.ref,
+        }
+    )
+    build.at(pos, "document", "suggestion_groups", index)

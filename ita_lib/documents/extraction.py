@@ -1,0 +1,192 @@
+"""What the extractors share: cell text and numbers, indicators named in labels, the collector.
+
+The extractors (:mod:`~ita_lib.documents.extract_front`, ``extract_scores``,
+``extract_suggestions``, ``extract_analysis``, ``extract_measures``) are pure functions of the
+document's blocks, except that each records, in a :class:`Collector`, where each field it
+extracts came from and the text that fit nowhere (:class:`Leftover`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ita_lib.documents.layout import Cell, Position, join_wrapped
+from ita_lib.documents.terms import DocumentTerms, match_key
+from ita_lib.exceptions import InputError
+from ita_lib.model.framework import Framework
+from ita_lib.model.structures import dotted_path
+from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.numbers import parse_number
+
+__all__ = [
+    "INDICATOR_RE",
+    "Collector",
+    "Leftover",
+    "cell_number",
+    "indicator_of",
+    "instrument_of",
+    "is_empty_marker",
+    "join_list",
+    "join_single",
+    "step_number",
+    "strip_dots",
+]
+
+INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
+_LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
+_INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
+_STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s))")
+_SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
+_DOTS = re.compile(r"[.…]+")
+
+
+# -- Cell text and numbers -----------------------------------------------------------------------
+
+
+def cell_number(text: str) -> tuple[Decimal, str] | None:
+    """Return (value, text as written with Arabic digits) for a table cell, or None."""
+    cleaned = to_arabic_digits(text).replace("%", "").replace("คะแนน", "").strip()
+    if not cleaned:
+        return None
+    try:
+        return parse_number(cleaned), cleaned
+    except InputError:
+        return None
+
+
+def is_empty_marker(text: str, terms: DocumentTerms) -> bool:
+    """Return True for an empty cell or one that only says it is empty (``-``, ``ไม่มี``)."""
+    return not text.strip() or match_key(text) in terms.empty_markers
+
+
+def strip_dots(text: str) -> str:
+    """Return ``text`` with the template's fill-in dots turned into spaces."""
+    return _DOTS.sub(" ", text).strip()
+
+
+def join_single(cell: Cell) -> str:
+    """Join a single-valued cell: paragraphs by spaces, page-split fragments as wrapped text."""
+    text = ""
+    for index, fragment in enumerate(cell.fragments):
+        piece = " ".join(p.text for p in fragment.paragraphs)
+        text = join_wrapped(text, piece) if index else piece
+    return text
+
+
+def _split_steps(text: str) -> list[str]:
+    return [part.strip() for part in _SPLIT_STEPS.split(text) if part.strip()]
+
+
+def step_number(text: str) -> int | None:
+    """Return the leading number of a step (``"๒) ..."`` -> 2), or None."""
+    match = _STEP_NUMBER.match(text)
+    return int(to_arabic_digits(match[1])) if match else None
+
+
+def join_list(cell: Cell) -> list[tuple[str, Position]]:
+    """Split a list-valued cell (steps, monitoring) into items with positions.
+
+    A paragraph or inline ``N)`` starts an item. Text that is not numbered continues the item
+    before it when that item is numbered, or when it starts a page-split fragment (then a word
+    cut by the page break is joined without a space, see :func:`join_wrapped`).
+    """
+    items: list[list[Any]] = []  # [text, pos, numbered]
+    for f_index, fragment in enumerate(cell.fragments):
+        for p_index, paragraph in enumerate(fragment.paragraphs):
+            for s_index, segment in enumerate(_split_steps(paragraph.text)):
+                numbered = step_number(segment) is not None
+                if paragraph.kind == "item" and s_index == 0 and not numbered:
+                    segment = segment if segment[:1] in "-–•" else f"- {segment}"
+                page_join = f_index > 0 and p_index == 0 and s_index == 0
+                if items and not numbered and (page_join or items[-1][2]):
+                    previous = items[-1][0]
+                    items[-1][0] = (
+                        join_wrapped(previous, segment) if page_join else f"{previous} {segment}"
+                    )
+                else:
+                    items.append([segment, fragment.pos, numbered])
+    return [(text, pos) for text, pos, _ in items]
+
+
+# -- Indicators and instruments named in a label -------------------------------------------------
+
+
+def indicator_of(label: str, framework: Framework) -> int | None:
+    """Return the indicator a row label names (by number or by name), or None."""
+    text = to_arabic_digits(label)
+    match = INDICATOR_RE.search(text) or _LEADING_INDICATOR.match(text)
+    if match and int(match[1]) in {i.number for i in framework.indicators}:
+        return int(match[1])
+    if instrument_of(label, framework) is not None:
+        return None  # an instrument heading names its instrument, not an indicator
+    key = match_key(label)
+    best: tuple[int, int] | None = None
+    for indicator in framework.indicators:
+        for name in (indicator.name_th, *indicator.aliases_th):
+            if name and match_key(name) in key and (best is None or len(name) > best[0]):
+                best = (len(name), indicator.number)
+    return None if best is None else best[1]
+
+
+def instrument_of(label: str, framework: Framework) -> str | None:
+    """Return the instrument (``IIT``, ``EIT``, ``OIT``) a label names, or None."""
+    match = _INSTRUMENT_RE.search(label)
+    if match:
+        return match[1]
+    key = match_key(label)
+    for instrument in framework.instruments:
+        if match_key(instrument.name_th) in key:
+            return instrument.code
+    return None
+
+
+# -- Positions and leftovers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Text that fit no section, with where it is and the section it was found in."""
+
+    text: str
+    pos: Position
+    section: str
+    reason: str = "fits no section"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the leftover as written under ``document.leftovers``."""
+        return {
+            "line": self.pos.ref,
+            "section": self.section,
+            "reason": self.reason,
+            "text": self.text,
+        }
+
+
+@dataclass
+class Collector:
+    """Mutable collector used while importing one document (never leaves this module)."""
+
+    source: str
+    terms: DocumentTerms
+    positions: dict[str, Position] = field(default_factory=dict)
+    leftovers: list[Leftover] = field(default_factory=list)
+
+    def at(self, position: Position | None, *parts: str | int) -> None:
+        """Record that the field at path ``parts`` came from ``position``."""
+        if position is not None:
+            self.positions[dotted_path(parts)] = position
+
+    def leftover(self, text: str, pos: Position | None, section: str, reason: str) -> None:
+        """Record text that fit nowhere (ignored when empty or without a position)."""
+        if text.strip() and pos is not None:
+            self.leftovers.append(Leftover(text.strip(), pos, section, reason))
+
+    def row_leftovers(self, cells: Iterable[Cell], section: str, reason: str) -> None:
+        """Record every fragment of ``cells`` as text that fit nowhere."""
+        for cell in cells:
+            for fragment in cell.fragments:
+                self.leftover(fragment.text, fragment.pos, section, reason)

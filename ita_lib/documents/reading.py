@@ -1,0 +1,448 @@
+"""Read an agency's measures document (text or .docx) into paragraphs and tables.
+
+The result is a :class:`~ita_lib.documents.layout.Document` (see :mod:`ita_lib.documents.layout`).
+
+The text form is what a PDF or web page becomes when copied out: one paragraph per line,
+table rows as tab-separated cells, HTML fragments (``<p>``, ``<ul><li>``) inside cells, and
+tables split over pages. Reading it:
+
+- A byte-order mark, CRLF or CR line ends, zero-width characters, non-breaking spaces and
+  the decomposed Thai vowel ``ํา`` are normalised; blank lines only separate blocks.
+- ``<p>``, ``<li>``, ``<br>`` and the other block tags split a cell (or a line) into separate
+  paragraphs; list items are marked ``kind="item"``; other tags are removed, entities decoded
+  and white space collapsed.
+- Consecutive table fragments are stitched into one table when the later one repeats the
+  earlier one's header row (the repeated header is dropped) or, with only blank lines or page
+  furniture between them, has the same number of columns. Lines between stitched fragments
+  that are page numbers or repeated page headers are kept aside as
+  :attr:`~ita_lib.documents.layout.Document.furniture`. A row equal to the header inside a
+  table is dropped too.
+- A row whose key cell (its number or indicator, usually the first) is empty continues the
+  row above it (a row split over a page):
+  :meth:`~ita_lib.documents.layout.Table.merge_continuations` appends its cells to that row's
+  cells as further :class:`~ita_lib.documents.layout.CellFragment` objects, each with its own
+  position.
+- Page numbers (``- 3 -``, ``หน้า 3``) are page furniture wherever they are, and so is a
+  running page header: a line found at a table's page break that recurs later in the text.
+
+A ``.docx`` file is read the same way from its body: paragraphs, and tables whose merged
+cells are flattened as the text form flattens them (a merged cell's text is in its first
+row and column only). Consecutive tables are stitched by the same rules.
+
+Examples
+--------
+>>> doc = parse_text("หัวเรื่อง\\n\\nก\\tข\\n๑.\\t<p>x</p><p>y</p>\\n", source="a.txt")
+>>> table = doc.tables()[0]
+>>> [p.text for p in table.rows[0].cells[1].paragraphs], str(table.rows[0].cells[1].pos)
+(['x', 'y'], 'line 4, cell 2')
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ita_lib.documents.layout import (
+    Cell,
+    CellFragment,
+    Document,
+    Paragraph,
+    Position,
+    Row,
+    Table,
+    clean_text,
+    split_html,
+)
+from ita_lib.exceptions import InputError
+
+__all__ = ["parse_docx", "parse_text", "read_document"]
+
+_EXPECTED = "a measures document: UTF-8 text (tab-separated tables) or a .docx file"
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—(]*(?:หน้า|หน้าที่|page)?\s*[0-9๐-๙]{1,3}(?:\s*(?:/|จาก|of)\s*[0-9๐-๙]{1,3})?[\s\-–—)]*$",
+    re.IGNORECASE,
+)
+_FURNITURE_MAX = 150
+
+
+def _norm_key(text: str) -> str:
+    """Return text without white space, for comparing header rows."""
+    return "".join(text.split())
+
+
+# -- Raw structure before stitching ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RawRow:
+    cells: tuple[Cell, ...]
+    pos: Position
+
+
+@dataclass(frozen=True)
+class _RawTable:
+    rows: tuple[_RawRow, ...]
+
+
+@dataclass(frozen=True)
+class _Gap:
+    """Paragraphs between two raw blocks (furniture candidates)."""
+
+    paragraphs: tuple[Paragraph, ...]
+
+
+def _paragraphs_of(raw: str, pos: Position) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(text, pos, kind) for kind, text in split_html(raw))
+
+
+def _cell(paragraphs: tuple[Paragraph, ...], pos: Position) -> Cell:
+    return Cell((CellFragment(paragraphs, pos),)) if paragraphs else Cell()
+
+
+def _row_key(cells: Sequence[Cell]) -> tuple[str, ...]:
+    keys = [_norm_key(c.text) for c in cells]
+    while keys and not keys[-1]:
+        keys.pop()
+    return tuple(keys)
+
+
+# -- Stitching ---------------------------------------------------------------------------------
+
+
+def _is_page_furniture(paragraph: Paragraph, repeated: Counter[str]) -> bool:
+    text = paragraph.text
+    return bool(_PAGE_NUMBER.match(text)) or (
+        len(text) <= _FURNITURE_MAX and repeated[_norm_key(text)] >= 2
+    )
+
+
+def _stitch(
+    items: Sequence[_RawTable | Paragraph], repeated: Counter[str]
+) -> tuple[tuple[Paragraph | Table, ...], tuple[Paragraph, ...]]:
+    """Join raw table fragments into tables; return the blocks and the page furniture."""
+    blocks: list[Paragraph | Table] = []
+    furniture: list[Paragraph] = []
+    current: list[_RawRow] | None = None  # rows of the table being built (header first)
+    repeats: list[Position] = []
+    pending: list[Paragraph] = []  # paragraphs seen since the current table's last fragment
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            blocks.extend(_build_table(current, repeats))
+            current = None
+        repeats.clear()
+        blocks.extend(pending)
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, Paragraph):
+            if current is None:
+                blocks.append(item)
+            else:
+                pending.append(item)
+            continue
+        rows = list(item.rows)
+        if current is not None and rows:
+            header_key = _row_key(current[0].cells)
+            same_header = _row_key(rows[0].cells) == header_key
+            page_like = all(_is_page_furniture(p, repeated) for p in pending)
+            same_width = len(rows[0].cells) == len(current[0].cells)
+            if same_header and all(len(p.text) <= _FURNITURE_MAX for p in pending):
+                repeats.append(rows[0].pos)
+                furniture.extend(pending)
+                pending.clear()
+                current.extend(rows[1:])
+                continue
+            if same_width and page_like:
+                furniture.extend(pending)
+                pending.clear()
+                current.extend(rows)
+                continue
+        close()
+        current = rows
+    close()
+    return _drop_furniture(blocks, furniture)
+
+
+def _drop_furniture(
+    blocks: Sequence[Paragraph | Table], furniture: Sequence[Paragraph]
+) -> tuple[tuple[Paragraph | Table, ...], tuple[Paragraph, ...]]:
+    """Move page numbers, and recurrences of lines found at page breaks, to the furniture."""
+    page_keys = {_norm_key(p.text) for p in furniture}
+    kept: list[Paragraph | Table] = []
+    moved = list(furniture)
+    seen_table = False
+    for block in blocks:
+        if isinstance(block, Table):
+            seen_table = True
+        elif _PAGE_NUMBER.match(block.text) or (seen_table and _norm_key(block.text) in page_keys):
+            moved.append(block)
+            continue
+        kept.append(block)
+    moved.sort(key=lambda p: p.pos.sort_key())
+    return tuple(kept), tuple(moved)
+
+
+def _build_table(raw_rows: list[_RawRow], repeats: list[Position]) -> tuple[Paragraph | Table, ...]:
+    """Build a table from its raw rows; a lone row (no table at all) becomes paragraphs."""
+    header = raw_rows[0]
+    if len(raw_rows) == 1 and not repeats:
+        return tuple(replace(p, pos=header.pos) for c in header.cells for p in c.paragraphs)
+    width = len(header.cells)
+    header_key = _row_key(header.cells)
+    rows: list[Row] = []
+    repeated = list(repeats)
+    for raw in raw_rows[1:]:
+        cells = raw.cells + (Cell(),) * max(0, width - len(raw.cells))
+        if _row_key(cells) == header_key:
+            repeated.append(raw.pos)
+            continue
+        rows.append(Row(cells, raw.pos))
+    return (Table(header.cells, tuple(rows), header.pos, tuple(repeated)),)
+
+
+def _repeated_lines(paragraphs: Sequence[Paragraph]) -> Counter[str]:
+    return Counter(_norm_key(p.text) for p in paragraphs)
+
+
+# -- Text documents ----------------------------------------------------------------------------
+
+
+def parse_text(text: str, *, source: str = "<text>") -> Document:
+    """Read the text form of a measures document (see the module docstring).
+
+    Parameters
+    ----------
+    text
+        The document's text (any line ends; a byte-order mark is ignored).
+    source
+        Name of the file, kept in the result and used in error messages.
+
+    Returns
+    -------
+    Document
+        Positions are ``line`` numbers (and ``cell`` numbers inside tables).
+    """
+    lines = clean_text(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    items: list[_RawTable | Paragraph] = []
+    fragment: list[_RawRow] = []
+    loose: list[Paragraph] = []
+    for number, line in enumerate(lines, 1):
+        if "\t" in line:
+            positions = [
+                Position(number, c, order=(number, c)) for c in range(1, line.count("\t") + 2)
+            ]
+            cells = tuple(
+                _cell(_paragraphs_of(raw, pos), pos)
+                for raw, pos in zip(line.split("\t"), positions, strict=True)
+            )
+            fragment.append(_RawRow(cells, Position(number, order=(number, 0))))
+            continue
+        if fragment:
+            items.append(_RawTable(tuple(fragment)))
+            fragment = []
+        paragraphs = _paragraphs_of(line, Position(number, order=(number, 0)))
+        items.extend(paragraphs)
+        loose.extend(paragraphs)
+    if fragment:
+        items.append(_RawTable(tuple(fragment)))
+    blocks, furniture = _stitch(items, _repeated_lines(loose))
+    last = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
+    return Document(
+        source=source,
+        format="text",
+        blocks=blocks,
+        furniture=furniture,
+        end=Position(last, order=(last, 0)) if last else None,
+    )
+
+
+# -- .docx documents ---------------------------------------------------------------------------
+
+
+def _docx_cell_paragraphs(
+    cell_element: object, parent: object, pos: Position
+) -> tuple[Paragraph, ...]:
+    from docx.table import _Cell
+
+    cell = _Cell(cell_element, parent)
+    out: list[Paragraph] = []
+    for paragraph in cell.paragraphs:
+        for piece in clean_text(paragraph.text).split("\n"):
+            out.extend(_paragraphs_of(piece, pos))
+    return tuple(out)
+
+
+def _docx_table(table_element: object, parent: object, number: int, block: int) -> _RawTable:
+    from docx.table import Table as DocxTable
+
+    table = DocxTable(table_element, parent)
+    rows: list[_RawRow] = []
+    for r, row in enumerate(table.rows, 1):
+        cells: list[Cell] = []
+        for tc in row._tr.tc_lst:
+            c = len(cells) + 1
+            pos = Position(table=number, row=r, cell=c, order=(block, r, c))
+            if tc.vMerge == "continue":
+                cells.append(Cell())
+            else:
+                cells.append(_cell(_docx_cell_paragraphs(tc, table, pos), pos))
+            cells.extend(Cell() for _ in range(tc.grid_span - 1))
+        rows.append(_RawRow(tuple(cells), Position(table=number, row=r, order=(block, r, 0))))
+    return _RawTable(tuple(rows))
+
+
+def parse_docx(path: Path, *, source: str | None = None) -> Document:
+    """Read a .docx measures document (see the module docstring).
+
+    Parameters
+    ----------
+    path
+        The .docx file.
+    source
+        Name used in the result and in error messages (default: ``path``).
+
+    Returns
+    -------
+    Document
+        Positions are ``table``/``row``/``cell`` numbers or ``paragraph`` numbers.
+
+    Raises
+    ------
+    InputError
+        When the file is not a readable .docx document.
+    """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    name = source or str(path)
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(
+            f"not a readable .docx file ({type(exc).__name__})",
+            source=name,
+            expected="a Word .docx document",
+        ) from None
+    items: list[_RawTable | Paragraph] = []
+    loose: list[Paragraph] = []
+    paragraph_number = table_number = 0
+    body = document.element.body
+    for block, element in enumerate(body.iterchildren()):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            from docx.text.paragraph import Paragraph as DocxParagraph
+
+            paragraph_number += 1
+            pos = Position(paragraph=paragraph_number, order=(block, 0, 0))
+            text = clean_text(DocxParagraph(element, document).text)
+            for piece in text.split("\n"):
+                paragraphs = _paragraphs_of(piece, pos)
+                items.extend(paragraphs)
+                loose.extend(paragraphs)
+        elif tag == "tbl":
+            table_number += 1
+            items.append(_docx_table(element, document, table_number, block))
+    blocks, furniture = _stitch(items, _repeated_lines(loose))
+    end = blocks[-1].pos if blocks else None
+    return Document(source=name, format="docx", blocks=blocks, furniture=furniture, end=end)
+
+
+# -- Reading files -----------------------------------------------------------------------------
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                "not valid UTF-16 text",
+                source=source,
+                location=f"byte {exc.start}",
+                expected=_EXPECTED,
+            ) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            "binary content, not text",
+            source=source,
+            location=f"byte {nul}",
+            expected=_EXPECTED,
+            found="a NUL byte",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "not UTF-8 text",
+            source=source,
+            location=f"line {line} (byte {exc.start})",
+            expected=_EXPECTED + " (save the text as UTF-8)",
+            found=data[exc.start : exc.start + 4],
+        ) from None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a measures document from a file: a .docx, or text in UTF-8 (or UTF-16 with BOM).
+
+    Parameters
+    ----------
+    path
+        The file. Its kind is told by its content, not its name.
+
+    Returns
+    -------
+    Document
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable, empty, binary, a PDF or old .doc, or not UTF-8.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise InputError("file not found", source=source, expected=_EXPECTED)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})",
+            source=source,
+            expected=_EXPECTED,
+        ) from None
+    if not data.strip():
+        raise InputError("file is empty", source=source, expected=_EXPECTED)
+    if data.startswith(_ZIP_MAGIC):
+        return parse_docx(path, source=source)
+    if data.startswith(b"%PDF"):
+        raise InputError(
+            "a PDF file cannot be read",
+            source=source,
+            expected=_EXPECTED + " (save the PDF as .docx or copy its text)",
+            found="PDF",
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(
+            "an old Word .doc file cannot be read",
+            source=source,
+            expected=_EXPECTED + " (save it as .docx)",
+            found="Word 97-2003 .doc",
+        )
+    if path.suffix.lower() == ".docx":
+        raise InputError("not a readable .docx file", source=source, expected="a Word .docx file")
+    text = _decode(data, source)
+    if not clean_text(text).strip():
+        raise InputError("file is empty", source=source, expected=_EXPECTED)
+    return parse_text(text, source=source)

@@ -1,0 +1,101 @@
+"""A measures document's sections: which paragraphs and tables belong to which part.
+
+A document has a front (title), then numbered sections: the results (with the score table),
+NACC's suggestions, the agency's analysis (a table) and its measures (a table). Headings are
+told apart by the keywords of ``ita_lib/data/document_terms.yaml``; a classified table opens
+its section too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ita_lib.documents.layout import Document, Paragraph, Table, join_wrapped
+from ita_lib.documents.terms import DocumentTerms, classify_table
+from ita_lib.text.digits import to_arabic_digits
+
+__all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text"]
+_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
+HEADING_MAX = 200
+
+
+def _heading_section(text: str, terms: DocumentTerms) -> str | None:
+    """Return the section a numbered heading opens, or None if ``text`` is no heading."""
+    if len(text) > HEADING_MAX or not _SECTION_NUMBER.match(to_arabic_digits(text)):
+        return None
+    best: tuple[int, str] | None = None
+    for section, keywords in terms.sections.items():
+        for keyword in keywords:
+            index = text.find(keyword)
+            if index >= 0 and (best is None or index < best[0]):
+                best = (index, section)
+    return None if best is None else best[1]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A document's blocks by section: front, headings, prose, suggestions and tables."""
+
+    front: tuple[Paragraph, ...]
+    headings: tuple[tuple[str, Paragraph], ...]
+    prose: tuple[tuple[str, Paragraph, bool], ...]  # section, paragraph, after its table
+    suggestions: tuple[Paragraph, ...]
+    tables: tuple[tuple[str | None, Table, Mapping[str, int]], ...]
+
+
+_TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures"}
+_SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
+
+
+def read_layout(document: Document, terms: DocumentTerms) -> Layout:
+    """Sort a document's blocks into sections and classify its tables."""
+    section = "front"
+    front: list[Paragraph] = []
+    headings: list[tuple[str, Paragraph]] = []
+    prose: list[tuple[str, Paragraph, bool]] = []
+    suggestions: list[Paragraph] = []
+    tables: list[tuple[str | None, Table, Mapping[str, int]]] = []
+    tables_seen: set[str] = set()
+    for block in document.blocks:
+        if isinstance(block, Table):
+            kind, roles = classify_table(block, terms)
+            key = roles.get("number" if kind == "measures" else "indicator", 0)
+            tables.append((kind, block.merge_continuations(key), MappingProxyType(roles)))
+            if kind is not None:
+                section = _TABLE_SECTION[kind]
+                tables_seen.add(section)
+            continue
+        opened = _heading_section(block.text, terms)
+        intro_possible = section in ("front", "results") and all(
+            s != "suggestions" for s, _ in headings
+        )
+        if (
+            opened is None
+            and intro_possible
+            and all(w in block.text for w in terms.suggestions_intro)
+        ):
+            opened = "suggestions"
+        if opened is not None and _SECTION_ORDER.index(opened) >= _SECTION_ORDER.index(
+            section if section in _SECTION_ORDER else "front"
+        ):
+            section = opened
+            headings.append((opened, block))
+            continue
+        if section == "front":
+            front.append(block)
+        elif section == "suggestions":
+            suggestions.append(block)
+        else:
+            prose.append((section, block, section in tables_seen))
+    return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def title_text(front: Sequence[Paragraph]) -> str:
+    """Return the title: the front paragraphs joined as wrapped text."""
+    text = ""
+    for paragraph in front:
+        text = join_wrapped(text, paragraph.text)
+    return text

@@ -1,0 +1,102 @@
+"""Export an executed notebook to one self-contained HTML page with nbconvert.
+
+The exporter (the package's ``briefing_html`` template, inputs and prompts hidden, parameter
+cells removed) is built once per thread and reused; the bundled Sarabun faces are embedded in
+the page, so it needs no installed Thai font.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from contextlib import ExitStack
+from functools import cache
+from importlib.resources import as_file, files
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+__all__ = ["REMOVED_TAGS", "embedded_fonts", "export_html"]
+
+REMOVED_TAGS = ("parameters", "injected-parameters", "remove_cell")
+
+_exporters = threading.local()
+_resources = ExitStack()  # keeps the templates folder available for the life of the process
+
+
+@cache
+def _templates_dir() -> str:
+    return str(_resources.enter_context(as_file(files("ita_lib") / "templates")))
+
+
+class _BriefingExporter(HTMLExporter):
+    """nbconvert's HTML exporter without a schema validation after every preprocessor.
+
+    nbconvert validates the whole notebook after each of its ~13 preprocessors (a third of the
+    export time); the notebook comes from papermill, which validated it, and the only enabled
+    preprocessor removes cells. The output is the same.
+    """
+
+    def _validate_preprocessor(self, nbc: nbformat.NotebookNode, preprocessor: Any) -> None:
+        """Skip the validation."""
+
+
+def _html_exporter() -> HTMLExporter:
+    """Return this thread's HTML exporter (building one compiles templates: ~40 ms)."""
+    exporter = getattr(_exporters, "exporter", None)
+    if exporter is None:
+        exporter = _BriefingExporter(
+            extra_template_basedirs=[_templates_dir()],
+            template_name="briefing_html",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+        )
+        remove = TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True)
+        exporter.register_preprocessor(remove, enabled=True)
+        _exporters.exporter = exporter
+    return exporter
+
+
+def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
+    """Export an executed briefing notebook to self-contained HTML without code.
+
+    Cells tagged ``parameters``, ``injected-parameters`` or ``remove_cell`` are removed,
+    inputs and prompts are hidden, and the page carries ``lang="th"`` and no scripts. The
+    exporter is built once per thread and reused.
+
+    Parameters
+    ----------
+    notebook
+        The executed notebook.
+    title
+        Page title of the HTML.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    resources = {"metadata": {"name": title}, "ita_fonts": embedded_fonts()}
+    body, _ = _html_exporter().from_notebook_node(notebook, resources=resources)
+    return body
+
+
+@cache
+def embedded_fonts() -> list[dict[str, str]]:
+    """Return the bundled Sarabun faces as base64, so the page needs no installed Thai font.
+
+    Returns
+    -------
+    list of dict
+        One ``{"weight": ..., "data": <base64 TTF>}`` per face (regular 400, bold 700), for
+        the ``@font-face`` rules of the package's HTML templates. Cached: do not mutate.
+    """
+    faces = []
+    for weight, name in (("400", "Sarabun-Regular.ttf"), ("700", "Sarabun-Bold.ttf")):
+        data = (files("ita_lib") / "fonts" / name).read_bytes()
+        faces.append({"weight": weight, "data": base64.b64encode(data).decode("ascii")})
+    return faces
