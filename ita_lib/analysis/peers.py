@@ -239,7 +239,7 @@ def trend(assessment: Assessment, history: Iterable[Assessment]) -> Trend:
     for year in sorted(by_year):
         result = score_assessment(by_year[year])
         translated = None
-        if load_framework(year).rating_bands != latest.rating_bands:
+        if load_framework(year).rating_rules() != latest.rating_rules():
             translated = rerate(result, latest)
         points.append(TrendPoint(year, result.total_2dp, result.rating, result.passed, translated))
     return Trend(tuple(points))

@@ -9,10 +9,8 @@ Rules (all pure functions of the assessment and its fiscal year's framework):
 - **Item** weakness: a failed OIT item, or any item NACC made a suggestion on.
 - Each weakness carries NACC's suggestions for it verbatim and the measures that address it
   (:mod:`ita_lib.analysis.coverage`); suggestions for codes the catalogue does not know are kept apart.
-- **What-if**: fixing a failed OIT item adds ``100 / n`` to its sub-indicator (``n`` items), so
-  ``100 / (n * k)`` to its indicator (``k`` sub-indicators) and that times the OIT weight over the
-  number of OIT indicators to the total. Gains add up, so fixing items in order of gain gives the
-  smallest set reaching a target (ties: framework order).
+- **What-if**: the gain of fixing each failed OIT item, the ladder and the paths to the next
+  rating and the pass mark (:mod:`ita_lib.analysis.what_if`).
 """
 
 from __future__ import annotations
@@ -23,6 +21,15 @@ from typing import Any
 
 from ita_lib.analysis.coverage import MeasureLink, link_measures, load_measure_terms
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
+from ita_lib.analysis.what_if import (
+    Blocker,
+    ItemGain,
+    LadderStep,
+    RatingPath,
+    item_gains,
+    ladder,
+    rating_path,
+)
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
@@ -31,12 +38,14 @@ from ita_lib.text.decimals import round_half_up
 __all__ = [
     "WELL_BELOW_AVERAGE",
     "Analysis",
+    "Blocker",
     "CoverageGap",
     "ItemGain",
     "LadderStep",
     "RatingPath",
     "Weakness",
     "analyse",
+    "item_gains",
 ]
 
 WELL_BELOW_AVERAGE = Decimal(5)
@@ -71,55 +80,6 @@ class Weakness:
             "gain_total": None
             if self.gain_total is None
             else float(round_half_up(self.gain_total)),
-        }
-
-
-@dataclass(frozen=True)
-class ItemGain:
-    """The points fixing one failed OIT item would add."""
-
-    item: str
-    name: str
-    sub_indicator: str
-    gain_indicator: Decimal
-    gain_total: Decimal
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{item, gain_total}`` (and more) as a JSON-ready dict."""
-        return {
-            "item": self.item,
-            "name": self.name,
-            "sub_indicator": self.sub_indicator,
-            "gain_indicator": float(round_half_up(self.gain_indicator)),
-            "gain_total": float(round_half_up(self.gain_total)),
-        }
-
-
-@dataclass(frozen=True)
-class RatingPath:
-    """The fewest failed OIT items whose fixing reaches a target rating.
-
-    ``steps`` holds the running total and rating after each item, in order; ``reachable`` is
-    False when even fixing every failed item does not reach the target (then ``items`` are all
-    of them).
-    """
-
-    target: str
-    target_total: Decimal
-    items: tuple[str, ...]
-    total_after: Decimal
-    rating_after: str
-    reachable: bool
-    steps: tuple[LadderStep, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{target, items, total_after}`` (and more) as a JSON-ready dict."""
-        return {
-            "target": self.target,
-            "items": list(self.items),
-            "total_after": float(round_half_up(self.total_after)),
-            "rating_after": self.rating_after,
-            "reachable": self.reachable,
         }
 
 
@@ -189,88 +149,6 @@ class Analysis:
     def weaknesses_at(self, level: str) -> tuple[Weakness, ...]:
         """Return the weaknesses of one level (``instrument``, ``indicator``, ...)."""
         return tuple(w for w in self.weaknesses if w.level == level)
-
-
-# -- what-if -----------------------------------------------------------------------------------
-
-
-def item_gains(framework: Framework, failed_items: tuple[str, ...]) -> tuple[ItemGain, ...]:
-    """Return the gain of fixing each failed OIT item, largest first (ties: framework order).
-
-    Parameters
-    ----------
-    framework
-        The fiscal year's framework.
-    failed_items
-        Failed OIT item codes.
-    """
-    if not framework.oit_rollup_known:
-        return ()
-    oit = framework.instrument("OIT")
-    failed = set(failed_items)
-    gains = []
-    for sub in framework.sub_indicators:
-        n_subs = len(framework.sub_indicators_of(sub.indicator))
-        for code in sub.items:
-            if code in failed:
-                on_indicator = Decimal(100) / (len(sub.items) * n_subs)
-                gains.append(
-                    ItemGain(
-                        item=code,
-                        name=framework.item(code).name_th or code,
-                        sub_indicator=sub.code,
-                        gain_indicator=on_indicator,
-                        gain_total=on_indicator * oit.weight / len(oit.indicators),
-                    )
-                )
-    return tuple(sorted(gains, key=lambda g: -g.gain_total))
-
-
-@dataclass(frozen=True)
-class LadderStep:
-    """The total and rating once the items up to and including ``gain.item`` are fixed."""
-
-    gain: ItemGain
-    total_after: Decimal
-    rating_after: str
-
-
-def _ladder(
-    framework: Framework, result: ScoreResult, gains: tuple[ItemGain, ...]
-) -> tuple[LadderStep, ...]:
-    oit = framework.instrument("OIT")
-    scores = {i.code: i.score_2dp for i in result.instruments}
-    steps, extra = [], Decimal(0)
-    for gain in gains:
-        extra += gain.gain_total
-        scores["OIT"] = round_half_up(result.instrument("OIT").score + extra / oit.weight)
-        rating = framework.rate(round_half_up(result.total + extra), scores).label
-        steps.append(LadderStep(gain, result.total + extra, rating))
-    return tuple(steps)
-
-
-def _path(
-    framework: Framework,
-    result: ScoreResult,
-    ladder: tuple[LadderStep, ...],
-    target: str,
-    target_total: Decimal,
-) -> RatingPath:
-    labels = [band.label for band in framework.rating_bands]
-    goal = labels.index(target)
-    if labels.index(result.rating) <= goal:
-        return RatingPath(target, target_total, (), result.total, result.rating, True)
-    for k, step in enumerate(ladder, start=1):
-        if labels.index(step.rating_after) <= goal:
-            return RatingPath(
-                target, target_total, tuple(s.gain.item for s in ladder[:k]),
-                step.total_after, step.rating_after, True, ladder[:k],
-            )  # fmt: skip
-    last = ladder[-1] if ladder else LadderStep(None, result.total, result.rating)  # type: ignore[arg-type]
-    return RatingPath(
-        target, target_total, tuple(s.gain.item for s in ladder),
-        last.total_after, last.rating_after, False, ladder,
-    )  # fmt: skip
 
 
 # -- weaknesses --------------------------------------------------------------------------------
@@ -440,7 +318,7 @@ def analyse(assessment: Assessment, framework: Framework | None = None) -> Analy
     result = score_assessment(assessment, framework)
     weaknesses = _with_measures(_weaknesses(assessment, framework, result), assessment, framework)
     gains = item_gains(framework, assessment.failed_items or ())
-    ladder = _ladder(framework, result, gains)
+    steps = ladder(framework, result, gains)
     labels = [band.label for band in framework.rating_bands]
     current = labels.index(result.rating)
     next_path = pass_path = all_fixed = None
@@ -448,17 +326,17 @@ def analyse(assessment: Assessment, framework: Framework | None = None) -> Analy
         all_fixed = result.total + sum((g.gain_total for g in gains), Decimal(0))
         if current > 0:
             band = framework.rating_bands[current - 1]
-            next_path = _path(framework, result, ladder, band.label, band.min_total)
+            next_path = rating_path(framework, result, steps, band.label, band.min_total)
         pass_band = min(
             (b for b in framework.rating_bands if b.min_total >= framework.pass_mark),
             key=lambda b: (b.min_total, b.min_each_instrument or Decimal(0)),
         )
-        pass_path = _path(framework, result, ladder, pass_band.label, framework.pass_mark)
+        pass_path = rating_path(framework, result, steps, pass_band.label, framework.pass_mark)
     return Analysis(
         result=result,
         weaknesses=weaknesses,
         what_if=gains,
-        ladder=ladder,
+        ladder=steps,
         path_to_next_rating=next_path,
         path_to_pass_mark=pass_path,
         coverage_gaps=_gaps(weaknesses, assessment),

@@ -314,6 +314,13 @@ class Framework:
         """Return whether OIT indicators can be recomputed from item results this year."""
         return self.scoring.oit_rollup != "unknown" and bool(self.sub_indicators)
 
+    def rating_rules(self) -> tuple[tuple[str, Decimal, Decimal | None], ...]:
+        """Return the rating scale as rules only (label, minimum total, minimum per instrument).
+
+        Two years rate alike when their rules are equal, whatever their evidence says.
+        """
+        return tuple((b.label, b.min_total, b.min_each_instrument) for b in self.rating_bands)
+
     @property
     def rating_status(self) -> str:
         """Return the weakest evidence status among the rating bands and the weights."""

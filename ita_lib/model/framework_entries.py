@@ -53,6 +53,8 @@ class Instrument:
         Numbers of the indicators that make up the instrument, in order.
     status
         Evidence status of the entry.
+    sources
+        Keys of the framework's ``sources`` that support the entry.
     """
 
     code: str
@@ -61,6 +63,7 @@ class Instrument:
     weight: Decimal
     indicators: tuple[int, ...]
     status: str = "verified"
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,8 @@ class SubIndicator:
         Codes of its items, in order (``("o1", ..., "o9")``).
     status
         Evidence status: the weakest of the entry's fields.
+    sources
+        Keys of the framework's ``sources`` that support the entry.
     """
 
     code: str
@@ -121,6 +126,7 @@ class SubIndicator:
     name_en: str | None
     items: tuple[str, ...]
     status: str = "verified"
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +149,8 @@ class Item:
         Name or short description in Thai and English; None when not sourced.
     status
         Evidence status of the entry.
+    sources
+        Keys of the framework's ``sources`` that support the entry.
     """
 
     code: str
@@ -152,6 +160,7 @@ class Item:
     name_th: str | None
     name_en: str | None
     status: str = "verified"
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +182,8 @@ class RatingBand:
         A Thai description of the band, when one is sourced.
     status
         Evidence status of the entry.
+    sources
+        Keys of the framework's ``sources`` that support the entry.
     """
 
     label: str
@@ -180,6 +191,7 @@ class RatingBand:
     min_each_instrument: Decimal | None = None
     description_th: str | None = None
     status: str = "verified"
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -345,6 +345,7 @@ def _instruments(model: FileSchema) -> tuple[Instrument, ...]:
             weight=ins.weight,
             indicators=tuple(ins.indicators),
             status=ins.status,
+            sources=tuple(ins.sources),
         )
         for ins in model.instruments
     )
@@ -375,6 +376,7 @@ def _sub_indicators(model: FileSchema) -> tuple[SubIndicator, ...]:
             name_en=sub.name_en,
             items=tuple(sub.items),
             status=sub.status,
+            sources=tuple(sub.sources),
         )
         for sub in model.sub_indicators
     )
@@ -398,6 +400,7 @@ def _items(model: FileSchema, owner: Mapping[int, str]) -> tuple[Item, ...]:
                 name_th=item.name_th,
                 name_en=item.name_en,
                 status=item.status or model.default_item_status.get(instrument, "verified"),
+                sources=tuple(item.sources),
             )
         )
     return tuple(items)
@@ -411,6 +414,7 @@ def _rating_bands(model: FileSchema) -> tuple[RatingBand, ...]:
             min_each_instrument=band.min_each_instrument,
             description_th=band.description_th,
             status=band.status,
+            sources=tuple(band.sources),
         )
         for band in model.rating.bands
     )

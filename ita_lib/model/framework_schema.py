@@ -53,6 +53,7 @@ _Status = Literal["verified", "corroborated", "unverified"]
 _InstrumentCode = Annotated[str, Field(pattern=r"^[A-Z]{2,6}$")]
 _ItemCode = Annotated[str, Field(pattern=r"^[a-z]+[1-9][0-9]*$")]
 _Number = Annotated[int, Field(ge=1)]
+_SourceKeys = list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]]
 
 
 class _Model(BaseModel):
@@ -78,6 +79,7 @@ class _InstrumentIn(_Model):
     weight: Annotated[_Dec, Field(gt=0, le=1)]
     indicators: Annotated[list[_Number], Field(min_length=1)]
     status: _Status = "verified"
+    sources: _SourceKeys = []
 
 
 class _IndicatorIn(_Model):
@@ -96,6 +98,7 @@ class _SubIndicatorIn(_Model):
     name_en: _Text | None = None
     items: Annotated[list[_ItemCode], Field(min_length=1)]
     status: _Status = "verified"
+    sources: _SourceKeys = []
 
 
 class _ItemIn(_Model):
@@ -104,6 +107,7 @@ class _ItemIn(_Model):
     name_th: _Text | None = None
     name_en: _Text | None = None
     status: _Status | None = None
+    sources: _SourceKeys = []
 
 
 class _BandIn(_Model):
@@ -112,6 +116,7 @@ class _BandIn(_Model):
     min_each_instrument: Annotated[_Dec, Field(ge=0, le=100)] | None = None
     description_th: _Text | None = None
     status: _Status = "verified"
+    sources: _SourceKeys = []
 
 
 class _RatingIn(_Model):
@@ -231,7 +236,23 @@ def _check(model: FileSchema) -> list[tuple[str, str]]:
         if code not in seen_instruments:
             fail(f"default_item_status.{code}", f"unknown instrument {code!r}")
     _check_rating(model, fail)
+    _check_source_keys(model, fail)
     return problems
+
+
+def _check_source_keys(model: FileSchema, fail: _Fail) -> None:
+    """Check that every entry's ``sources`` names a key of the file's ``sources`` section."""
+    sections: list[tuple[str, list[Any]]] = [
+        ("instruments", list(model.instruments)),
+        ("sub_indicators", list(model.sub_indicators)),
+        ("items", list(model.items)),
+        ("rating.bands", list(model.rating.bands)),
+    ]
+    for section, entries in sections:
+        for index, entry in enumerate(entries):
+            for key in entry.sources:
+                if key not in model.sources:
+                    fail(f"{section}[{index}].sources", f"unknown source key {key!r}")
 
 
 def _check_instruments(model: FileSchema, fail: _Fail) -> dict[str, int]:

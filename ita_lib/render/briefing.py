@@ -224,13 +224,27 @@ class Briefing:
 
     @property
     def rules_caveat(self) -> str:
-        """Return a Thai note when the year's rating rules or weights are not verified, else ""."""
-        status = self.framework.rating_status
-        if status == "verified":
+        """Return one Thai sentence when the year's rules, weights or OIT items are not verified.
+
+        Empty when everything the figures depend on is verified (FY2564-2565).
+        """
+        order = {"verified": 0, "corroborated": 1, "unverified": 2}
+        framework = self.framework
+        parts: list[tuple[str, str]] = []
+        if framework.rating_status != "verified":
+            parts.append(("เกณฑ์การให้ระดับและน้ำหนักของเครื่องมือ", framework.rating_status))
+        oit = [i.status for i in framework.items if i.instrument == "OIT"]
+        oit.append(framework.scoring.status)
+        weakest = max(oit, key=order.__getitem__)
+        if weakest != "verified":
+            parts.append(("รายการข้อ OIT และการจัดกลุ่มเป็นตัวชี้วัดย่อย", weakest))
+        if not parts:
             return ""
+        status = max((p[1] for p in parts), key=order.__getitem__)
         words = {"corroborated": "ยืนยันจากแหล่งรองเท่านั้น", "unverified": "ยังไม่ได้ยืนยัน"}
+        what = " รวมทั้ง".join(p[0] for p in parts)
         return (
-            f"หมายเหตุ: เกณฑ์การให้ระดับและน้ำหนักของเครื่องมือที่ใช้คำนวณ{self.fmt.fiscal_year(self.framework.fiscal_year)}"
+            f"หมายเหตุ: {what}ที่ใช้คำนวณ{self.fmt.fiscal_year(framework.fiscal_year)}"
             f" {words[status]}กับคู่มือการประเมินของสำนักงาน ป.ป.ช."
         )
 

@@ -20,6 +20,7 @@ from ita_lib.analysis.weaknesses import (
     WELL_BELOW_AVERAGE,
     CoverageGap,
     LadderStep,
+    RatingPath,
     Weakness,
     item_gains,
 )
@@ -242,9 +243,10 @@ class WhatIf:
     rows: tuple[LadderRow, ...]
     has_items: bool
     all_fixed: Decimal | None
-    gain_10_2: Decimal
-    gain_9_4: Decimal
+    heavy: tuple[str, Decimal]
+    light: tuple[str, Decimal]
     milestones: Mapping[int, str]
+    blocked: RatingPath | None = None
 
 
 def _ladder_row(k: int, step: LadderStep, milestones: Mapping[int, str]) -> LadderRow:
@@ -258,11 +260,17 @@ def _ladder_row(k: int, step: LadderStep, milestones: Mapping[int, str]) -> Ladd
 
 
 def what_if_section(briefing: Briefing) -> WhatIf:
-    """Return the what-if ladder of ``briefing`` and the worth of one item in 10.2 and 9.4."""
+    """Return the what-if ladder of ``briefing`` and the worth of one item per sub-indicator.
+
+    ``heavy`` and ``light`` are the sub-indicators whose single item is worth most and least
+    (the fewer items a sub-indicator has, the more each is worth).
+    """
     analysis, framework = briefing.analysis, briefing.framework
     milestones = analysis.ladder_milestones
     first_items = tuple(sub.items[0] for sub in framework.sub_indicators if sub.items)
-    unit = {g.sub_indicator: g.gain_total for g in item_gains(framework, first_items)}
+    unit = [(g.sub_indicator, g.gain_total) for g in item_gains(framework, first_items)]
+    order = sorted(unit, key=lambda pair: -pair[1])  # stable: framework order among ties
+    path = analysis.path_to_next_rating
     return WhatIf(
         result=briefing.result,
         gains=tuple(analysis.what_if),
@@ -271,9 +279,10 @@ def what_if_section(briefing: Briefing) -> WhatIf:
         ),
         has_items=briefing.assessment.failed_items is not None,
         all_fixed=analysis.all_fixed_total,
-        gain_10_2=unit.get("10.2", Decimal(0)),
-        gain_9_4=unit.get("9.4", Decimal(0)),
+        heavy=order[0] if order else ("", Decimal(0)),
+        light=order[-1] if order else ("", Decimal(0)),
         milestones=MappingProxyType(dict(milestones)),
+        blocked=path if path and path.blocked_by else None,
     )
 
 

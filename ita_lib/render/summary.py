@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ita_lib.render.sections import measure_gaps, one_line
 
 if TYPE_CHECKING:
+    from ita_lib.analysis.weaknesses import RatingPath
     from ita_lib.render.briefing import Briefing
 
 __all__ = ["Summary", "summary_section"]
@@ -83,6 +84,8 @@ def _next_rating_sentence(briefing: Briefing) -> list[tuple[str, bool]]:
     f, analysis = briefing.fmt, briefing.analysis
     n_failed = _weakest(briefing)[3]
     path = analysis.path_to_next_rating
+    if path and path.blocked_by:
+        return _blocked_sentence(briefing, path)
     if not (path and path.items):
         if n_failed == 0 and briefing.assessment.failed_items is not None:
             return [("ผ่านการตรวจ OIT ครบทุกข้อ คะแนนที่ยังเพิ่มได้มาจาก IIT และ EIT", False)]
@@ -97,6 +100,21 @@ def _next_rating_sentence(briefing: Briefing) -> list[tuple[str, bool]]:
     if analysis.all_fixed_total is not None and len(path.items) < n_failed:
         parts += [(f" (แก้ไขครบทุกข้อได้ {f.score(analysis.all_fixed_total)})", False)]
     return parts
+
+
+def _blocked_sentence(briefing: Briefing, path: RatingPath) -> list[tuple[str, bool]]:
+    """Say which instrument keeps the next level out of reach, and by how many points."""
+    f = briefing.fmt
+    needs = [
+        f"{b.instrument} ได้ {f.score(b.score)} ต้องเพิ่มอีก {f.score(b.gap)} คะแนน"
+        for b in path.blocked_by
+    ]
+    floor = f.score(path.blocked_by[0].needs, 0)
+    text = (
+        f"ระดับ {path.target} ต้องได้คะแนนทุกเครื่องมือตั้งแต่ {floor} คะแนน "
+        f"แต่ {' และ '.join(needs)} การแก้ไขข้อ OIT อย่างเดียวจึงไม่พอ"
+    )
+    return [(text, False)]
 
 
 def _pass_mark_sentence(briefing: Briefing) -> list[tuple[str, bool]]:

@@ -89,6 +89,8 @@ def test_sample_json_form(sample):
         "total_after": 95.14,
         "rating_after": "AA",
         "reachable": True,
+        "reachable_by_items": True,
+        "blocked_by": [],
     }
     weakness = next(w for w in data["weaknesses"] if w["code"] == "ind9")
     assert weakness["level"] == "indicator"
