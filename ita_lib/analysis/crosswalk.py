@@ -13,16 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from types import MappingProxyType
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.model.framework import Framework, RatingBand
-from ita_lib.model.packaged import read_packaged_yaml
+from ita_lib.model.packaged import load_catalogue
 from ita_lib.text.decimals import round_half_up
 
 __all__ = [
     "ComparableItem",
+    "ItemFamily",
     "TranslatedRating",
     "comparable_items",
+    "item_families",
     "rerate",
     "translate_label",
     "translations",
@@ -50,35 +56,96 @@ class TranslatedRating:
     note_th: str
 
 
+class _FamilyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    name_th: str
+    status: Literal["verified", "corroborated", "unverified"]
+    years: dict[int, str | list[str]]
+
+
+class _CrosswalkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: Literal[2]
+    unresolved_years: list[int] = []
+    families: list[_FamilyIn]
+
+
+@dataclass(frozen=True)
+class ItemFamily:
+    """Items that play the same part across fiscal years (e.g. E-Service: 2565 o17, 2568 o10).
+
+    Attributes
+    ----------
+    key, name_th
+        A stable English key and a Thai name.
+    status
+        The weakest evidence status of the family's memberships.
+    members
+        Fiscal year → the item codes of that year in the family (usually one).
+    """
+
+    key: str
+    name_th: str
+    status: str
+    members: Mapping[int, tuple[str, ...]]
+
+    def items_in(self, fiscal_year: int) -> tuple[str, ...]:
+        """Return the family's item codes in ``fiscal_year`` (empty when it has none)."""
+        return self.members.get(fiscal_year, ())
+
+
 @cache
-def _pairs() -> tuple[tuple[tuple[int, str], tuple[int, str], str, str], ...]:
-    data = read_packaged_yaml("item_crosswalk.yaml")
-    return tuple(
-        (
-            (int(p["from"][0]), str(p["from"][1])),
-            (int(p["to"][0]), str(p["to"][1])),
-            p["status"],
-            p["note"],
+def _crosswalk() -> tuple[tuple[ItemFamily, ...], frozenset[int]]:
+    data = load_catalogue(_CrosswalkIn, "item_crosswalk.yaml")
+    families = tuple(
+        ItemFamily(
+            key=f.key,
+            name_th=f.name_th,
+            status=f.status,
+            members=MappingProxyType(
+                {int(y): (c,) if isinstance(c, str) else tuple(c) for y, c in f.years.items()}
+            ),
         )
-        for p in data["pairs"]
+        for f in data.families
     )
+    return families, frozenset(data.unresolved_years)
+
+
+def item_families(
+    fiscal_year: int | None = None, item: str | None = None
+) -> tuple[ItemFamily, ...]:
+    """Return the item families, or those holding ``item`` of ``fiscal_year``.
+
+    >>> [f.key for f in item_families(2568, "o10")]
+    ['e_service']
+    """
+    families, _ = _crosswalk()
+    if item is None:
+        return families
+    return tuple(f for f in families if item in f.items_in(fiscal_year or 0))
 
 
 def comparable_items(fiscal_year: int, item: str, to_year: int) -> tuple[ComparableItem, ...]:
     """Return the items of ``to_year`` comparable to ``item`` of ``fiscal_year`` (both ways).
+
+    Items are comparable when an item family holds both. A comparison involving a year whose
+    item list is unresolved (FY2567) is at most ``unverified``.
 
     >>> [c.item for c in comparable_items(2565, "o17", 2568)]
     ['o10']
     >>> [c.item for c in comparable_items(2568, "o10", 2565)]
     ['o17']
     """
-    found = []
-    for source, target, status, note in _pairs():
-        if source == (fiscal_year, item) and target[0] == to_year:
-            found.append(ComparableItem(target[0], target[1], status, note))
-        elif target == (fiscal_year, item) and source[0] == to_year:
-            found.append(ComparableItem(source[0], source[1], status, note))
-    return tuple(found)
+    _, unresolved = _crosswalk()
+    found: dict[str, ComparableItem] = {}
+    for family in item_families(fiscal_year, item):
+        status = family.status
+        if unresolved & {fiscal_year, to_year}:
+            status = "unverified"
+        for code in family.items_in(to_year):
+            found.setdefault(code, ComparableItem(to_year, code, status, family.name_th))
+    return tuple(found.values())
 
 
 def rerate(result: ScoreResult, framework: Framework) -> TranslatedRating:

@@ -2,7 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from ita_lib.analysis.crosswalk import comparable_items, rerate, translate_label, translations
+from ita_lib.analysis.crosswalk import (
+    comparable_items,
+    item_families,
+    rerate,
+    translate_label,
+    translations,
+)
 from ita_lib.analysis.scoring import score_assessment
 from ita_lib.model.assessment_file import parse_assessment
 from ita_lib.model.framework_files import load_framework
@@ -63,6 +69,32 @@ def test_comparable_items_both_ways():
     (e_service,) = comparable_items(2565, "o17", 2568)
     assert (e_service.item, e_service.status) == ("o10", "corroborated")
     assert [c.item for c in comparable_items(2568, "o15", 2565)] == ["o28"]
-    assert comparable_items(2565, "o1", 2568) == ()
+    assert comparable_items(2565, "o6", 2568) == ()  # laws: no item since 2568
+    assert [c.item for c in comparable_items(2565, "o1", 2568)] == ["o1"]  # structure + powers
+
+
+def test_item_families_cover_2564_to_2569_with_valid_codes():
+    families = item_families()
+    e_service = next(f for f in families if f.key == "e_service")
+    assert {y: e_service.items_in(y) for y in range(2564, 2570)} == {
+        2564: ("o17",), 2565: ("o17",), 2566: ("o18",), 2567: ("o18",), 2568: ("o10",),
+        2569: ("o10",),
+    }  # fmt: skip
+    for year in range(2564, 2570):
+        framework = load_framework(year)
+        for family in families:
+            for code in family.items_in(year):
+                assert framework.has_item(code), (family.key, year, code)
+        covered = {c for f in families for c in f.items_in(year)}
+        oit = {i.code for i in framework.items if i.instrument == "OIT"}
+        assert covered == oit, (year, sorted(oit - covered))
+
+
+def test_comparisons_with_the_unresolved_year_are_unverified():
+    (via_2567,) = comparable_items(2565, "o17", 2567)
+    assert (via_2567.item, via_2567.status) == ("o18", "unverified")
+    assert comparable_items(2566, "o18", 2569)[0].status == "corroborated"
+    no_gift = [c.item for c in comparable_items(2569, "o20", 2566)]
+    assert no_gift == ["o31", "o32", "o33"]
     for item in comparable_items(2565, "o28", 2568):
         assert load_framework(2568).has_item(item.item)
