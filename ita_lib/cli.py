@@ -18,6 +18,7 @@ from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
 from ita_lib.model.assessment_file import load_assessment
+from ita_lib.model.framework_files import load_framework
 from ita_lib.model.results_table import load_results_table
 
 __all__ = ["main"]
@@ -60,6 +61,10 @@ def _analysis_text(analysis: Analysis) -> str:
     if path is not None:
         total = path.to_dict()["total_after"]
         lines.append(f"  next rating {path.target}: fix {', '.join(path.items)} -> {total:.2f}")
+        lines += [
+            f"  blocked by {b.instrument} {b.to_dict()['score']:.2f} (needs {b.needs})"
+            for b in path.blocked_by
+        ]
     lines += [f"  gap: {g.kind} {g.subject}" for g in analysis.coverage_gaps]
     return "\n".join(lines)
 
@@ -207,6 +212,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_framework(args: argparse.Namespace) -> int:
+    from ita_lib.model.framework_catalogue import catalogue, catalogue_text
+
+    framework = load_framework(args.year)
+    if args.json:
+        print(json.dumps(catalogue(framework), ensure_ascii=False, indent=2))
+    else:
+        print(catalogue_text(framework))
+    return EXIT_OK
+
+
 def _cmd_notebook(args: argparse.Namespace) -> int:
     from ita_lib.run.execution import run_analyst_notebook  # imports papermill only when needed
 
@@ -225,6 +241,15 @@ def _add_score(sub: _Subparsers) -> None:
     )
     score.add_argument("--json", action="store_true", help="print JSON")
     score.set_defaults(run=_cmd_score)
+
+
+def _add_framework(sub: _Subparsers) -> None:
+    framework = sub.add_parser(
+        "framework", help="print a fiscal year's catalogue with each entry's evidence status"
+    )
+    framework.add_argument("year", help="fiscal year (Buddhist Era), e.g. 2568")
+    framework.add_argument("--json", action="store_true", help="print JSON")
+    framework.set_defaults(run=_cmd_framework)
 
 
 def _add_analyse(sub: _Subparsers) -> None:
@@ -361,6 +386,7 @@ _SUBCOMMANDS = (
     _add_batch,
     _add_import,
     _add_audit,
+    _add_framework,
 )  # in the order ``ita --help`` lists them
 
 

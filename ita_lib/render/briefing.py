@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ita_lib.analysis.peers import PeerPosition, Trend, is_synthetic_agency, peer_position, trend
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.analysis.weaknesses import Analysis, analyse
+from ita_lib.analysis.year_change import compare_years, previous_of
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
@@ -138,6 +139,7 @@ class Briefing:
     fmt: NumberFormat = NumberFormat()
     run_timestamp: str = ""
     peers: tuple[Assessment, ...] = ()
+    previous: Assessment | None = None
 
     @classmethod
     def from_assessment(
@@ -147,14 +149,18 @@ class Briefing:
         thai_digits: bool = False,
         run_timestamp: str = "",
         peers: tuple[Assessment, ...] = (),
+        previous: Assessment | None = None,
     ) -> Briefing:
         """Score ``assessment`` by its fiscal year's rules and prepare its briefing.
 
         ``peers`` (for example the rows of a results table) adds the peer and trend section:
         agencies of the same fiscal year are peers, the agency's own rows of other years its
-        trend.
+        trend. ``previous`` (the same agency's earlier assessment; by default its latest earlier
+        row among ``peers``) adds the section on items failed again and indicators that fell.
         """
         framework = load_framework(assessment.fiscal_year)
+        if previous is None:
+            previous = previous_of(assessment, peers)
         return cls(
             assessment=assessment,
             framework=framework,
@@ -162,6 +168,7 @@ class Briefing:
             fmt=NumberFormat(thai_digits=thai_digits),
             run_timestamp=run_timestamp,
             peers=tuple(peers),
+            previous=previous,
         )
 
     @property
@@ -292,6 +299,13 @@ class Briefing:
         """Render the peer and trend section, or nothing when no peers or history were given."""
         section = appendix.peers_section(self)
         return HTMLFragment("") if section is None else section_fragment(section, self.fmt)
+
+    def year_change(self) -> HTMLFragment:
+        """Render what changed since the previous assessment, or nothing without one."""
+        if self.previous is None:
+            return HTMLFragment("")
+        change = compare_years(self.assessment, self.previous)
+        return render_fragment("year_change.html.j2", f=self.fmt, change=change)
 
     def document_findings(self) -> HTMLFragment:
         """Render the audit findings of the source document, when the data came from one."""

@@ -263,6 +263,10 @@ class BriefingParameters(NotebookParameters):
     results_table
         Path of a results table (CSV/XLSX) of other agencies and years: the briefing then gains
         a peer and trend section. Empty: no such section.
+    previous_assessment
+        The same agency's assessment of an earlier year (``bundled:<name>`` or a path): the
+        briefing then marks OIT items failed again and indicators that fell. Empty: the latest
+        earlier row of the agency in ``results_table``, if any.
     email
         Delivery settings used by ``ita email`` (recipients, sender, SMTP server): an
         :class:`EmailSettings`, written as a mapping; the notebook itself ignores them. See
@@ -270,12 +274,13 @@ class BriefingParameters(NotebookParameters):
     """
 
     notebook: ClassVar[str] = "briefing"
-    path_fields: ClassVar[tuple[str, ...]] = ("assessment", "results_table")
+    path_fields: ClassVar[tuple[str, ...]] = ("assessment", "results_table", "previous_assessment")
 
     assessment: str = "bundled:bueng-krachap-2565"
     thai_digits: bool = False
     run_timestamp: str = ""
     results_table: str = ""
+    previous_assessment: str = ""
     email: EmailSettings = Field(
         EmailSettings(),
         description="a mapping of delivery settings (to, cc, bcc, sender, reply_to, smtp)",
@@ -344,6 +349,9 @@ def briefing_from_parameters(params: BriefingParameters) -> Briefing:
         thai_digits=params.thai_digits,
         run_timestamp=params.run_timestamp,
         peers=load_results_table(params.results_table) if params.results_table else (),
+        previous=load_assessment(params.previous_assessment)
+        if params.previous_assessment
+        else None,
     )
 
 
