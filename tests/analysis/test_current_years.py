@@ -176,3 +176,19 @@ def test_results_tables_of_the_current_years_score():
     ]
     assert [c for r in results for c in r.checks] == []
     assert Decimal(0) not in {r.total for r in results}
+
+
+@pytest.mark.slow
+def test_ita_batch_briefs_every_current_year(tmp_path):
+    root = tmp_path / "out"
+    assert main(["batch", str(TABLES / "current-years.csv"), "--output-root", str(root)]) == 0
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    rows = [(b["fiscal_year"], b["total"], b["rating"], b["status"]) for b in manifest["briefings"]]
+    assert rows == [
+        (2566, "86.78", "ผ่าน", "ok"),
+        (2567, "92.43", "ผ่านดี", "ok"),
+        (2568, "94.64", "ผ่าน", "ok"),
+        (2569, "89.30", "ผ่านดี", "ok"),
+    ]
+    html = (root / "2568" / "9900002" / "briefing.html").read_text(encoding="utf-8")
+    assert "ยังไม่ได้ยืนยันกับคู่มือการประเมินของสำนักงาน ป.ป.ช." in html
