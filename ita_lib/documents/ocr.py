@@ -60,20 +60,19 @@ def check_tesseract(source: str) -> None:
         )
 
 
-def image_frames(path: Path, source: str) -> Iterator[object]:
-    """Yield the frames (pages) of an image file as greyscale PIL images."""
+def image_frames(path: Path, source: str) -> tuple[object, ...]:
+    """Return the frames (pages) of an image file as greyscale PIL images."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
         image = Image.open(path)
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+        return tuple(frame.convert("L") for frame in ImageSequence.Iterator(image))
     except (UnidentifiedImageError, OSError) as exc:
         raise InputError(
             f"not a readable image ({type(exc).__name__})",
             source=source,
             expected="a scanned page as PNG, JPEG or TIFF",
         ) from None
-    yield from frames
 
 
 def _ink(pixels: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ unit (points for PDF, pixels for scans); ``em`` on each word is the font size in
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -104,6 +105,16 @@ class _Line:
         return " ".join(repair_thai(out).split())
 
     @property
+    def lead_width(self) -> float:
+        """Width of the line's first run of text up to a space."""
+        end = self.words[0]
+        for word in self.words[1:]:
+            if word.x0 - end.x1 > _SPACE_GAP * word.em:
+                break
+            end = word
+        return end.x1 - self.words[0].x0
+
+    @property
     def y0(self) -> float:
         return min(w.y0 for w in self.words)
 
@@ -151,10 +162,10 @@ def _paragraph_texts(lines: Sequence[_Line], right: float) -> list[tuple[str, _L
     """Join lines into paragraphs; return each paragraph's text and first line.
 
     A line continues the paragraph above unless it starts with a list number, the gap above
-    it is wider than the usual gap between lines, or the line above stops short (before the
-    last fifth of the width).
+    it is wider than the usual gap between lines, or the line above stops short: before the
+    last fifth of the width, with room left for this line's first run of text up to a space.
     """
-    gaps = [b.y0 - a.y1 for a, b in zip(lines, lines[1:], strict=False) if b.y0 - a.y1 < a.em]
+    gaps = [b.y0 - a.y1 for a, b in itertools.pairwise(lines) if b.y0 - a.y1 < a.em]
     usual = statistics.median(gaps) if gaps else 0.0
     left = min((line.x0 for line in lines), default=0.0)
     out: list[tuple[str, _Line]] = []
@@ -166,7 +177,11 @@ def _paragraph_texts(lines: Sequence[_Line], right: float) -> list[tuple[str, _L
         joined = (
             previous is not None
             and line.y0 - previous.y1 < usual + 0.25 * line.em
-            and previous.x1 > left + 0.8 * (right - left)
+            and (
+                previous.x1 > left + 0.8 * (right - left)
+                or right - previous.x1 < line.lead_width + 0.5 * line.em
+                or bool(_NUMBER_END.search(out[-1][0]) and text[:1].isdigit())
+            )
             and not _LIST_START.match(text)
         )
         if joined:

@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ita_lib.documents.layout import Cell, Document, Paragraph, Position, clean_text
@@ -211,7 +212,9 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
 
 def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
     items, margins = read_pages(pages)
-    blocks, furniture = stitch(items, repeated_lines([i for i in items if isinstance(i, Paragraph)]))
+    blocks, furniture = stitch(
+        items, repeated_lines([i for i in items if isinstance(i, Paragraph)])
+    )
     furniture = tuple(sorted((*furniture, *margins), key=lambda p: p.pos.sort_key()))
     end = blocks[-1].pos if blocks else None
     return Document(source=source, format=fmt, blocks=blocks, furniture=furniture, end=end)

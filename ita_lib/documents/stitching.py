@@ -61,7 +61,6 @@ class RawTable:
     rows: tuple[RawRow, ...]
 
 
-
 def paragraphs_of(raw: str, pos: Position) -> tuple[Paragraph, ...]:
     return tuple(Paragraph(text, pos, kind) for kind, text in split_html(raw))
 

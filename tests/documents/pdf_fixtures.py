@@ -101,11 +101,11 @@ def text_to_pdf(source: Path, out: Path, *, pua: bool = False, header: str | Non
     for block in document.blocks:
         pdf.set_font("th", size=13)
         if isinstance(block, Paragraph):
-            pdf.multi_cell(0, 7, fix(block.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 7, fix(block.text), align="J", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
             continue
         with pdf.table(
-            col_widths=_widths(block, pdf.epw), line_height=6.5, text_align="LEFT",
+            col_widths=_widths(block, pdf.epw), line_height=6.5, text_align="J",
             headings_style=FontFace(emphasis="BOLD" if not pua else None), first_row_as_headings=True,
         ) as table:  # fmt: skip
             for cells in [block.header, *(r.cells for r in block.rows)]:
@@ -119,9 +119,7 @@ def text_to_pdf(source: Path, out: Path, *, pua: bool = False, header: str | Non
     return out
 
 
-def pdf_to_scan(
-    pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, seed: int = 7
-) -> Path:
+def pdf_to_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, seed: int = 7) -> Path:
     """Rasterise a PDF's pages, turn and noise them, and save them as an image-only PDF."""
     import pypdfium2 as pdfium
     from PIL import Image
