@@ -8,6 +8,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+SYSTEM_PACKAGES = {"tesseract"}  # programs conda installs that pip cannot (apt on Debian)
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -28,6 +29,8 @@ def test_environment_yml_matches_pyproject():
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
             pip.extend(dep["pip"])
+        elif dep in SYSTEM_PACKAGES:
+            continue
         elif not dep.startswith(("python=", "pip")) or dep.startswith("pip:"):
             conda.append(dep)
     assert "-e ." in pip, "environment.yml must install the package itself in editable mode"

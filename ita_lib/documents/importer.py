@@ -53,7 +53,7 @@ from ita_lib.documents.extract_measures import read_measures
 from ita_lib.documents.extract_scores import read_score_table
 from ita_lib.documents.extract_suggestions import read_suggestions
 from ita_lib.documents.extraction import Collector, Leftover, step_number
-from ita_lib.documents.layout import Document, Position
+from ita_lib.documents.layout import Document, Paragraph, Position
 from ita_lib.documents.reading import read_document
 from ita_lib.documents.sections import Layout, read_layout, title_text
 from ita_lib.documents.terms import (
@@ -428,6 +428,15 @@ def _claims(
     return out
 
 
+def _section_entry(section: str, paragraph: Paragraph) -> dict[str, Any]:
+    """Return where a section's text is: its line (and page, for PDFs and scans) and text."""
+    entry: dict[str, Any] = {"section": section, "line": paragraph.pos.ref}
+    if paragraph.pos.page is not None:
+        entry["page"] = paragraph.pos.page
+    entry["text"] = paragraph.text
+    return entry
+
+
 def _document_section(
     document: Document,
     layout: Layout,
@@ -442,7 +451,7 @@ def _document_section(
         "file": Path(document.source).name,
         "format": document.format,
         "title": title_text(layout.front),
-        "sections": [{"section": s, "line": p.pos.ref, "text": p.text} for s, p in section_texts],
+        "sections": [_section_entry(s, p) for s, p in section_texts],
         "score_table": tables.score_table,
     }
     if groups:

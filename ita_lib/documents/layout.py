@@ -39,6 +39,8 @@ class Position:
     A text document gives ``line`` (1-based) and, inside a table, ``cell`` (1-based column).
     A .docx document gives ``table``/``row``/``cell`` (1-based, as the tables are stored in
     the file) or ``paragraph`` (1-based among the body's paragraphs).
+    A PDF or a scan gives ``page`` (1-based) and either ``line`` (the text line on that page,
+    tables excluded) or ``table``/``row``/``cell`` (the table on that page, its row there).
     ``order`` sorts positions in reading order and is not part of equality.
     """
 
@@ -48,10 +50,14 @@ class Position:
     row: int | None = None
     paragraph: int | None = None
     order: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    page: int | None = None
 
     @property
     def ref(self) -> int | str | None:
-        """Return the line number (text) or a ``"table 2, row 3, cell 4"`` text (.docx)."""
+        """Return the line number (text), a ``"table 2, row 3, cell 4"`` text (.docx), or
+        ``"page 3, line 12"`` / ``"page 3, table 1, row 4"`` (PDF, scan)."""
+        if self.page is not None:
+            return self._page_ref()
         if self.line is not None:
             return self.line
         if self.table is not None:
@@ -61,7 +67,19 @@ class Position:
             return f"paragraph {self.paragraph}"
         return None
 
+    def _page_ref(self) -> str:
+        parts = [f"page {self.page}"]
+        if self.table is not None:
+            parts.append(f"table {self.table}, row {self.row}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        return ", ".join(parts)
+
     def __str__(self) -> str:
+        if self.page is not None:
+            return self._page_ref()
         if self.line is not None:
             return f"line {self.line}" + (f", cell {self.cell}" if self.cell else "")
         return str(self.ref or "")

@@ -39,177 +39,30 @@ Examples
 
 from __future__ import annotations
 
-import re
 import zipfile
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ita_lib.documents.layout import (
-    Cell,
-    CellFragment,
-    Document,
-    Paragraph,
-    Position,
-    Row,
-    Table,
-    clean_text,
-    split_html,
+from ita_lib.documents.layout import Cell, Document, Paragraph, Position, clean_text
+from ita_lib.documents.ocr import image_frames, ocr_pages
+from ita_lib.documents.page_layout import Page, read_pages
+from ita_lib.documents.pdf_reading import is_scanned, pdf_pages, render_pages
+from ita_lib.documents.stitching import (
+    RawRow,
+    RawTable,
+    make_cell,
+    paragraphs_of,
+    repeated_lines,
+    stitch,
 )
 from ita_lib.exceptions import InputError
 
-__all__ = ["parse_docx", "parse_text", "read_document"]
+__all__ = ["parse_docx", "parse_pdf", "parse_scan", "parse_text", "read_document"]
 
-_EXPECTED = "a measures document: UTF-8 text (tab-separated tables) or a .docx file"
-
-_PAGE_NUMBER = re.compile(
-    r"^[\s\-–—(]*(?:หน้า|หน้าที่|page)?\s*[0-9๐-๙]{1,3}(?:\s*(?:/|จาก|of)\s*[0-9๐-๙]{1,3})?[\s\-–—)]*$",
-    re.IGNORECASE,
+_EXPECTED = (
+    "a measures document: UTF-8 text (tab-separated tables), a .docx file, a PDF or a scanned "
+    "page (PNG, JPEG, TIFF)"
 )
-_FURNITURE_MAX = 150
-
-
-def _norm_key(text: str) -> str:
-    """Return text without white space, for comparing header rows."""
-    return "".join(text.split())
-
-
-# -- Raw structure before stitching ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _RawRow:
-    cells: tuple[Cell, ...]
-    pos: Position
-
-
-@dataclass(frozen=True)
-class _RawTable:
-    rows: tuple[_RawRow, ...]
-
-
-@dataclass(frozen=True)
-class _Gap:
-    """Paragraphs between two raw blocks (furniture candidates)."""
-
-    paragraphs: tuple[Paragraph, ...]
-
-
-def _paragraphs_of(raw: str, pos: Position) -> tuple[Paragraph, ...]:
-    return tuple(Paragraph(text, pos, kind) for kind, text in split_html(raw))
-
-
-def _cell(paragraphs: tuple[Paragraph, ...], pos: Position) -> Cell:
-    return Cell((CellFragment(paragraphs, pos),)) if paragraphs else Cell()
-
-
-def _row_key(cells: Sequence[Cell]) -> tuple[str, ...]:
-    keys = [_norm_key(c.text) for c in cells]
-    while keys and not keys[-1]:
-        keys.pop()
-    return tuple(keys)
-
-
-# -- Stitching ---------------------------------------------------------------------------------
-
-
-def _is_page_furniture(paragraph: Paragraph, repeated: Counter[str]) -> bool:
-    text = paragraph.text
-    return bool(_PAGE_NUMBER.match(text)) or (
-        len(text) <= _FURNITURE_MAX and repeated[_norm_key(text)] >= 2
-    )
-
-
-def _stitch(
-    items: Sequence[_RawTable | Paragraph], repeated: Counter[str]
-) -> tuple[tuple[Paragraph | Table, ...], tuple[Paragraph, ...]]:
-    """Join raw table fragments into tables; return the blocks and the page furniture."""
-    blocks: list[Paragraph | Table] = []
-    furniture: list[Paragraph] = []
-    current: list[_RawRow] | None = None  # rows of the table being built (header first)
-    repeats: list[Position] = []
-    pending: list[Paragraph] = []  # paragraphs seen since the current table's last fragment
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            blocks.extend(_build_table(current, repeats))
-            current = None
-        repeats.clear()
-        blocks.extend(pending)
-        pending.clear()
-
-    for item in items:
-        if isinstance(item, Paragraph):
-            if current is None:
-                blocks.append(item)
-            else:
-                pending.append(item)
-            continue
-        rows = list(item.rows)
-        if current is not None and rows:
-            header_key = _row_key(current[0].cells)
-            same_header = _row_key(rows[0].cells) == header_key
-            page_like = all(_is_page_furniture(p, repeated) for p in pending)
-            same_width = len(rows[0].cells) == len(current[0].cells)
-            if same_header and all(len(p.text) <= _FURNITURE_MAX for p in pending):
-                repeats.append(rows[0].pos)
-                furniture.extend(pending)
-                pending.clear()
-                current.extend(rows[1:])
-                continue
-            if same_width and page_like:
-                furniture.extend(pending)
-                pending.clear()
-                current.extend(rows)
-                continue
-        close()
-        current = rows
-    close()
-    return _drop_furniture(blocks, furniture)
-
-
-def _drop_furniture(
-    blocks: Sequence[Paragraph | Table], furniture: Sequence[Paragraph]
-) -> tuple[tuple[Paragraph | Table, ...], tuple[Paragraph, ...]]:
-    """Move page numbers, and recurrences of lines found at page breaks, to the furniture."""
-    page_keys = {_norm_key(p.text) for p in furniture}
-    kept: list[Paragraph | Table] = []
-    moved = list(furniture)
-    seen_table = False
-    for block in blocks:
-        if isinstance(block, Table):
-            seen_table = True
-        elif _PAGE_NUMBER.match(block.text) or (seen_table and _norm_key(block.text) in page_keys):
-            moved.append(block)
-            continue
-        kept.append(block)
-    moved.sort(key=lambda p: p.pos.sort_key())
-    return tuple(kept), tuple(moved)
-
-
-def _build_table(raw_rows: list[_RawRow], repeats: list[Position]) -> tuple[Paragraph | Table, ...]:
-    """Build a table from its raw rows; a lone row (no table at all) becomes paragraphs."""
-    header = raw_rows[0]
-    if len(raw_rows) == 1 and not repeats:
-        return tuple(replace(p, pos=header.pos) for c in header.cells for p in c.paragraphs)
-    width = len(header.cells)
-    header_key = _row_key(header.cells)
-    rows: list[Row] = []
-    repeated = list(repeats)
-    for raw in raw_rows[1:]:
-        cells = raw.cells + (Cell(),) * max(0, width - len(raw.cells))
-        if _row_key(cells) == header_key:
-            repeated.append(raw.pos)
-            continue
-        rows.append(Row(cells, raw.pos))
-    return (Table(header.cells, tuple(rows), header.pos, tuple(repeated)),)
-
-
-def _repeated_lines(paragraphs: Sequence[Paragraph]) -> Counter[str]:
-    return Counter(_norm_key(p.text) for p in paragraphs)
-
 
 # -- Text documents ----------------------------------------------------------------------------
 
@@ -230,8 +83,8 @@ def parse_text(text: str, *, source: str = "<text>") -> Document:
         Positions are ``line`` numbers (and ``cell`` numbers inside tables).
     """
     lines = clean_text(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
-    items: list[_RawTable | Paragraph] = []
-    fragment: list[_RawRow] = []
+    items: list[RawTable | Paragraph] = []
+    fragment: list[RawRow] = []
     loose: list[Paragraph] = []
     for number, line in enumerate(lines, 1):
         if "\t" in line:
@@ -239,20 +92,20 @@ def parse_text(text: str, *, source: str = "<text>") -> Document:
                 Position(number, c, order=(number, c)) for c in range(1, line.count("\t") + 2)
             ]
             cells = tuple(
-                _cell(_paragraphs_of(raw, pos), pos)
+                make_cell(paragraphs_of(raw, pos), pos)
                 for raw, pos in zip(line.split("\t"), positions, strict=True)
             )
-            fragment.append(_RawRow(cells, Position(number, order=(number, 0))))
+            fragment.append(RawRow(cells, Position(number, order=(number, 0))))
             continue
         if fragment:
-            items.append(_RawTable(tuple(fragment)))
+            items.append(RawTable(tuple(fragment)))
             fragment = []
-        paragraphs = _paragraphs_of(line, Position(number, order=(number, 0)))
+        paragraphs = paragraphs_of(line, Position(number, order=(number, 0)))
         items.extend(paragraphs)
         loose.extend(paragraphs)
     if fragment:
-        items.append(_RawTable(tuple(fragment)))
-    blocks, furniture = _stitch(items, _repeated_lines(loose))
+        items.append(RawTable(tuple(fragment)))
+    blocks, furniture = stitch(items, repeated_lines(loose))
     last = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
     return Document(
         source=source,
@@ -275,15 +128,15 @@ def _docx_cell_paragraphs(
     out: list[Paragraph] = []
     for paragraph in cell.paragraphs:
         for piece in clean_text(paragraph.text).split("\n"):
-            out.extend(_paragraphs_of(piece, pos))
+            out.extend(paragraphs_of(piece, pos))
     return tuple(out)
 
 
-def _docx_table(table_element: object, parent: object, number: int, block: int) -> _RawTable:
+def _docx_table(table_element: object, parent: object, number: int, block: int) -> RawTable:
     from docx.table import Table as DocxTable
 
     table = DocxTable(table_element, parent)
-    rows: list[_RawRow] = []
+    rows: list[RawRow] = []
     for r, row in enumerate(table.rows, 1):
         cells: list[Cell] = []
         for tc in row._tr.tc_lst:
@@ -292,10 +145,10 @@ def _docx_table(table_element: object, parent: object, number: int, block: int) 
             if tc.vMerge == "continue":
                 cells.append(Cell())
             else:
-                cells.append(_cell(_docx_cell_paragraphs(tc, table, pos), pos))
+                cells.append(make_cell(_docx_cell_paragraphs(tc, table, pos), pos))
             cells.extend(Cell() for _ in range(tc.grid_span - 1))
-        rows.append(_RawRow(tuple(cells), Position(table=number, row=r, order=(block, r, 0))))
-    return _RawTable(tuple(rows))
+        rows.append(RawRow(tuple(cells), Position(table=number, row=r, order=(block, r, 0))))
+    return RawTable(tuple(rows))
 
 
 def parse_docx(path: Path, *, source: str | None = None) -> Document:
@@ -330,7 +183,7 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
             source=name,
             expected="a Word .docx document",
         ) from None
-    items: list[_RawTable | Paragraph] = []
+    items: list[RawTable | Paragraph] = []
     loose: list[Paragraph] = []
     paragraph_number = table_number = 0
     body = document.element.body
@@ -343,21 +196,75 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
             pos = Position(paragraph=paragraph_number, order=(block, 0, 0))
             text = clean_text(DocxParagraph(element, document).text)
             for piece in text.split("\n"):
-                paragraphs = _paragraphs_of(piece, pos)
+                paragraphs = paragraphs_of(piece, pos)
                 items.extend(paragraphs)
                 loose.extend(paragraphs)
         elif tag == "tbl":
             table_number += 1
             items.append(_docx_table(element, document, table_number, block))
-    blocks, furniture = _stitch(items, _repeated_lines(loose))
+    blocks, furniture = stitch(items, repeated_lines(loose))
     end = blocks[-1].pos if blocks else None
     return Document(source=name, format="docx", blocks=blocks, furniture=furniture, end=end)
+
+
+# -- PDF documents and scans -------------------------------------------------------------------
+
+
+def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
+    items, margins = read_pages(pages)
+    blocks, furniture = stitch(
+        items, repeated_lines([i for i in items if isinstance(i, Paragraph)])
+    )
+    furniture = tuple(sorted((*furniture, *margins), key=lambda p: p.pos.sort_key()))
+    end = blocks[-1].pos if blocks else None
+    return Document(source=source, format=fmt, blocks=blocks, furniture=furniture, end=end)
+
+
+def parse_pdf(path: Path, *, source: str | None = None) -> Document:
+    """Read a PDF measures document: its text layer, or OCR when it is a scan.
+
+    Parameters
+    ----------
+    path
+        The PDF file.
+    source
+        Name used in the result and in error messages (default: ``path``).
+
+    Returns
+    -------
+    Document
+        ``format`` is ``"pdf"`` (text layer) or ``"scan"``; positions are ``page`` and
+        ``line``, or ``page`` and ``table``/``row``/``cell``.
+
+    Raises
+    ------
+    InputError
+        When the file is not a readable PDF, or it is a scan and Tesseract is not installed.
+    """
+    name = source or str(path)
+    pages = pdf_pages(path, name)
+    if not is_scanned(pages):
+        return _paged_document(pages, name, "pdf")
+    return _paged_document(ocr_pages(render_pages(path, name), name), name, "scan")
+
+
+def parse_scan(path: Path, *, source: str | None = None) -> Document:
+    """Read a scanned page (PNG, JPEG or TIFF; every frame of a TIFF) by OCR.
+
+    Raises
+    ------
+    InputError
+        When the image cannot be read, or Tesseract is not installed.
+    """
+    name = source or str(path)
+    return _paged_document(ocr_pages(image_frames(path, name), name), name, "scan")
 
 
 # -- Reading files -----------------------------------------------------------------------------
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -427,12 +334,9 @@ def read_document(path: str | Path) -> Document:
     if data.startswith(_ZIP_MAGIC):
         return parse_docx(path, source=source)
     if data.startswith(b"%PDF"):
-        raise InputError(
-            "a PDF file cannot be read",
-            source=source,
-            expected=_EXPECTED + " (save the PDF as .docx or copy its text)",
-            found="PDF",
-        )
+        return parse_pdf(path, source=source)
+    if data.startswith(_IMAGE_MAGIC):
+        return parse_scan(path, source=source)
     if data.startswith(_OLE_MAGIC):
         raise InputError(
             "an old Word .doc file cannot be read",

@@ -208,7 +208,8 @@ def test_read_document_rejects_what_is_not_a_measures_document(tmp_path):
     cases = {
         "empty.txt": b"",
         "blank.txt": b"  \r\n\r\n ",
-        "nul.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "nul.bin": b"binary!!\x00\x00\x00\rIHDR",
+        "broken.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         "a.pdf": b"%PDF-1.7\n...",
         "old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest",
         "fake.docx": b"not a zip at all",
@@ -226,7 +227,8 @@ def test_read_document_rejects_what_is_not_a_measures_document(tmp_path):
     assert "file is empty" in messages["blank.txt"]
     assert "binary content, not text" in messages["nul.bin"]
     assert "byte 8" in messages["nul.bin"]
-    assert "a PDF file cannot be read" in messages["a.pdf"]
+    assert "not a readable PDF" in messages["a.pdf"]
+    assert "not a readable image" in messages["broken.png"]
     assert "old Word .doc" in messages["old.doc"]
     assert "not a readable .docx file" in messages["fake.docx"]
     assert "not a readable .docx file" in messages["zip.docx"]

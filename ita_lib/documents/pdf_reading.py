@@ -1,0 +1,221 @@
+"""Read a PDF measures document: its text layer, or OCR of its pages when it is a scan.
+
+The PDF is opened with pypdfium2 (PDFium, the PDF engine of Chromium: fast, Apache/BSD
+licensed, prebuilt wheels with no system package). From each page it takes:
+
+- the characters of the text layer with their boxes. Thai marks (vowels above and below,
+  tone marks, also the shifted forms fonts such as TH SarabunPSK draw with Private Use Area
+  glyphs) are attached to the consonant they sit on by position, not by the order the PDF
+  happens to draw them; spaces are told by the gaps between glyphs, and the text is repaired
+  with :func:`ita_lib.text.thai_repair.repair_thai`;
+- the ruling lines of tables, from the page's path objects (lines and thin rectangles).
+
+:func:`ita_lib.documents.page_layout.read_pages` rebuilds paragraphs and tables from them. A
+PDF with (almost) no text layer is a scan: its pages are rendered and read by OCR
+(:mod:`ita_lib.documents.ocr`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ita_lib.documents.page_layout import Page, Rule, Word
+from ita_lib.exceptions import InputError
+from ita_lib.text.thai_repair import PUA_TO_THAI
+
+__all__ = ["SCAN_DPI", "is_scanned", "pdf_pages", "render_pages"]
+
+SCAN_DPI = 300
+"""Resolution at which the pages of a scanned PDF are rendered for OCR."""
+
+_MIN_CHARS_PER_PAGE = 20  # fewer text-layer characters than this per page: a scan
+_MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49"
+                        "\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")  # fmt: skip
+_MIN_RULE = 6.0  # points: shorter strokes are not table rules
+_THIN = 2.5  # points: a filled rectangle thinner than this is a rule
+_WINDOW = 8  # characters around a mark where its consonant is looked for first
+
+
+def _open(path: Path, source: str) -> object:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise InputError(
+            f"not a readable PDF file ({exc})",
+            source=source,
+            expected="a PDF exported from Word or LibreOffice, or a scanned PDF",
+        ) from None
+
+
+@dataclass
+class _Char:
+    text: str
+    index: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    em: float
+    marks: list[tuple[int, str]]
+    left: float  # the glyph's advance box (the ink box is x0..x1)
+    right: float
+
+    @property
+    def is_mark(self) -> bool:
+        """Marks sit on a consonant: combining characters, and a sara am drawn without advance."""
+        return self.text in _MARK_CHARS or (
+            self.text == "\u0e33" and self.right - self.left < 0.1 * self.em
+        )
+
+
+def _chars(textpage: object, height: float) -> Iterator[_Char]:
+    import pypdfium2.raw as pdfium_c
+
+    handle = textpage.raw  # type: ignore[attr-defined]
+    rect = pdfium_c.FS_RECTF()
+    for i in range(pdfium_c.FPDFText_CountChars(handle)):
+        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(handle, i)
+        text = PUA_TO_THAI.get(chr(code), chr(code)) if code else ""
+        if text.isspace():
+            continue
+        if not text or unicodedata.category(text[0])[0] == "C":
+            text = ""  # a glyph with no character: it takes room, and shows nothing
+        x0, _, x1, _ = textpage.get_charbox(i)  # type: ignore[attr-defined]
+        pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect))
+        em = pdfium_c.FPDFText_GetFontSize(handle, i) or (rect.top - rect.bottom)
+        top, bottom = height - rect.top, height - rect.bottom
+        yield _Char(text, i, x0, x1, top, bottom, em, [], rect.left, rect.right)
+
+
+def _same_line(a: _Char, b: _Char) -> bool:
+    return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.y1 - a.y0, b.y1 - b.y0)
+
+
+def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
+    """Return the consonant a mark sits on: the base on its line it overlaps most."""
+
+    def best(candidates: list[_Char]) -> _Char | None:
+        scored = [
+            (min(b.x1, mark.x1) - max(b.x0, mark.x0), -abs(b.index - mark.index), b)
+            for b in candidates
+            if _same_line(b, mark)
+        ]
+        scored = [s for s in scored if s[0] > -0.15 * mark.em]
+        return max(scored, key=lambda s: s[:2])[2] if scored else None
+
+    return best(bases[max(0, near - _WINDOW) : near + _WINDOW]) or best(bases)
+
+
+def _words(textpage: object, height: float) -> tuple[Word, ...]:
+    """Return the page's glyph clusters (a base character and its marks) as words."""
+    bases: list[_Char] = []
+    marks: list[tuple[_Char, int]] = []
+    for char in _chars(textpage, height):
+        if char.is_mark:
+            marks.append((char, len(bases)))
+        else:
+            bases.append(char)
+    for mark, near in marks:
+        base = _base_for(mark, bases, near)
+        if base is not None:
+            base.marks.append((mark.index, mark.text))
+    return tuple(
+        Word(b.text + "".join(t for _, t in sorted(b.marks)), b.left, b.y0, b.right, b.y1, b.em)
+        for b in bases
+    )
+
+
+def _segments(obj: object) -> Iterator[tuple[float, float, float, float]]:
+    """Yield the straight segments of a path object, in page coordinates."""
+    import pypdfium2.raw as pdfium_c
+
+    handle = obj.raw  # type: ignore[attr-defined]
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix))
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float, int, bool]] = []
+    for i in range(pdfium_c.FPDFPath_CountSegments(handle)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(handle, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        px = matrix.a * x.value + matrix.c * y.value + matrix.e
+        py = matrix.b * x.value + matrix.d * y.value + matrix.f
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        points.append((px, py, kind, bool(pdfium_c.FPDFPathSegment_GetClose(segment))))
+    start: tuple[float, float] | None = None
+    previous: tuple[float, float] | None = None
+    for px, py, kind, close in points:
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = previous = (px, py)
+            continue
+        if previous is not None and kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            yield (*previous, px, py)
+        previous = (px, py)
+        if close and start is not None:
+            yield (px, py, *start)
+            previous = start
+
+
+def _rules(page: object, height: float) -> tuple[Rule, ...]:
+    """Return the page's horizontal and vertical rules (top-down coordinates)."""
+    import pypdfium2.raw as pdfium_c
+
+    out: list[Rule] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):  # type: ignore[attr-defined]
+        for x0, y0, x1, y1 in _segments(obj):
+            x0, x1 = sorted((x0, x1))
+            top, bottom = sorted((height - y0, height - y1))
+            if abs(bottom - top) <= _THIN and x1 - x0 >= _MIN_RULE:
+                middle = (top + bottom) / 2
+                out.append(Rule(x0, middle, x1, middle))
+            elif x1 - x0 <= _THIN and bottom - top >= _MIN_RULE:
+                middle = (x0 + x1) / 2
+                out.append(Rule(middle, top, middle, bottom))
+    return tuple(out)
+
+
+def pdf_pages(path: Path, source: str) -> tuple[Page, ...]:
+    """Return the pages of a PDF's text layer: glyph clusters and rules (in points).
+
+    Raises
+    ------
+    InputError
+        When the file is not a readable PDF (damaged, or protected by a password).
+    """
+    pdf = _open(path, source)
+    pages: list[Page] = []
+    try:
+        for number, page in enumerate(pdf, 1):  # type: ignore[call-overload]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            words = _words(textpage, height)
+            pages.append(Page(number, width, height, words, _rules(page, height)))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()  # type: ignore[attr-defined]
+    return tuple(pages)
+
+
+def is_scanned(pages: tuple[Page, ...]) -> bool:
+    """Return True when the pages have (almost) no text layer: a scanned document."""
+    return sum(len(p.words) for p in pages) < _MIN_CHARS_PER_PAGE * max(1, len(pages))
+
+
+def render_pages(path: Path, source: str, dpi: int = SCAN_DPI) -> Iterator[object]:
+    """Yield each page of a PDF rendered as a greyscale PIL image at ``dpi``."""
+    pdf = _open(path, source)
+    try:
+        for page in pdf:  # type: ignore[attr-defined]
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            yield bitmap.to_pil()
+            page.close()
+    finally:
+        pdf.close()  # type: ignore[attr-defined]

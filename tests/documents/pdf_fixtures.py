@@ -1,0 +1,143 @@
+"""Make PDF and scan versions of a text measures document (tests and benchmarks only).
+
+- :func:`text_to_pdf` lays the document out as an agency's Word export would be: Sarabun
+  (embedded, shaped with HarfBuzz), a running page header, ``หน้า N`` footers, bordered tables
+  whose header row repeats on every page. With ``pua=True`` the font is given Private Use Area
+  copies of the tone marks and the text is written with them, as TH SarabunPSK documents are,
+  so that the PDF's text layer has the Thai PUA problem.
+- :func:`pdf_to_scan` rasterises each page (pypdfium2), turns it a little, adds noise and
+  saves the pages as an image-only PDF (or returns the images).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from ita_lib.documents.layout import Paragraph, Table
+from ita_lib.documents.reading import parse_text
+
+FONTS = Path(__file__).resolve().parents[2] / "ita_lib" / "fonts"
+_LOW_TONES = {"\u0e48": "\uf70a", "\u0e49": "\uf70b", "\u0e4a": "\uf70c", "\u0e4b": "\uf70d",
+              "\u0e4c": "\uf70e"}  # fmt: skip
+_UPPER = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e47\u0e4d\u0e33"
+
+
+def pua_font(out: Path) -> Path:
+    """Write Sarabun with PUA copies of the tone marks (U+F70A–U+F70E) and return its path."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(FONTS / "Sarabun-Regular.ttf")
+    cmap = font.getBestCmap()
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    for thai, pua in _LOW_TONES.items():
+        name = f"uni{ord(pua):04X}"
+        source = cmap[ord(thai)]
+        glyf[name] = glyf[source]
+        hmtx[name] = hmtx[source]
+        for table in font["cmap"].tables:
+            if table.isUnicode():
+                table.cmap[ord(pua)] = name
+    font.save(out)
+    return out
+
+
+def _pua_text(text: str) -> str:
+    """Write tone marks on consonants without an upper vowel as their PUA forms."""
+    out = []
+    for i, char in enumerate(text):
+        previous = text[i - 1] if i else ""
+        out.append(_LOW_TONES[char] if char in _LOW_TONES and previous not in _UPPER else char)
+    return "".join(out)
+
+
+def _cell_text(cell: object) -> str:
+    lines = []
+    for p in cell.paragraphs:  # type: ignore[attr-defined]
+        text = p.text if p.kind != "item" or p.text[:1] in "-–•" else f"- {p.text}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _widths(table: Table, total: float) -> tuple[float, ...]:
+    columns = len(table.header)
+    lengths = [1.0] * columns
+    for row in table.rows:
+        for i, cell in enumerate(row.cells[:columns]):
+            lengths[i] += len(cell.text)
+    raw = [max(18.0, (n / sum(lengths)) * total) for n in lengths]
+    return tuple(w * total / sum(raw) for w in raw)
+
+
+def text_to_pdf(source: Path, out: Path, *, pua: bool = False, header: str | None = None) -> Path:
+    """Lay out a text measures document as a PDF (see the module docstring)."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    document = parse_text(source.read_text(encoding="utf-8"), source=str(source))
+    running = header or "มาตรการส่งเสริมคุณธรรมและความโปร่งใส"
+
+    class _PDF(FPDF):
+        def header(self) -> None:
+            self.set_font("th", size=10)
+            self.cell(0, 6, running, align="R", new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("th", size=10)
+            self.cell(0, 6, f"หน้า {self.page_no()}", align="C")
+
+    pdf = _PDF(format="A4")
+    regular = pua_font(out.with_suffix(".ttf")) if pua else FONTS / "Sarabun-Regular.ttf"
+    pdf.add_font("th", fname=str(regular))
+    pdf.add_font("th", style="B", fname=str(FONTS / "Sarabun-Bold.ttf"))
+    pdf.set_text_shaping(not pua)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    fix = _pua_text if pua else (lambda t: t)
+    for block in document.blocks:
+        pdf.set_font("th", size=13)
+        if isinstance(block, Paragraph):
+            pdf.multi_cell(0, 7, fix(block.text), align="J", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+            continue
+        with pdf.table(
+            col_widths=_widths(block, pdf.epw), line_height=6.5, text_align="J",
+            headings_style=FontFace(emphasis="BOLD" if not pua else None), first_row_as_headings=True,
+        ) as table:  # fmt: skip
+            for cells in [block.header, *(r.cells for r in block.rows)]:
+                row = table.row()
+                for cell in cells[: len(block.header)]:
+                    row.cell(fix(_cell_text(cell)))
+        pdf.ln(3)
+    pdf.output(str(out))
+    if pua:
+        out.with_suffix(".ttf").unlink()
+    return out
+
+
+def pdf_to_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, seed: int = 7) -> Path:
+    """Rasterise a PDF's pages, turn and noise them, and save them as an image-only PDF."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    images = []
+    document = pdfium.PdfDocument(str(pdf))
+    for number, page in enumerate(document):
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        turn = angle if number % 2 == 0 else -angle / 2
+        image = image.rotate(turn, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        pixels = np.asarray(image, dtype=np.float32)
+        pixels = pixels * rng.uniform(0.9, 1.0) + rng.normal(0, 12, pixels.shape)
+        speckle = rng.random(pixels.shape) < 0.0008
+        pixels[speckle] = 40
+        images.append(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+    document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    out.write_bytes(buffer.getvalue())
+    return out

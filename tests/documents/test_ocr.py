@@ -1,0 +1,80 @@
+"""Scans: deskew, table rules, OCR, and the message when Tesseract is missing."""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from pdf_fixtures import FONTS, pdf_to_scan, text_to_pdf
+from PIL import Image, ImageDraw, ImageFont
+
+from ita_lib.cli import main
+from ita_lib.documents.ocr import deskew, find_rules
+from ita_lib.documents.reading import read_document
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+HAS_TESSERACT = shutil.which("tesseract") is not None
+
+
+def _text_page(angle: float) -> Image.Image:
+    image = Image.new("L", (1200, 1600), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONTS / "Sarabun-Regular.ttf"), 36)
+    for n in range(20):
+        draw.text((100, 100 + 60 * n), "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ๒๕๖๖", font=font, fill=0)
+    return image.rotate(angle, fillcolor=255, resample=Image.Resampling.BICUBIC)
+
+
+@pytest.mark.parametrize("angle", [-2.0, 0.0, 1.3])
+def test_deskew_finds_the_angle(angle):
+    _, found = deskew(_text_page(angle))
+    assert found == pytest.approx(-angle, abs=0.15)
+
+
+def test_find_rules_sees_a_grid_and_not_text():
+    image = Image.new("L", (1000, 800), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (100, 200, 300, 400):
+        draw.line((100, y, 900, y), fill=0, width=3)
+    for x in (100, 400, 900):
+        draw.line((x, 100, x, 400), fill=0, width=3)
+    font = ImageFont.truetype(str(FONTS / "Sarabun-Regular.ttf"), 30)
+    draw.text((120, 120), "ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่", font=font, fill=0)
+    rules, mask = find_rules(np.asarray(image) < 128)
+    assert sum(r.horizontal for r in rules) == 4
+    assert sum(not r.horizontal for r in rules) == 3
+    assert mask[100, 500]
+    assert not mask[140, 200]
+
+
+def test_scan_without_tesseract_exits_2_naming_what_to_install(tmp_path, monkeypatch, capsys):
+    import pytesseract
+
+    page = tmp_path / "page.png"
+    _text_page(0).save(page)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    status = main(["import", str(page), "-o", str(tmp_path / "out.yaml")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "tesseract-ocr-tha" in err
+    assert "page.png" in err
+    assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
+def test_scanned_page_is_read_by_ocr_with_page_positions(tmp_path):
+    pdf = text_to_pdf(DATA / "bueng-krachap-measures-2566.txt", tmp_path / "doc.pdf")
+    first = pdfium.PdfDocument.new()
+    first.import_pages(pdfium.PdfDocument(str(pdf)), [0])
+    first.save(str(tmp_path / "page1.pdf"))
+    scan = pdf_to_scan(tmp_path / "page1.pdf", tmp_path / "scan.pdf", dpi=200, angle=0.8)
+    document = read_document(scan)
+    assert document.format == "scan"
+    table = document.tables()[0]
+    assert table.pos.page == 1
+    assert len(table.header) == 5
+    assert len(table.rows) >= 10  # the ten indicators (and the total)
+    assert all(p.pos.page == 1 for p in document.paragraphs())

@@ -1,0 +1,91 @@
+"""Text-layer PDFs made from the text fixtures import to the same assessment as the text."""
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from pdf_fixtures import text_to_pdf
+
+from ita_lib.documents.audit import audit
+from ita_lib.documents.importer import import_document
+from ita_lib.documents.reading import read_document
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLE = DATA / "bueng-krachap-measures-2566.txt"
+FIXTURES = [SAMPLE, DATA / "documents" / "bueng-krachap-corrected.txt",
+            DATA / "documents" / "huai-thotsop-arabic-crlf-bom.txt"]  # fmt: skip
+
+
+def assessment_key(data: dict) -> dict:
+    """What must not change between a document's text and its PDF."""
+    suggestions = data.get("suggestions") or {}
+    return {
+        "agency": data["agency"],
+        "fiscal_year": data["fiscal_year"],
+        "scores": data["scores"],
+        "claimed": (data.get("claimed_total"), data.get("claimed_rating")),
+        "failed_items": (data.get("oit") or {}).get("failed_items"),
+        "suggested_items": [s["item"] for s in suggestions.get("by_item") or ()],
+        "measures": [m["number"] for m in data["measures"]],
+    }
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pdf")
+    made = {f.stem: text_to_pdf(f, out / f"{f.stem}.pdf") for f in FIXTURES}
+    made["pua"] = text_to_pdf(SAMPLE, out / "pua.pdf", pua=True)
+    return made
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.stem)
+def test_pdf_imports_like_its_text(pdfs, fixture):
+    text = import_document(fixture).data
+    pdf = import_document(pdfs[fixture.stem]).data
+    assert assessment_key(pdf) == assessment_key(text)
+    assert pdf["document"]["format"] == "pdf"
+
+
+def test_sample_pdf_reads_tables_pages_and_furniture(pdfs):
+    document = read_document(pdfs[SAMPLE.stem])
+    scores = document.tables()[0]
+    assert scores.pos.page == 1
+    assert [c.text for c in scores.rows[0].cells] == [
+        "ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่", "๙๗.๐๖", "๙๕.๕๐", "๓๐", "๒๘.๖๕"]  # fmt: skip
+    measures = document.tables()[-1]
+    assert len(measures.repeated_headers) >= 5  # the header row repeated on every page
+    assert {p.text for p in document.furniture} >= {"หน้า 1", "หน้า 2"}
+    assert all("หน้า" not in p.text[:4] for p in document.paragraphs())
+
+
+def test_pua_text_layer_is_repaired(pdfs):
+    layer = pdfium.PdfDocument(str(pdfs["pua"]))[0].get_textpage().get_text_range()
+    assert any("\uf700" <= c <= "\uf71a" for c in layer)  # the PDF really has the PUA problem
+    text = import_document(SAMPLE).data
+    pua = import_document(pdfs["pua"]).data
+    assert assessment_key(pua) == assessment_key(text)
+    assert "ผู้บริหาร" in str(pua["measures"])
+
+
+def test_audit_finds_the_same_faults_with_page_references(pdfs):
+    text = audit(SAMPLE)
+    pdf = audit(import_document(pdfs[SAMPLE.stem]))
+    arithmetic = {"prose_score_mismatch", "prose_rating_mismatch", "foreign_agency_name",
+                  "template_placeholder", "analysis_flag_missing", "step_numbering"}  # fmt: skip
+    for rule in arithmetic:
+        assert sum(f.rule == rule for f in pdf) == sum(f.rule == rule for f in text), rule
+    assert all(str(f.line).startswith("page ") for f in pdf if f.line is not None)
+
+
+def test_sections_record_their_page(pdfs):
+    sections = import_document(pdfs[SAMPLE.stem]).data["document"]["sections"]
+    assert sections
+    assert all(isinstance(s["page"], int) for s in sections)
+    assert sections[0]["line"].startswith(f"page {sections[0]['page']}, line ")
+
+
+def test_damaged_pdf_is_an_input_error(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    with pytest.raises(Exception, match="not a readable PDF"):
+        read_document(bad)
