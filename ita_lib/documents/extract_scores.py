@@ -193,6 +193,7 @@ def _as_written(
         "columns": {role: index + 1 for role, index in sorted(roles.items(), key=lambda x: x[1])},
         "rows": rows,
     }
+    build.at(table.pos, "document", "score_table")
     if total is not None:
         written["total"] = {k: v for k, v in total.items() if k not in ("pos", "value_dec")}
         build.at(total["pos"], "document", "score_table", "total")

@@ -132,6 +132,31 @@ class ImportResult:
         """Return the agency's analysis table (``document.analysis``), if there is one."""
         return self.frozen_data.get("document", {}).get("analysis")
 
+    def require_complete(self) -> None:
+        """Raise InputError when the data cannot be an assessment file (indicator scores missing).
+
+        The message gives the instrument scores and total that were read, so that nothing read
+        is lost from view; :func:`ita_lib.documents.audit.audit` still audits such an import.
+        """
+        if self.complete:
+            return
+        table = self.score_table or {}
+        written = [
+            f"{r['instrument']} {r['mean']}"
+            for r in table.get("rows") or ()
+            if r.get("instrument") and r.get("mean")
+        ]
+        total = (table.get("total") or {}).get("value")
+        found = ", ".join(written) + (f", total {total}" if total else "")
+        raise InputError(
+            "the score table gives only the instrument scores, not the ten indicator scores",
+            source=self.source,
+            location=f"the score table (line {table.get('line')})",
+            expected="ตัวชี้วัดที่ 1 to 10 with their scores, to write an assessment file "
+            "(ita audit reads the document as it is)",
+            found=found,
+        )
+
     def leftover_summary(self) -> str:
         """Return a one-line summary of the leftovers, for the command line."""
         if not self.leftovers:
