@@ -216,9 +216,7 @@ def decimal_or_none(text: object) -> Decimal | None:
         return None
 
 
-def floor_note(
-    framework: Framework, label: str, scores: Mapping[str, Decimal]
-) -> tuple[str, str]:
+def floor_note(framework: Framework, label: str, scores: Mapping[str, Decimal]) -> tuple[str, str]:
     """Return (English, Thai) words on the instruments under ``label``'s floor, or empty texts.
 
     >>> from ita_lib.model.framework_files import load_framework

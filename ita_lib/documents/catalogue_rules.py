@@ -144,7 +144,9 @@ def _instrument_rating(context: AuditContext) -> tuple[Decimal, str, dict[str, D
     scores = instrument_scores_written(context.document.get("score_table"), framework)
     if any(i.code not in scores for i in framework.instruments):
         return None
-    total = round_half_up(sum((scores[i.code] * i.weight for i in framework.instruments), Decimal(0)))
+    total = round_half_up(
+        sum((scores[i.code] * i.weight for i in framework.instruments), Decimal(0))
+    )
     try:
         return total, framework.rate(total, scores).label, scores
     except ValueError:

@@ -430,5 +430,8 @@ DATA_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
 )
 """The rules on the data, in the order the audit runs them."""
 
-SCORE_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (_arithmetic, _oit_indicators)
+SCORE_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
+    _arithmetic,
+    _oit_indicators,
+)
 """The rules that need the ten indicator scores (left out when a document gives only instruments)."""

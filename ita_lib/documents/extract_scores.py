@@ -101,9 +101,11 @@ def _merge_total(
     """Merge a total row and a level row (``ระดับผลการประเมิน | ผ่าน``) into one total."""
     if total is None or found is None:
         return total or found
-    if "value_dec" not in found:
-        return {**total, "rating": found.get("rating", total.get("rating"))}
-    return {**found, "rating": found.get("rating") or total.get("rating")}
+    rating = found if found.get("rating") else total
+    merged = {**total, **found} if "value_dec" in found else dict(total)
+    if rating.get("rating"):
+        merged.update(rating=rating["rating"], rating_pos=rating["rating_pos"])
+    return merged
 
 
 def _sort_cells(
@@ -195,7 +197,9 @@ def _as_written(
     }
     build.at(table.pos, "document", "score_table")
     if total is not None:
-        written["total"] = {k: v for k, v in total.items() if k not in ("pos", "value_dec")}
+        written["total"] = {
+            k: v for k, v in total.items() if k not in ("pos", "value_dec", "rating_pos")
+        }
         build.at(total["pos"], "document", "score_table", "total")
         build.at(total["pos"], "claimed_total")
     return written
@@ -218,5 +222,5 @@ def _total_of(
         value, written, pos = values[chosen]
         out.update(value=written, column=chosen, value_dec=value, pos=pos or row_pos)
     if rating is not None:
-        out["rating"] = rating[0]
+        out.update(rating=rating[0], rating_pos=rating[1] or row_pos)
     return out

@@ -84,6 +84,7 @@ __all__ = [
     "write_assessment_yaml",
 ]
 
+
 @dataclass(frozen=True)
 class ImportResult:
     """What :func:`import_document` read from a document.
@@ -429,7 +430,7 @@ def _claims(
     rating = find_claimed_rating(layout, framework)
     if total.get("rating"):
         out["claimed_rating"] = total["rating"]
-        build.at(total["pos"], "claimed_rating")
+        build.at(total.get("rating_pos", total["pos"]), "claimed_rating")
     elif rating is not None:
         out["claimed_rating"] = rating[0]
         build.at(rating[1], "claimed_rating")
