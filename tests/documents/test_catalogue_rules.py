@@ -266,3 +266,14 @@ def test_an_imported_file_keeps_the_name_finding(tmp_path):
     ]
     # an assessment file is audited with the data rules: the name check applies there too
     assert [f.rule for f in audit(out)] == ["item_name_mismatch"]
+
+
+def test_the_word_form_of_the_fy2569_document_imports_and_audits_alike(nong_bua, tmp_path):
+    path = text_to_docx(NONG_BUA.read_text(encoding="utf-8"), tmp_path / "nong-bua.docx")
+    word = import_document(path)
+    mine, theirs = word.data, nong_bua.data
+    for key in ("agency", "fiscal_year", "measures_fiscal_year", "scores", "claimed_total"):
+        assert mine[key] == theirs[key], key
+    assert (mine["claimed_rating"], mine["oit"]) == ("ผ่าน", {"failed_items": ["o10", "o13", "o24"]})
+    assert mine["measures"] == theirs["measures"]
+    assert [f.rule for f in audit(word)] == ["prose_rating_mismatch", "item_name_mismatch"]
