@@ -184,6 +184,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from ita_lib.documents.importer import import_document, write_assessment_yaml
 
     result = import_document(args.document)
+    result.require_complete()
     findings = audit(result)
     data = attach_findings(result.data, findings)
     path = write_assessment_yaml(data, args.output, overwrite=args.overwrite)

@@ -34,10 +34,11 @@ from ita_lib.documents.audit_context import (
     field_path,
     load_audit_terms,
 )
-from ita_lib.documents.data_rules import DATA_RULES
+from ita_lib.documents.catalogue_rules import CATALOGUE_RULES, PARTIAL_RULES
+from ita_lib.documents.data_rules import DATA_RULES, SCORE_RULES
 from ita_lib.documents.importer import ImportResult, import_document
 from ita_lib.documents.layout import Position
-from ita_lib.documents.text_rules import DATA_TEXT_RULES, TEXT_RULES
+from ita_lib.documents.text_rules import DATA_TEXT_RULES, SCORE_TEXT_RULES, TEXT_RULES
 from ita_lib.exceptions import InputError
 from ita_lib.model.assessment_file import (
     BUNDLED_PREFIX,
@@ -64,6 +65,8 @@ __all__ = [
     "load_audit_terms",
 ]
 
+
+_INDICATORS = tuple(f"ind{n}" for n in range(1, 11))
 
 # -- Entry points --------------------------------------------------------------------------------------
 
@@ -96,9 +99,14 @@ def audit(source: str | Path | ImportResult) -> tuple[Finding, ...]:
 
 
 def audit_import(result: ImportResult) -> tuple[Finding, ...]:
-    """Audit what was imported from a document: every rule applies (see :data:`RULES`)."""
+    """Audit what was imported from a document: every rule applies (see :data:`RULES`).
+
+    When the document gives only the instrument scores (``result.missing``), the rules that need
+    indicator scores are replaced by the level checks on the instrument scores.
+    """
     data = result.data
-    assessment = parse_assessment(data, source=result.source)
+    checked = data if result.complete else {**data, "scores": dict.fromkeys(_INDICATORS, 0)}
+    assessment = parse_assessment(checked, source=result.source)
     context = AuditContext(
         data=data,
         assessment=assessment,
@@ -108,7 +116,7 @@ def audit_import(result: ImportResult) -> tuple[Finding, ...]:
         leftovers=tuple((x.text, x.pos, x.section) for x in result.leftovers),
         has_document=True,
     )
-    return _run(context)
+    return _run(context, complete=result.complete)
 
 
 def audit_assessment_file(reference: str | Path) -> tuple[Finding, ...]:
@@ -143,9 +151,15 @@ def audit_assessment_file(reference: str | Path) -> tuple[Finding, ...]:
     return _run(context)
 
 
-def _run(context: AuditContext) -> tuple[Finding, ...]:
+def _run(context: AuditContext, *, complete: bool = True) -> tuple[Finding, ...]:
     """Run the rules that apply to the context and sort what they find."""
-    rules = (*DATA_RULES, *(TEXT_RULES if context.has_document else DATA_TEXT_RULES))
+    rules = (
+        *DATA_RULES,
+        *CATALOGUE_RULES,
+        *(TEXT_RULES if context.has_document else DATA_TEXT_RULES),
+    )
+    if not complete:
+        rules = (*(r for r in rules if r not in (*SCORE_RULES, *SCORE_TEXT_RULES)), *PARTIAL_RULES)
     return _sorted(f for rule in rules for f in rule(context))
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Rule",
     "decimal_or_none",
     "field_path",
+    "floor_note",
     "in_thai_digits",
     "load_audit_terms",
     "make_finding",
@@ -73,6 +74,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("weighted_score_mismatch", "error", False, "a weighted score not mean x weight"),
     Rule("total_mismatch", "error", False, "a total that is not the sum of weighted scores"),
     Rule("rating_mismatch", "error", False, "a rating that is not the rating of the total"),
+    Rule("item_name_mismatch", "warning", False, "an item named otherwise than in the year's list"),
+    Rule("indicator_scores_missing", "warning", False, "a score table of instruments only"),
     Rule("oit_indicator_mismatch", "error", False, "indicator 9 or 10 against NACC's items"),
     Rule("fiscal_year_mismatch", "warning", False, "measures not for the year after the result"),
     Rule("suggestion_group_mismatch", "warning", False, "an item under another heading"),
@@ -211,3 +214,25 @@ def decimal_or_none(text: object) -> Decimal | None:
         return parse_number(str(text))
     except InputError:
         return None
+
+
+def floor_note(framework: Framework, label: str, scores: Mapping[str, Decimal]) -> tuple[str, str]:
+    """Return (English, Thai) words on the instruments under ``label``'s floor, or empty texts.
+
+    >>> from ita_lib.model.framework_files import load_framework
+    >>> floor_note(load_framework(2568), "ผ่านดี", {"IIT": Decimal("96.2"), "EIT": Decimal("84.08")})[0]
+    ' (ผ่านดี needs every instrument at 85 or more: EIT is 84.08)'
+    """
+    band = next((b for b in framework.rating_bands if b.label == label), None)
+    if band is None or band.min_each_instrument is None:
+        return "", ""
+    floor = band.min_each_instrument
+    under = [(code, score) for code, score in scores.items() if score < floor]
+    if not under:
+        return "", ""
+    listed = ", ".join(f"{code} is {score}" for code, score in under)
+    listed_th = ", ".join(f"{code} ได้ {in_thai_digits(score)}" for code, score in under)
+    return (
+        f" ({label} needs every instrument at {floor} or more: {listed})",
+        f" (ระดับ{label}ต้องได้คะแนนทุกเครื่องมือตั้งแต่ {in_thai_digits(floor)} ขึ้นไป แต่ {listed_th})",
+    )

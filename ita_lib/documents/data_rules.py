@@ -19,6 +19,7 @@ from ita_lib.documents.audit_context import (
     AuditContext,
     decimal_or_none,
     field_path,
+    floor_note,
     in_thai_digits,
     load_audit_terms,
     make_finding,
@@ -29,7 +30,7 @@ from ita_lib.text.decimals import round_half_up
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.years import fiscal_year_bounds
 
-__all__ = ["DATA_RULES"]
+__all__ = ["DATA_RULES", "SCORE_RULES"]
 _TOLERANCE = Decimal("0.01")
 
 
@@ -144,11 +145,13 @@ def _total_and_rating(
     rating = context.result.rating
     claimed_rating = context.assessment.claimed_rating
     if claimed_rating is not None and claimed_rating.strip() != rating:
+        scores = {i.code: i.score_2dp for i in context.result.instruments}
+        note, note_th = floor_note(framework, claimed_rating.strip(), scores)
         yield make_finding(
             "rating_mismatch",
             context.locate("claimed_rating"),
-            f"the rating is written {claimed_rating} but a total of {total} is rated {rating}",
-            f"ระดับผลการประเมินระบุไว้ {claimed_rating} แต่คะแนนรวม {in_thai_digits(total)} อยู่ในระดับ {rating}",
+            f"the rating is written {claimed_rating} but a total of {total} is rated {rating}{note}",
+            f"ระดับผลการประเมินระบุไว้ {claimed_rating} แต่คะแนนรวม {in_thai_digits(total)} อยู่ในระดับ {rating}{note_th}",
         )
 
 
@@ -426,3 +429,9 @@ DATA_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _measure_periods,
 )
 """The rules on the data, in the order the audit runs them."""
+
+SCORE_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
+    _arithmetic,
+    _oit_indicators,
+)
+"""The rules that need the ten indicator scores (left out when a document gives only instruments)."""

@@ -21,15 +21,15 @@ from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
 from ita_lib.text.digits import to_arabic_digits
 
-__all__ = ["read_analysis_table"]
-_CODE_IN_TEXT = re.compile(
+__all__ = ["CODE_IN_TEXT", "read_analysis_table"]
+CODE_IN_TEXT = re.compile(
     r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
 )
 
 
 def _codes_in(text: str, framework: Framework) -> list[str]:
     codes = []
-    for match in _CODE_IN_TEXT.finditer(text):
+    for match in CODE_IN_TEXT.finditer(text):
         code = normalize_item_code(match["code"])
         if code is not None and framework.has_item(code):
             codes.append(code)

@@ -2,13 +2,15 @@
 
 The agency's name and type come from the title, else the first section heading; the
 assessment year from the results section (else the year before the measures'), the measures'
-fiscal year from the title or the measures heading (else the year after the assessment's).
+fiscal year from the title or the measures heading (else the year after the assessment's). A
+year is told apart by the words before it: a year cited as a result (ผลการประเมิน, ITA) is the
+assessment year, one after มาตรการ the measures' year, whichever comes first in the text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from ita_lib.documents.extraction import strip_dots
@@ -22,6 +24,9 @@ from ita_lib.text.digits import to_arabic_digits
 __all__ = ["find_agency_name", "find_claimed_rating", "find_fiscal_years", "find_prose_total"]
 _BE = r"(?:พ\s*\.?\s*ศ\s*\.?)?"
 _YEAR_AFTER = re.compile(rf"(?:ปีงบประมาณ|ประจำปี|ITA)\s*(?:ปี)?\s*{_BE}\s*(\d{{4}})")
+_RESULT_CUES = ("ผลการประเมิน", "ITA", "ผลคะแนน")
+_MEASURES_CUES = ("มาตรการ",)
+_CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
 _SCORE_IN_PROSE = re.compile(r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)")
 
@@ -59,11 +64,35 @@ def find_agency_name(layout: Layout, terms: DocumentTerms) -> tuple[str, Positio
 # -- Years ---------------------------------------------------------------------------------------
 
 
-def _year_in(texts: Iterable[tuple[str, Position]]) -> tuple[int, Position] | None:
+def _mentions(texts: Iterable[tuple[str, Position]]) -> Iterator[tuple[int, Position, str]]:
+    """Yield (year, where, cue) for each year written in ``texts``, in order.
+
+    The cue is ``"result"`` when the nearest cue word before the year is a result's
+    (ผลการประเมิน, ITA, ผลคะแนน), ``"measures"`` when it is มาตรการ, else ``"plain"``: a FY2569
+    document cites "ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๘" and "มาตรการ ... ประจำปี ๒๕๖๙".
+    """
     for text, pos in texts:
-        match = _YEAR_AFTER.search(to_arabic_digits(text))
-        if match and 2400 <= int(match[1]) <= 2700:
-            return int(match[1]), pos
+        arabic = to_arabic_digits(text)
+        for match in _YEAR_AFTER.finditer(arabic):
+            year = int(match[1])
+            if not 2400 <= year <= 2700:
+                continue
+            before = arabic[max(0, match.start() - _CUE_WINDOW) : match.end()]
+            result = max(before.rfind(c) for c in _RESULT_CUES)
+            measures = max(before.rfind(c) for c in _MEASURES_CUES)
+            cue = "result" if result > measures else "measures" if measures > result else "plain"
+            yield year, pos, cue
+
+
+def _year_in(
+    texts: Sequence[tuple[str, Position]], cues: Sequence[str]
+) -> tuple[int, Position] | None:
+    """Return the first year written with the first of ``cues`` that any year has."""
+    mentions = list(_mentions(texts))
+    for cue in cues:
+        for year, pos, found in mentions:
+            if found == cue:
+                return year, pos
     return None
 
 
@@ -84,8 +113,8 @@ def find_fiscal_years(
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
     results += [(p.text, p.pos) for s, p in layout.headings if s == "suggestions"]
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "analysis"]
-    measures = _year_in(title + measures_heads)
-    assessed = _year_in(results)
+    measures = _year_in(title + measures_heads, ("measures", "plain"))
+    assessed = _year_in(results, ("result", "plain")) or _year_in(title, ("result",))
     if assessed is None and measures is None:
         raise InputError(
             "cannot find the assessment year",

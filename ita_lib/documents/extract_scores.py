@@ -56,7 +56,7 @@ def read_score_table(
         When an indicator score is out of range.
     """
     terms = build.terms
-    label_col = roles.get("indicator", 0)
+    label_col = roles.get("indicator", roles.get("instrument", 0))
     rows: list[dict[str, Any]] = []
     scores: dict[int, Decimal] = {}
     total: dict[str, Any] | None = None
@@ -64,16 +64,18 @@ def read_score_table(
     for row in table.rows:
         cells = row.cells
         label = cells[label_col].text if label_col < len(cells) else ""
-        values, others, rating = _sort_cells(cells, label_col, roles, bands, terms)
+        skip = {label_col, *_instrument_cell(cells, roles, framework)}
+        values, others, rating = _sort_cells(cells, skip, roles, bands, terms)
         key = match_key(label)
-        if (
-            any(key.startswith(t) for t in terms.total_labels)
-            and indicator_of(label, framework) is None
-        ):
-            total = _total_of(values, rating, row.pos)
+        number = indicator_of(label, framework)
+        if number is None and any(key.startswith(t) for t in terms.total_labels):
+            total = _merge_total(total, _total_of(values, rating, row.pos))
             build.row_leftovers(others, "score_table", "not a number in the total row")
             continue
-        number = indicator_of(label, framework)
+        if number is None and rating and any(key.startswith(t) for t in terms.rating_labels):
+            total = _merge_total(total, _total_of({}, rating, row.pos))
+            build.row_leftovers(others, "score_table", "not a level in the level row")
+            continue
         entry = _row_entry(label, number, row, values, others, len(rows), framework, build)
         if entry is None:
             continue
@@ -83,9 +85,32 @@ def read_score_table(
     return _as_written(table, roles, rows, total, build), scores, total
 
 
+def _instrument_cell(
+    cells: Sequence[Cell], roles: Mapping[str, int], framework: Framework
+) -> list[int]:
+    """Return the instrument column's index when its cell names an instrument (``IIT``)."""
+    column = roles.get("instrument")
+    if column is None or column >= len(cells) or not instrument_of(cells[column].text, framework):
+        return []
+    return [column]
+
+
+def _merge_total(
+    total: dict[str, Any] | None, found: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Merge a total row and a level row (``ระดับผลการประเมิน | ผ่าน``) into one total."""
+    if total is None or found is None:
+        return total or found
+    rating = found if found.get("rating") else total
+    merged = {**total, **found} if "value_dec" in found else dict(total)
+    if rating.get("rating"):
+        merged.update(rating=rating["rating"], rating_pos=rating["rating_pos"])
+    return merged
+
+
 def _sort_cells(
     cells: Sequence[Cell],
-    label_col: int,
+    skip: set[int],
     roles: Mapping[str, int],
     bands: set[str],
     terms: DocumentTerms,
@@ -95,7 +120,7 @@ def _sort_cells(
     others: list[Cell] = []
     rating: tuple[str, Position | None] | None = None
     for index, cell in enumerate(cells):
-        if index == label_col or cell.is_empty:
+        if index in skip or cell.is_empty:
             continue
         role = next((r for r, i in roles.items() if i == index and r in _VALUE_ROLES), None)
         parsed = cell_number(cell.text)
@@ -128,6 +153,8 @@ def _row_entry(
             build.row_leftovers(row.cells, "score_table", "row of no indicator")
             return None
         entry = {"instrument": instrument, **entry}
+        if "score" in values and "mean" not in values:
+            values = {("mean" if r == "score" else r): v for r, v in values.items()}
     for role in _VALUE_ROLES:
         if role in values:
             entry[role] = values[role][1]
@@ -168,8 +195,11 @@ def _as_written(
         "columns": {role: index + 1 for role, index in sorted(roles.items(), key=lambda x: x[1])},
         "rows": rows,
     }
+    build.at(table.pos, "document", "score_table")
     if total is not None:
-        written["total"] = {k: v for k, v in total.items() if k not in ("pos", "value_dec")}
+        written["total"] = {
+            k: v for k, v in total.items() if k not in ("pos", "value_dec", "rating_pos")
+        }
         build.at(total["pos"], "document", "score_table", "total")
         build.at(total["pos"], "claimed_total")
     return written
@@ -192,5 +222,5 @@ def _total_of(
         value, written, pos = values[chosen]
         out.update(value=written, column=chosen, value_dec=value, pos=pos or row_pos)
     if rating is not None:
-        out["rating"] = rating[0]
+        out.update(rating=rating[0], rating_pos=rating[1] or row_pos)
     return out

@@ -42,6 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ita_lib.documents.completeness import check_complete, check_kind
 from ita_lib.documents.extract_analysis import read_analysis_table
 from ita_lib.documents.extract_front import (
     find_agency_name,
@@ -83,11 +84,6 @@ __all__ = [
     "write_assessment_yaml",
 ]
 
-_NOT_MEASURES = (
-    "a score table (ตัวชี้วัด | คะแนน ...) and a measures table "
-    "(ลำดับ | มาตรการ/แนวทาง | วิธีดำเนินการ | ...)"
-)
-
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -104,6 +100,10 @@ class ImportResult:
     positions
         Where each extracted field came from, keyed by its path in :attr:`data`
         (``"measures[6].monitoring[1]"``, ``"scores.ind9"``).
+    missing
+        Required fields the document does not give (``scores.ind1`` ... ``scores.ind10`` when
+        its score table lists only the instrument scores); :attr:`data` then has no
+        ``scores`` and cannot be written as an assessment file until they are added.
     """
 
     source: str
@@ -111,6 +111,12 @@ class ImportResult:
     frozen_data: Mapping[str, Any] = field(repr=False)
     leftovers: tuple[Leftover, ...] = ()
     positions: Mapping[str, Position] = field(default_factory=lambda: MappingProxyType({}))
+    missing: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the data is a whole assessment (False when the indicator scores are missing)."""
+        return not self.missing
 
     @property
     def data(self) -> dict[str, Any]:
@@ -127,6 +133,31 @@ class ImportResult:
         """Return the agency's analysis table (``document.analysis``), if there is one."""
         return self.frozen_data.get("document", {}).get("analysis")
 
+    def require_complete(self) -> None:
+        """Raise InputError when the data cannot be an assessment file (indicator scores missing).
+
+        The message gives the instrument scores and total that were read, so that nothing read
+        is lost from view; :func:`ita_lib.documents.audit.audit` still audits such an import.
+        """
+        if self.complete:
+            return
+        table = self.score_table or {}
+        written = [
+            f"{r['instrument']} {r['mean']}"
+            for r in table.get("rows") or ()
+            if r.get("instrument") and r.get("mean")
+        ]
+        total = (table.get("total") or {}).get("value")
+        found = ", ".join(written) + (f", total {total}" if total else "")
+        raise InputError(
+            "the score table gives only the instrument scores, not the ten indicator scores",
+            source=self.source,
+            location=f"the score table (line {table.get('line')})",
+            expected="ตัวชี้วัดที่ 1 to 10 with their scores, to write an assessment file "
+            "(ita audit reads the document as it is)",
+            found=found,
+        )
+
     def leftover_summary(self) -> str:
         """Return a one-line summary of the leftovers, for the command line."""
         if not self.leftovers:
@@ -136,6 +167,13 @@ class ImportResult:
         count = len(self.leftovers)
         noun = "piece of text" if count == 1 else "pieces of text"
         return f"{count} {noun} fit no section ({where}{more}); kept under document.leftovers"
+
+
+_MISSING_NOTE = (
+    "The score table gives only the instrument scores (IIT, EIT, OIT) and the total: the ten "
+    "indicator scores (scores.ind1 to scores.ind10) are missing. The instrument scores are kept "
+    "under document.score_table; add the indicator scores from NACC's result to score the file."
+)
 
 
 # -- Reading the tables --------------------------------------------------------------------------
@@ -191,46 +229,6 @@ def _unique_numbers(measures: list[dict[str, Any]], notes: list[str]) -> None:
 # -- Checks --------------------------------------------------------------------------------------
 
 
-def _check_kind(layout: Layout, source: str) -> None:
-    kinds = {kind for kind, _, _ in layout.tables}
-    if not kinds & {"score", "measures"}:
-        raise InputError(
-            "not an ITA measures document",
-            source=source,
-            expected=_NOT_MEASURES,
-            found=f"{len(layout.tables)} table(s), none of them a score or measures table",
-        )
-
-
-def _check_complete(tables: _Tables, layout: Layout, document: Document) -> None:
-    source = document.source
-    end = f"the text ends at {document.end}" if document.end else "the document is empty"
-    if tables.score_table is None:
-        raise InputError(
-            "no score table",
-            source=source,
-            expected="a table with the columns ตัวชี้วัด and คะแนน listing indicators 1 to 10",
-            found=f"none ({end}; the document may be truncated)",
-        )
-    missing = [n for n in range(1, 11) if n not in tables.scores]
-    if missing:
-        where = next(t.pos for kind, t, _ in layout.tables if kind == "score")
-        raise InputError(
-            f"the score table lists {10 - len(missing)} of the 10 indicators",
-            source=source,
-            location=f"the table at {where}",
-            expected="a score for each of ตัวชี้วัดที่ 1 to 10",
-            found="missing " + ", ".join(f"ind{n}" for n in missing) + f" ({end})",
-        )
-    if not tables.measures:
-        raise InputError(
-            "no measures",
-            source=source,
-            expected="a table ลำดับ | มาตรการ/แนวทาง | วิธีดำเนินการ | ... with numbered measures",
-            found=f"none ({end}; the document may be truncated)",
-        )
-
-
 def _framework_for(fiscal_year: int, where: Position | None, source: str) -> Framework:
     try:
         return load_framework(fiscal_year)
@@ -244,10 +242,16 @@ def _framework_for(fiscal_year: int, where: Position | None, source: str) -> Fra
         ) from None
 
 
-def _validate(data: Mapping[str, Any], source: str) -> None:
-    """Check that the extracted data loads; report a problem against the document."""
+def _validate(data: Mapping[str, Any], source: str, missing: Sequence[str] = ()) -> None:
+    """Check that the extracted data loads; report a problem against the document.
+
+    When the indicator scores are missing, the rest is checked with the scores set aside.
+    """
+    checked = copy.deepcopy(dict(data))
+    if missing:
+        checked["scores"] = {f"ind{n}": 0 for n in range(1, 11)}
     try:
-        parse_assessment(copy.deepcopy(dict(data)), source=source)
+        parse_assessment(checked, source=source)
     except InputError as exc:
         raise InputError(
             f"the data read from the document is not valid: {exc.message}",
@@ -304,14 +308,16 @@ def import_parsed(document: Document) -> ImportResult:
     source = document.source
     build = Collector(source=source, terms=terms)
     layout = read_layout(document, terms)
-    _check_kind(layout, source)
+    check_kind(layout, source)
     agency, agency_pos = _find_agency(layout, terms, source)
     build.at(agency_pos, "agency", "name")
     fiscal_year, measures_fy, fy_pos, notes = find_fiscal_years(layout, source)
     build.at(fy_pos, "fiscal_year")
     framework = _framework_for(fiscal_year, fy_pos, source)
     tables = _read_tables(layout, framework, build)
-    _check_complete(tables, layout, document)
+    missing = check_complete(
+        tables.score_table, tables.scores, tables.measures, framework, layout, document
+    )
     _unique_numbers(tables.measures, notes)
     suggestions, groups, failed = read_suggestions(layout.suggestions, framework, build)
     data = _assessment_data(
@@ -325,13 +331,17 @@ def import_parsed(document: Document) -> ImportResult:
     leftovers = _leftovers(layout, build)
     data["source"] = _source_section(layout, agency, notes, leftovers, source)
     data["document"] = _document_section(document, layout, tables, groups, leftovers)
-    _validate(data, source)
+    if missing:
+        data["source"]["notes"].append(_MISSING_NOTE)
+        data["document"]["missing"] = list(missing)
+    _validate(data, source, missing)
     return ImportResult(
         source=source,
         document=document,
         frozen_data=freeze(data),
         leftovers=leftovers,
         positions=MappingProxyType(dict(sorted(build.positions.items()))),
+        missing=missing,
     )
 
 
@@ -365,7 +375,8 @@ def _assessment_data(
     }
     if measures_fy is not None:
         data["measures_fiscal_year"] = measures_fy
-    data["scores"] = {f"ind{n}": tables.scores[n] for n in range(1, 11)}
+    if tables.scores:  # all ten, or none when the table gives only instrument scores
+        data["scores"] = {f"ind{n}": tables.scores[n] for n in range(1, 11)}
     data.update(claims)
     if failed is not None:
         data["oit"] = {"failed_items": failed}
@@ -419,7 +430,7 @@ def _claims(
     rating = find_claimed_rating(layout, framework)
     if total.get("rating"):
         out["claimed_rating"] = total["rating"]
-        build.at(total["pos"], "claimed_rating")
+        build.at(total.get("rating_pos", total["pos"]), "claimed_rating")
     elif rating is not None:
         out["claimed_rating"] = rating[0]
         build.at(rating[1], "claimed_rating")

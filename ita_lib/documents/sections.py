@@ -62,7 +62,7 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     for block in document.blocks:
         if isinstance(block, Table):
             kind, roles = classify_table(block, terms)
-            key = roles.get("number" if kind == "measures" else "indicator", 0)
+            key = _key_column(kind, roles)
             tables.append((kind, block.merge_continuations(key), MappingProxyType(roles)))
             if kind is not None:
                 section = _TABLE_SECTION[kind]
@@ -91,6 +91,13 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:
+    """Return the column whose empty cell makes a row continue the row above it."""
+    if kind == "measures":
+        return roles.get("number", 0)
+    return roles.get("indicator", roles.get("instrument", 0))
 
 
 def title_text(front: Sequence[Paragraph]) -> str:

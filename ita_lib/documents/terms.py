@@ -2,7 +2,7 @@
 
 ``ita_lib/data/document_terms.yaml`` lists agency types (with their abbreviations and known
 misspellings), the headers that tell a score, analysis or measures table apart, the labels of
-a total row, the keywords of section headings and the markers of an empty cell.
+a total row and of a level row, the keywords of section headings and the markers of an empty cell.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class DocumentTerms:
     agency_types: tuple[AgencyType, ...]
     tables: Mapping[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]]
     total_labels: tuple[str, ...]
+    rating_labels: tuple[str, ...]
     sections: Mapping[str, tuple[str, ...]]
     suggestions_intro: tuple[str, ...]
     empty_markers: tuple[str, ...]
@@ -76,6 +77,7 @@ class _TermsIn(_Strict):
     agency_types: list[_AgencyTypeIn]
     tables: dict[str, _TableIn]
     total_labels: list[str]
+    rating_labels: list[str]
     sections: dict[str, list[str]]
     suggestions_intro: list[str]
     empty_markers: list[str]
@@ -110,6 +112,7 @@ def load_document_terms() -> DocumentTerms:
             }
         ),
         total_labels=tuple(match_key(t) for t in raw.total_labels),
+        rating_labels=tuple(match_key(t) for t in raw.rating_labels),
         sections=MappingProxyType({k: tuple(v) for k, v in raw.sections.items()}),
         suggestions_intro=tuple(raw.suggestions_intro),
         empty_markers=tuple(match_key(m) for m in raw.empty_markers),
@@ -159,6 +162,7 @@ def classify_table(table: Table, terms: DocumentTerms) -> tuple[str | None, dict
     for kind in ("analysis", "measures", "score"):
         required, _ = terms.tables[kind]
         roles = _column_roles(table.header_texts, kind, terms)
-        if all(r in roles for r in required) and (kind != "measures" or len(roles) >= 3):
+        present = all(any(a in roles for a in r.split("|")) for r in required)
+        if present and (kind != "measures" or len(roles) >= 3):
             return kind, roles
     return None, {}

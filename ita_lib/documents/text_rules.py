@@ -18,6 +18,7 @@ from ita_lib.documents.audit_context import (
     AuditContext,
     decimal_or_none,
     field_path,
+    floor_note,
     in_thai_digits,
     load_audit_terms,
     make_finding,
@@ -25,9 +26,10 @@ from ita_lib.documents.audit_context import (
 from ita_lib.documents.layout import Position, TextUnit
 from ita_lib.documents.terms import DocumentTerms, load_document_terms, split_agency_name
 from ita_lib.model.findings import Finding
+from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
 
-__all__ = ["DATA_TEXT_RULES", "TEXT_RULES"]
+__all__ = ["DATA_TEXT_RULES", "SCORE_TEXT_RULES", "TEXT_RULES", "prose_levels"]
 _THAI_LETTERS = "\u0e01-\u0e4e"
 
 
@@ -252,19 +254,8 @@ _YEAR = re.compile(r"(?<!\d)(2[45]\d\d)(?!\d)")
 def _prose_claims(context: AuditContext) -> Iterator[Finding]:
     known = _table_numbers(context)
     total = context.assessment.claimed_total
-    reference = context.assessment.claimed_rating or context.result.rating
-    words = load_audit_terms().level_words
-    labels = [b.label for b in context.framework.rating_bands]
-    alternation = "|".join(re.escape(w) for w in sorted([*labels, *words], key=len, reverse=True))
-    level = re.compile(rf"ระดับ\s*(?:ที่)?\s*({alternation})(?![A-Za-z{_THAI_LETTERS}])")
-    for unit in context.units:
-        if unit.in_table:
-            continue
-        text = to_arabic_digits(unit.text)
-        years = {int(y) for y in _YEAR.findall(text)}
-        if years and context.assessment.fiscal_year not in years:
-            continue
-        for match in _PROSE_SCORE.finditer(text):
+    for unit in _prose_units(context):
+        for match in _PROSE_SCORE.finditer(to_arabic_digits(unit.text)):
             value = Decimal(match[1] or match[2])
             if value not in known:
                 shown = total if total is not None else "its own total"
@@ -274,15 +265,54 @@ def _prose_claims(context: AuditContext) -> Iterator[Finding]:
                     f"the text quotes a score of {value} but the score table gives {shown}",
                     f"ข้อความระบุคะแนน {in_thai_digits(value)} แต่ตารางคะแนนระบุ {in_thai_digits(shown)}",
                 )
+    reference = context.assessment.claimed_rating or context.result.rating
+    scores = {i.code: i.score_2dp for i in context.result.instruments}
+    yield from prose_levels(context, reference, scores)
+
+
+def _prose_units(context: AuditContext) -> Iterator[TextUnit]:
+    """Yield the prose units that may quote this year's result (no other year named)."""
+    for unit in context.units:
+        if unit.in_table:
+            continue
+        years = {int(y) for y in _YEAR.findall(to_arabic_digits(unit.text))}
+        if years and context.framework.fiscal_year not in years:
+            continue
+        yield unit
+
+
+def _level_words(framework: Framework) -> dict[str, tuple[str, ...]]:
+    """Return the level words a text may claim: all of them for letter grades; for the FY2566+
+    ผ่าน… levels only those (and ไม่ผ่าน), since ระดับดี there describes, it does not rate."""
+    words = dict(load_audit_terms().level_words)
+    if framework.rating_scheme == "letter_grade":
+        return words
+    return {w: g for w, g in words.items() if w == "ไม่ผ่าน"}
+
+
+def prose_levels(
+    context: AuditContext, reference: str, scores: Mapping[str, Decimal]
+) -> Iterator[Finding]:
+    """Yield a finding for each level ("ระดับ ...") the prose gives other than ``reference``.
+
+    ``scores`` are the instrument scores: a level that an instrument's floor rules out says so.
+    """
+    words = _level_words(context.framework)
+    labels = [b.label for b in context.framework.rating_bands]
+    alternation = "|".join(re.escape(w) for w in sorted([*labels, *words], key=len, reverse=True))
+    level = re.compile(rf"ระดับ\s*(?:ที่)?\s*({alternation})(?![A-Za-z{_THAI_LETTERS}])")
+    for unit in _prose_units(context):
         for match in level.finditer(unit.text):
             word = match[1]
             if word == reference or reference in words.get(word, ()):
                 continue
+            note, note_th = floor_note(context.framework, word, scores)
             yield make_finding(
                 "prose_rating_mismatch",
                 unit.pos,
-                f"the text gives the level '{word}' but the score table's rating is {reference}",
-                f"ข้อความระบุระดับ '{word}' แต่ผลการประเมินตามตารางคะแนนอยู่ในระดับ {reference}",
+                f"the text gives the level '{word}' but the score table's rating is "
+                f"{reference}{note}",
+                f"ข้อความระบุระดับ '{word}' แต่ผลการประเมินตามตารางคะแนนอยู่ในระดับ {reference}{note_th}",
             )
 
 
@@ -370,3 +400,6 @@ DATA_TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _duplicated_words_in_data,
 )
 """The rules on an assessment file's texts (used when there is no document)."""
+
+SCORE_TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (_prose_claims,)
+"""The text rules that need the ten indicator scores."""
