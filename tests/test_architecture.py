@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "model": 2,
     "analysis": 3,
     "documents": 4,
+    "drafting": 5,
     "render": 5,
     "views": 6,
     "run": 7,
