@@ -5,7 +5,7 @@ A4 paper; margins of an official Thai document (top 2.5 cm, bottom 2 cm, left 3 
 ``w:cs``, sizes ``w:sz`` and ``w:szCs``: Thai is a complex script in Word, so without the ``cs``
 entries Word would fall back to another font); a bold centred title at 20 pt and bold headings
 at 16 pt; the page number centred at the top (``- ๒ -``); tables with a grid whose header row
-repeats on every page (``w:tblHeader``) and whose rows do not split across pages. The reader's
+repeats on every page (``w:tblHeader``) and does not split. The reader's
 machine supplies the font (TH SarabunPSK is named as the alternative in the docs).
 
 Drafted passages are highlighted in yellow and carry a Word comment; the page header says what
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
@@ -38,6 +38,7 @@ __all__ = [
     "add_row",
     "add_table",
     "comment",
+    "landscape_section",
     "new_document",
     "set_cell",
     "to_bytes",
@@ -86,7 +87,7 @@ def _page_number(paragraph: Paragraph, thai_digits: bool) -> None:
     begin, instr, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE \\* ThaiArabic " if thai_digits else " PAGE "
+    instr.text = " PAGE "
     end.set(qn("w:fldCharType"), "end")
     run._r.append(begin)
     run._r.append(instr)
@@ -106,6 +107,10 @@ def new_document(*, thai_digits: bool, landscape: bool = False, review_note: boo
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
     section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
     section.header_distance = Cm(1.2)
+    if thai_digits:  # page numbers in Thai digits (the section's number format)
+        number_type = OxmlElement("w:pgNumType")
+        number_type.set(qn("w:fmt"), "thaiNumbers")
+        section._sectPr.append(number_type)
     for style_name, size, bold in (("Normal", FONT_SIZE_PT, None), ("Title", TITLE_SIZE_PT, True),
                                    ("Heading 1", FONT_SIZE_PT, True), ("Header", FONT_SIZE_PT, None),
                                    ("Table Grid", FONT_SIZE_PT, None)):  # fmt: skip
@@ -128,6 +133,16 @@ def new_document(*, thai_digits: bool, landscape: bool = False, review_note: boo
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             run.font.size = Pt(12)
     return document
+
+
+def landscape_section(document: DocxDocument) -> None:
+    """Start a new page in landscape (for a wide table); margins as the first section's."""
+    first = document.sections[0]
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = first.page_height, first.page_width
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, getattr(first, side))
 
 
 def add_paragraph(document: DocxDocument, text: str, *, marked: bool = False,
@@ -177,9 +192,12 @@ def add_table(document: DocxDocument, header: Sequence[str], widths_cm: Sequence
     table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the grid (w:gridCol), which LibreOffice lays out by
     row = table.rows[0]
     trpr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
+    for tag in ("w:cantSplit", "w:tblHeader"):
         node = OxmlElement(tag)
         node.set(qn("w:val"), "true")
         trpr.append(node)
@@ -190,11 +208,8 @@ def add_table(document: DocxDocument, header: Sequence[str], widths_cm: Sequence
 
 
 def add_row(table: Table, widths_cm: Sequence[float]) -> list[_Cell]:
-    """Add a row that does not split across pages; return its cells."""
+    """Add a row; return its cells (long measures may run over a page, as in Word)."""
     row = table.add_row()
-    node = OxmlElement("w:cantSplit")
-    node.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(node)
     for cell, width in zip(row.cells, widths_cm, strict=True):
         cell.width = Cm(width)
     return list(row.cells)

@@ -20,6 +20,7 @@ from ita_lib.drafting.docx_format import (
     add_row,
     add_table,
     comment,
+    landscape_section,
     new_document,
     set_cell,
     to_bytes,
@@ -34,7 +35,7 @@ __all__ = ["MEASURE_COLUMNS", "draft_measures", "measures_docx"]
 MEASURE_COLUMNS = (
     "ที่", "มาตรการ", "ขั้นตอน/วิธีการดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "การติดตามประเมินผล",
 )  # fmt: skip
-_MEASURE_WIDTHS = (1.0, 3.0, 4.6, 2.4, 2.2, 2.8)
+_MEASURE_WIDTHS = (1.2, 4.6, 7.9, 3.5, 3.0, 4.5)  # landscape A4: 24.7 cm of text
 _SCORE_HEADER = ("ตัวชี้วัด", "คะแนน ITA", "คะแนนที่ได้ (100 คะแนน)", "น้ำหนัก (ร้อยละ)",
                  "คะแนนถ่วงน้ำหนัก")  # fmt: skip
 _SCORE_WIDTHS = (6.0, 2.4, 2.8, 2.4, 2.4)
@@ -117,6 +118,7 @@ def _analysis(document: DocxDocument, plan: MeasuresPlan) -> None:
 def _measures(document: DocxDocument, plan: MeasuresPlan) -> None:
     a, d = plan.assessment, plan.digits
     target = d(str(plan.target_year))
+    landscape_section(document)
     add_heading(document, f"{d('3.')} มาตรการในการส่งเสริมคุณธรรมและความโปร่งใสประจำปีงบประมาณ "
                 f"พ.ศ. {target}")  # fmt: skip
     add_paragraph(

@@ -15,6 +15,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from ita_lib.analysis.crosswalk import item_families
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.documents.audit_context import load_audit_terms
@@ -178,8 +179,10 @@ def _drafted(template: MeasureTemplate, codes: list[str], number: int, plan: dic
     digits = plan["digits"]
     names = [framework.item(c).name_th or c if framework.has_item(c) else
              framework.instrument(c).name_th for c in codes]  # fmt: skip
+    families = [f.name_th for c in codes for f in item_families(framework.fiscal_year, c)]
     values = {"agency": plan["agency"], "item": digits(" และ".join(dict.fromkeys(names))),
-              "code": ", ".join(codes), "year": digits(str(plan["target"]))}  # fmt: skip
+              "code": ", ".join(codes), "family": digits(" และ".join(dict.fromkeys(families))),
+              "year": digits(str(plan["target"]))}  # fmt: skip
 
     def fill(text: str) -> str:
         return template.fill(digits(text), **values)

@@ -20,7 +20,7 @@ from ita_lib.model.packaged import load_catalogue
 
 __all__ = ["MeasureTemplate", "load_measure_templates", "template_for"]
 
-_FIELDS = ("agency", "item", "code", "year")
+_FIELDS = ("agency", "item", "code", "family", "year")
 
 
 class _TemplateIn(BaseModel):
@@ -54,7 +54,7 @@ class _CatalogueIn(BaseModel):
 
 @dataclass(frozen=True)
 class MeasureTemplate:
-    """One measure template: wording with ``{agency}``, ``{item}``, ``{code}``, ``{year}``.
+    """One measure template: wording with ``{agency}``, ``{item}``, ``{code}``, ``{family}``, ``{year}``.
 
     ``months`` counts months of the target fiscal year: 1 is October, 12 is September.
     """
@@ -92,7 +92,7 @@ def load_measure_templates() -> tuple[dict[str, MeasureTemplate], dict[str, Meas
     ------
     FrameworkError
         When a template names an unknown family or instrument, a family twice, or a
-        placeholder other than ``{agency}``, ``{item}``, ``{code}``, ``{year}``.
+        placeholder other than those of :class:`MeasureTemplate`.
     """
     data = load_catalogue(_CatalogueIn, "measure_templates.yaml")
     known = {f.key for f in item_families()}
