@@ -84,7 +84,11 @@ def _page_number(paragraph: Paragraph, thai_digits: bool) -> None:
     """Add ``- PAGE -`` (a field, in Thai digits when asked) to a header paragraph."""
     paragraph.add_run("- ")
     run = paragraph.add_run()
-    begin, instr, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    begin, instr, end = (
+        OxmlElement("w:fldChar"),
+        OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
+    )
     begin.set(qn("w:fldCharType"), "begin")
     instr.set(qn("xml:space"), "preserve")
     instr.text = " PAGE "
@@ -95,7 +99,9 @@ def _page_number(paragraph: Paragraph, thai_digits: bool) -> None:
     paragraph.add_run(" -")
 
 
-def new_document(*, thai_digits: bool, landscape: bool = False, review_note: bool = True) -> DocxDocument:
+def new_document(
+    *, thai_digits: bool, landscape: bool = False, review_note: bool = True
+) -> DocxDocument:
     """Return an empty document set up as an official Thai document."""
     document = docx.Document()
     section = document.sections[0]

@@ -224,17 +224,31 @@ def _summary(assessment: Assessment, result: ScoreResult, digits) -> tuple[str, 
     name = assessment.agency.name
     total = f"{result.total_2dp}"
     if text:
-        cleaned, changed = clean_text(text, name)
+        _cleaned, changed = clean_text(text, name)
         quoted_other = "คะแนน" in text and digits(total) not in text and total not in text
         if not changed and not quoted_other:
             return text, False
     year = digits(str(assessment.fiscal_year))
     return (
-        f"{name} มีผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
-        f"ประจำปีงบประมาณ พ.ศ. {year} อยู่ในระดับ {result.rating} โดยมีคะแนนอยู่ที่ "
-        f"{digits(total)} คะแนน",
+        (
+            f"{name} มีผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
+            f"ประจำปีงบประมาณ พ.ศ. {year} อยู่ในระดับ {result.rating} โดยมีคะแนนอยู่ที่ "
+            f"{digits(total)} คะแนน"
+        ),
         True,
     )
+
+
+def _notes(assessment: Assessment, target: int, summary_drafted: bool) -> tuple[str, ...]:
+    notes = []
+    if target != assessment.fiscal_year + 1:
+        notes.append(
+            f"the measures are for FY{target} but the latest result is FY{assessment.fiscal_year}:"
+            f" the audit reports the gap (fiscal_year_mismatch)"
+        )
+    if summary_drafted and assessment.suggestions.summary:
+        notes.append("NACC's summary names another agency or another score; a summary is drafted")
+    return tuple(notes)
 
 
 def plan_measures(
@@ -285,17 +299,10 @@ def plan_measures(
         assessment.suggestions.by_item,
         key=lambda s: order.get(framework.item(s.item).instrument, 9) if s.known else 9,
     )
-    notes = []
-    if target != assessment.fiscal_year + 1:
-        notes.append(
-            f"the measures are for FY{target} but the latest result is FY{assessment.fiscal_year}:"
-            f" the audit reports the gap (fiscal_year_mismatch)"
-        )
-    if summary_drafted and assessment.suggestions.summary:
-        notes.append("NACC's summary names another agency or another score; a summary is drafted")
+    notes = _notes(assessment, target, summary_drafted)
     return MeasuresPlan(
         assessment, framework, result, target, thai_digits, summary, summary_drafted,
         tuple((c, t) for c in order if (t := assessment.suggestions.by_instrument.get(c))),
         tuple(by_item), _analysis_rows(thai_digits, assessment, result, framework),
-        _measures(analysis, assessment, plan), tuple(notes),
+        _measures(analysis, assessment, plan), notes,
     )  # fmt: skip

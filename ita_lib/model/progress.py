@@ -74,59 +74,84 @@ class Progress:
 
 
 class _Lines(yaml.SafeLoader):
-    """A loader that records the line of every mapping (``__line__``)."""
+    """A loader that records the line of every mapping and of each of its keys."""
 
 
 def _mapping_with_line(loader: _Lines, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
 _Lines.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def _fail(source: str, line: int | None, field: str, message: str, expected: str,
-          found: object = None) -> InputError:  # fmt: skip
-    location = f"line {line}, {field}" if line else field
-    return InputError(message, source=source, location=location, expected=expected, found=found)
+@dataclass(frozen=True)
+class _Where:
+    """Where a mapping is in the file: the file, the mapping's line and its keys' lines."""
+
+    source: str
+    prefix: str
+    line: int | None
+    lines: dict[str, int]
+
+    def error(self, field: str, message: str, expected: str, found: object = None) -> InputError:
+        """Return the error for ``field`` of this mapping, with the line it is written on."""
+        line = self.lines.get(field, self.line)
+        name = f"{self.prefix}{field}"
+        location = f"line {line}, {name}" if line else name
+        return InputError(message, source=self.source, location=location, expected=expected,
+                          found=found)  # fmt: skip
 
 
-def _measure(raw: object, index: int, year: int, source: str, line: int) -> MeasureProgress:
-    where = f"measures[{index}]"
-    if not isinstance(raw, dict):
-        raise _fail(source, line, where, "not a mapping", "number, title, status, ...")
-    line = raw.pop("__line__", line)
-    unknown = sorted(set(raw) - _MEASURE)
+def _where(raw: dict, source: str, prefix: str, line: int | None, allowed: set[str]) -> _Where:
+    where = _Where(source, prefix, raw.pop("__line__", line), raw.pop("__lines__", {}))
+    unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise _fail(source, line, f"{where}.{unknown[0]}", "unknown field", ", ".join(sorted(_MEASURE)))
-    number = raw.get("number")
+        raise where.error(unknown[0], "unknown field", ", ".join(sorted(allowed)))
+    return where
+
+
+def _date(value: object, where: _Where, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return as_date(value, field)
+    except (TypeError, ValueError):
+        raise where.error(field, "not a date", "YYYY-MM-DD (AD)", value) from None
+
+
+def _done_on(raw: dict, where: _Where, year: int) -> date | None:
+    done_on = _date(raw.get("done_on"), where, "done_on")
+    start, end = fiscal_year_bounds(year)
+    if done_on is not None and not start <= done_on <= end:
+        raise where.error("done_on", f"not in fiscal year {year}", f"{start} to {end}",
+                          done_on.isoformat())  # fmt: skip
+    if raw.get("status") == "done" and done_on is None:
+        raise where.error("done_on", "a done measure needs its date", "YYYY-MM-DD")
+    return done_on
+
+
+def _measure(raw: object, index: int, year: int, source: str, line: int | None) -> MeasureProgress:
+    if not isinstance(raw, dict):
+        raise _Where(source, "", line, {}).error(f"measures[{index}]", "not a mapping",
+                                                 "number, title, status, ...")  # fmt: skip
+    where = _where(raw, source, f"measures[{index}].", line, _MEASURE)
+    number, title, status = raw.get("number"), raw.get("title"), raw.get("status")
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise _fail(source, line, f"{where}.number", "not a measure number", "a positive integer", number)
-    title = raw.get("title")
+        raise where.error("number", "not a measure number", "a positive integer", number)
     if not isinstance(title, str) or not title.strip():
-        raise _fail(source, line, f"{where}.title", "missing title", "the measure's title")
-    status = raw.get("status")
+        raise where.error("title", "missing title", "the measure's title")
     if status not in STATUSES:
-        raise _fail(source, line, f"{where}.status", "unknown status", " | ".join(STATUSES), status)
-    done_on = raw.get("done_on")
-    if done_on is not None:
-        try:
-            done_on = as_date(done_on, "done_on")
-        except (TypeError, ValueError):
-            raise _fail(source, line, f"{where}.done_on", "not a date", "YYYY-MM-DD (AD)", done_on) from None
-        start, end = fiscal_year_bounds(year)
-        if not start <= done_on <= end:
-            raise _fail(source, line, f"{where}.done_on", f"not in fiscal year {year}",
-                        f"{start} to {end}", done_on.isoformat())  # fmt: skip
-    if status == "done" and done_on is None:
-        raise _fail(source, line, f"{where}.done_on", "a done measure needs its date", "YYYY-MM-DD")
+        raise where.error("status", "unknown status", " | ".join(STATUSES), status)
+    done_on = _done_on(raw, where, year)
     evidence = raw.get("evidence") or []
     if not isinstance(evidence, list) or not all(isinstance(e, str) and e for e in evidence):
-        raise _fail(source, line, f"{where}.evidence", "not a list of links", "a list of URLs or file names")
+        raise where.error("evidence", "not a list of links", "a list of URLs or file names")
     notes = raw.get("notes")
     if notes is not None and not isinstance(notes, str):
-        raise _fail(source, line, f"{where}.notes", "not a text", "a text", notes)
+        raise where.error("notes", "not a text", "a text", notes)
     return MeasureProgress(number, title.strip(), status, done_on, tuple(evidence), notes)
 
 
@@ -139,37 +164,29 @@ def parse_progress(data: object, *, source: str = "<progress>") -> Progress:
         Naming the file, the line and the field of the first fault.
     """
     if not isinstance(data, dict):
-        raise _fail(source, None, "top level", "not a mapping", "agency, fiscal_year, round, measures")
-    line = data.pop("__line__", 1)
-    unknown = sorted(set(data) - _TOP)
-    if unknown:
-        raise _fail(source, line, unknown[0], "unknown field", ", ".join(sorted(_TOP)))
+        raise _Where(source, "", None, {}).error("top level", "not a mapping",
+                                                 "agency, fiscal_year, round, measures")  # fmt: skip
+    where = _where(data, source, "", 1, _TOP)
     agency = data.get("agency")
     if not isinstance(agency, str) or not agency.strip():
-        raise _fail(source, line, "agency", "missing agency", "the agency's full name")
+        raise where.error("agency", "missing agency", "the agency's full name")
     try:
         year = parse_be_year(data.get("fiscal_year"))
     except (InputError, TypeError, ValueError):
-        raise _fail(source, line, "fiscal_year", "not a fiscal year", "a Buddhist-era year such as 2567",
-                    data.get("fiscal_year")) from None  # fmt: skip
-    round_ = data.get("round")
-    if round_ not in ROUNDS:
-        raise _fail(source, line, "round", "unknown round", " | ".join(ROUNDS), round_)
-    as_of = data.get("as_of")
-    if as_of is not None:
-        try:
-            as_of = as_date(as_of, "as_of")
-        except (TypeError, ValueError):
-            raise _fail(source, line, "as_of", "not a date", "YYYY-MM-DD (AD)", as_of) from None
+        raise where.error("fiscal_year", "not a fiscal year", "a Buddhist-era year such as 2567",
+                          data.get("fiscal_year")) from None  # fmt: skip
+    if data.get("round") not in ROUNDS:
+        raise where.error("round", "unknown round", " | ".join(ROUNDS), data.get("round"))
+    as_of = _date(data.get("as_of"), where, "as_of")
     raw = data.get("measures")
     if not isinstance(raw, list) or not raw:
-        raise _fail(source, line, "measures", "no measures", "a list of measures")
-    measures = tuple(_measure(m, i, year, source, line) for i, m in enumerate(raw))
+        raise where.error("measures", "no measures", "a list of measures")
+    measures = tuple(_measure(m, i, year, source, where.line) for i, m in enumerate(raw))
     numbers = [m.number for m in measures]
-    if len(set(numbers)) != len(numbers):
-        twice = next(n for n in numbers if numbers.count(n) > 1)
-        raise _fail(source, line, "measures", f"measure {twice} is listed twice", "each number once")
-    return Progress(agency.strip(), year, round_, as_of, measures, source)
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        raise where.error("measures", f"measure {twice[0]} is listed twice", "each number once")
+    return Progress(agency.strip(), year, data["round"], as_of, measures, source)
 
 
 def load_progress(path: str | Path) -> Progress:
@@ -187,8 +204,9 @@ def load_progress(path: str | Path) -> Progress:
         raise InputError(f"cannot read the file ({type(exc).__name__})", source=name,
                          expected="a UTF-8 YAML progress file") from None  # fmt: skip
     try:
-        data = yaml.load(text, Loader=_Lines)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Lines)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise _fail(name, mark.line + 1 if mark else None, "YAML", "not valid YAML", "a YAML mapping") from None
+        line = mark.line + 1 if mark else None
+        raise _Where(name, "", line, {}).error("YAML", "not valid YAML", "a YAML mapping") from None
     return parse_progress(data, source=name)

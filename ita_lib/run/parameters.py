@@ -28,7 +28,7 @@ from pydantic import (
 from ita_lib.exceptions import ParameterError
 
 if TYPE_CHECKING:
-    from ita_lib.render.briefing import Briefing
+    from ita_lib.render.briefing import Briefing, HTMLFragment
 
 __all__ = [
     "DEFAULT_PASSWORD_ENV",
@@ -41,6 +41,7 @@ __all__ = [
     "briefing_from_parameters",
     "check_address",
     "load_parameters_file",
+    "progress_from_parameters",
 ]
 
 
@@ -263,6 +264,9 @@ class BriefingParameters(NotebookParameters):
     results_table
         Path of a results table (CSV/XLSX) of other agencies and years: the briefing then gains
         a peer and trend section. Empty: no such section.
+    progress
+        Path of the measures' progress file (YAML, docs/drafting.md): the briefing then gains
+        a progress section. Empty: no such section.
     email
         Delivery settings used by ``ita email`` (recipients, sender, SMTP server): an
         :class:`EmailSettings`, written as a mapping; the notebook itself ignores them. See
@@ -270,12 +274,13 @@ class BriefingParameters(NotebookParameters):
     """
 
     notebook: ClassVar[str] = "briefing"
-    path_fields: ClassVar[tuple[str, ...]] = ("assessment", "results_table")
+    path_fields: ClassVar[tuple[str, ...]] = ("assessment", "results_table", "progress")
 
     assessment: str = "bundled:bueng-krachap-2565"
     thai_digits: bool = False
     run_timestamp: str = ""
     results_table: str = ""
+    progress: str = ""
     email: EmailSettings = Field(
         EmailSettings(),
         description="a mapping of delivery settings (to, cc, bcc, sender, reply_to, smtp)",
@@ -345,6 +350,15 @@ def briefing_from_parameters(params: BriefingParameters) -> Briefing:
         run_timestamp=params.run_timestamp,
         peers=load_results_table(params.results_table) if params.results_table else (),
     )
+
+
+def progress_from_parameters(params: BriefingParameters) -> HTMLFragment:
+    """Render the briefing's progress section from ``params.progress`` (empty when not given)."""
+    from ita_lib.model.progress import load_progress
+    from ita_lib.render.progress import progress_fragment
+
+    progress = load_progress(params.progress) if params.progress else None
+    return progress_fragment(progress, thai_digits=params.thai_digits)
 
 
 def load_parameters_file(

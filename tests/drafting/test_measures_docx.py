@@ -60,7 +60,8 @@ def test_the_sample_draft_audits_clean_and_round_trips(sample_draft):
     assert [f for f in audit(path) if f.severity != "info"] == []
     imported = load_assessment_from(import_document(path).data)
     source = load_assessment(SAMPLE)
-    assert imported.fiscal_year == 2565 and imported.measures_fiscal_year == 2566
+    assert imported.fiscal_year == 2565
+    assert imported.measures_fiscal_year == 2566
     assert dict(imported.scores) == dict(source.scores)
     assert imported.failed_items == source.failed_items
     assert [(s.item, s.text) for s in imported.suggestions.by_item] == [
@@ -95,7 +96,8 @@ def test_the_sample_draft_fixes_what_the_sample_got_wrong(sample_draft):
     text = "\n".join(_all_text(docx.Document(str(path))))
     assert "ศาลาลาย" not in text  # another agency's name, pasted into the sample
     assert "ระบุชื่อ" not in text  # the template's placeholder
-    assert "บึงกระจัด" not in text and "บึงกระจัน" not in text
+    assert "บึงกระจัด" not in text
+    assert "บึงกระจัน" not in text
     assert plan.summary_drafted  # NACC's summary quoted another agency and score
 
 
@@ -107,11 +109,12 @@ def _all_text(document) -> list[str]:
 
 
 def test_structure_fonts_digits_and_periods(sample_draft):
-    path, plan = sample_draft
+    path, _plan = sample_draft
     document = docx.Document(str(path))
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
-    assert round(section.top_margin.cm, 1) == 2.5 and round(section.left_margin.cm, 1) == 3.0
+    assert round(section.top_margin.cm, 1) == 2.5
+    assert round(section.left_margin.cm, 1) == 3.0
     assert round(section.right_margin.cm, 1) == 2.0
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert {fonts.get(qn(f"w:{s}")) for s in ("ascii", "hAnsi", "eastAsia", "cs")} == {
@@ -120,7 +123,7 @@ def test_structure_fonts_digits_and_periods(sample_draft):
     sizes = document.styles["Normal"].element.rPr
     assert sizes.find(qn("w:sz")).get(qn("w:val")) == "32"
     assert sizes.find(qn("w:szCs")).get(qn("w:val")) == "32"
-    score, analysis, measures = document.tables
+    score, _analysis, measures = document.tables
     for table in document.tables:
         header = table.rows[0]._tr.trPr
         assert header.find(qn("w:tblHeader")) is not None
@@ -224,7 +227,8 @@ def test_the_draft_renders_in_libreoffice(sample_draft, tmp_path):
     subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(pdf),
                     str(tmp_path / "page")], check=True, timeout=60)  # fmt: skip
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) == 2 and all(p.stat().st_size > 2000 for p in pages)
+    assert len(pages) == 2
+    assert all(p.stat().st_size > 2000 for p in pages)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใส" in text
