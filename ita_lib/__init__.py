@@ -16,6 +16,7 @@ from ita_lib.run.parameters import (
     ExploreParameters,
     PortfolioParameters,
     briefing_from_parameters,
+    progress_from_parameters,
 )
 
 __version__ = "0.1.0"
@@ -37,5 +38,6 @@ __all__ = [
     "load_assessment",
     "load_framework",
     "load_results_table",
+    "progress_from_parameters",
     "score_assessment",
 ]

@@ -378,6 +378,55 @@ def _add_audit(sub: _Subparsers) -> None:
     audit_cmd.set_defaults(run=_cmd_audit)
 
 
+def _cmd_draft_measures(args: argparse.Namespace) -> int:
+    from ita_lib.drafting.measures_docx import draft_measures  # python-docx only when needed
+
+    plan = draft_measures(
+        load_assessment(args.assessment),
+        args.output,
+        fiscal_year=args.fiscal_year,
+        thai_digits=not args.arabic_digits,
+        overwrite=args.overwrite,
+    )
+    carried = sum(1 for m in plan.measures if m.origin == "carried")
+    print(args.output)
+    print(
+        f"ita: measures for FY{plan.target_year}: {carried} carried over, "
+        f"{len(plan.measures) - carried} drafted (highlighted for review)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _cmd_draft_report(args: argparse.Namespace) -> int:
+    from ita_lib.drafting.report_docx import draft_report  # python-docx only when needed
+    from ita_lib.model.progress import load_progress
+
+    progress = load_progress(args.progress)
+    print(draft_report(progress, args.output, thai_digits=not args.arabic_digits,
+                       overwrite=args.overwrite))  # fmt: skip
+    return EXIT_OK
+
+
+def _add_draft(sub: _Subparsers) -> None:
+    draft = sub.add_parser("draft", help="draft the next measures document or a progress report")
+    kinds = draft.add_subparsers(dest="kind", required=True)
+    measures = kinds.add_parser("measures", help="the next fiscal year's measures document (.docx)")
+    measures.add_argument("assessment", help="an assessment YAML file or bundled:NAME")
+    measures.add_argument(
+        "--fiscal-year", type=int, help="the measures' fiscal year (default: the assessment's + 1)"
+    )
+    report = kinds.add_parser("report", help="the measures' progress report (.docx)")
+    report.add_argument("progress", help="a progress YAML file (docs/drafting.md)")
+    for parser, run in ((measures, _cmd_draft_measures), (report, _cmd_draft_report)):
+        parser.add_argument("-o", "--output", required=True, help="the .docx file to write")
+        parser.add_argument("--arabic-digits", action="store_true", help="Arabic digits, not Thai")
+        parser.add_argument(
+            "--overwrite", action="store_true", help="replace the output file if it exists"
+        )
+        parser.set_defaults(run=run)
+
+
 _SUBCOMMANDS = (
     _add_score,
     _add_analyse,
@@ -388,6 +437,7 @@ _SUBCOMMANDS = (
     _add_import,
     _add_audit,
     _add_framework,
+    _add_draft,
 )  # in the order ``ita --help`` lists them
 
 

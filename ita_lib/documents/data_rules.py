@@ -217,7 +217,7 @@ def _suggestion_groups(context: AuditContext) -> Iterator[Finding]:
 # -- Rules on the agency's analysis -----------------------------------------------------------------
 
 
-def _improve_indicators(text: str, phrases: Sequence[str]) -> set[int]:
+def improve_indicators(text: str, phrases: Sequence[str]) -> set[int]:
     positions = [text.find(p) for p in phrases if p in text]
     if not positions:
         return set()
@@ -235,7 +235,7 @@ def _flags(context: AuditContext) -> tuple[list[str], set[int]]:
     indicators = {framework.item(c).indicator for c in items}
     phrases = load_audit_terms().improve_phrases
     for text in context.assessment.suggestions.by_instrument.values():
-        indicators |= _improve_indicators(text, phrases)
+        indicators |= improve_indicators(text, phrases)
     return items, indicators
 
 

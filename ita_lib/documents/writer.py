@@ -20,7 +20,7 @@ import yaml
 from ita_lib.exceptions import InputError
 from ita_lib.model.assessment_file import parse_assessment
 
-__all__ = ["dump_assessment_yaml", "write_assessment_yaml"]
+__all__ = ["dump_assessment_yaml", "write_assessment_yaml", "write_new_file"]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -74,22 +74,28 @@ def write_assessment_yaml(
     """
     target = Path(path)
     name = str(target)
-    if target.exists() and not overwrite:
-        raise InputError(
-            "file exists",
-            source=name,
-            expected="a new file name, or --overwrite to replace it",
-        )
-    if not target.parent.is_dir():
-        raise InputError("folder does not exist", source=name, expected="an existing folder")
+    _check_target(target, overwrite)
     text = dump_assessment_yaml(data)
     parse_assessment(yaml.safe_load(text), source=name)
+    return write_new_file(target, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_new_file(path: str | Path, payload: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``payload`` to ``path`` atomically; never replace a file unless ``overwrite``.
+
+    Raises
+    ------
+    InputError
+        When the file exists (and ``overwrite`` is false) or its folder does not exist.
+    """
+    target = Path(path)
+    name = str(target)
+    _check_target(target, overwrite)
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-        delete=False,
-    ) as handle:  # fmt: skip
+        "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    ) as handle:
         temp = Path(handle.name)
-        handle.write(text)
+        handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
     try:
@@ -101,6 +107,18 @@ def write_assessment_yaml(
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     return target
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
+    name = str(target)
+    if target.exists() and not overwrite:
+        raise InputError(
+            "file exists",
+            source=name,
+            expected="a new file name, or --overwrite to replace it",
+        )
+    if not target.parent.is_dir():
+        raise InputError("folder does not exist", source=name, expected="an existing folder")
 
 
 def _link_new(temp: Path, target: Path, name: str) -> None:

@@ -28,7 +28,7 @@ from pydantic import (
 from ita_lib.exceptions import ParameterError
 
 if TYPE_CHECKING:
-    from ita_lib.render.briefing import Briefing
+    from ita_lib.render.briefing import Briefing, HTMLFragment
 
 __all__ = [
     "DEFAULT_PASSWORD_ENV",
@@ -41,6 +41,7 @@ __all__ = [
     "briefing_from_parameters",
     "check_address",
     "load_parameters_file",
+    "progress_from_parameters",
 ]
 
 
@@ -267,6 +268,9 @@ class BriefingParameters(NotebookParameters):
         The same agency's assessment of an earlier year (``bundled:<name>`` or a path): the
         briefing then marks OIT items failed again and indicators that fell. Empty: the latest
         earlier row of the agency in ``results_table``, if any.
+    progress
+        Path of the measures' progress file (YAML, docs/drafting.md): the briefing then gains
+        a progress section. Empty: no such section.
     email
         Delivery settings used by ``ita email`` (recipients, sender, SMTP server): an
         :class:`EmailSettings`, written as a mapping; the notebook itself ignores them. See
@@ -274,13 +278,19 @@ class BriefingParameters(NotebookParameters):
     """
 
     notebook: ClassVar[str] = "briefing"
-    path_fields: ClassVar[tuple[str, ...]] = ("assessment", "results_table", "previous_assessment")
+    path_fields: ClassVar[tuple[str, ...]] = (
+        "assessment",
+        "results_table",
+        "previous_assessment",
+        "progress",
+    )
 
     assessment: str = "bundled:bueng-krachap-2565"
     thai_digits: bool = False
     run_timestamp: str = ""
     results_table: str = ""
     previous_assessment: str = ""
+    progress: str = ""
     email: EmailSettings = Field(
         EmailSettings(),
         description="a mapping of delivery settings (to, cc, bcc, sender, reply_to, smtp)",
@@ -353,6 +363,15 @@ def briefing_from_parameters(params: BriefingParameters) -> Briefing:
         if params.previous_assessment
         else None,
     )
+
+
+def progress_from_parameters(params: BriefingParameters) -> HTMLFragment:
+    """Render the briefing's progress section from ``params.progress`` (empty when not given)."""
+    from ita_lib.model.progress import load_progress
+    from ita_lib.render.progress import progress_fragment
+
+    progress = load_progress(params.progress) if params.progress else None
+    return progress_fragment(progress, thai_digits=params.thai_digits)
 
 
 def load_parameters_file(
