@@ -9,7 +9,11 @@ Each page image is:
    (or height) long, horizontally and vertically; they are erased before OCR so that
    Tesseract sees only text, and handed to :func:`~ita_lib.documents.page_layout.read_pages`
    to rebuild the tables;
-4. read by Tesseract (``tha+eng``) through pytesseract: words with boxes and confidences.
+4. cut into regions: each table cell with ink (padded, upscaled towards 300 dpi, read with
+   ``--psm 6``; a cell that may be a number read again with a digits-only whitelist) and the
+   text outside tables (``--psm 4``); one Tesseract run per page and mode reads all its regions;
+5. Thai syllables, which Tesseract reports as separate words, joined into words
+   (:func:`~ita_lib.documents.ocr_words.join_syllables`); words keep their confidences.
 
 Pages are read in parallel (Tesseract runs as a process per page, one thread each).
 Tesseract is a system program: :func:`check_tesseract` raises :class:`InputError` naming
@@ -20,13 +24,23 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from ita_lib.documents.page_layout import Page, Rule, Word
+from ita_lib.documents.ocr_words import (
+    DIGITS_WHITELIST,
+    is_numeric,
+    join_syllables,
+    may_be_number,
+    parse_tsv,
+)
+from ita_lib.documents.page_layout import Page, Rule, Word, table_cells
 from ita_lib.exceptions import InputError
 
 __all__ = ["INSTALL_HINT", "check_tesseract", "deskew", "find_rules", "image_frames", "ocr_pages"]
@@ -41,6 +55,11 @@ _LANGUAGES = "tha+eng"
 _RULE_SHARE = 0.04  # a rule is at least this share of the page's width (or height)
 _MAX_SKEW = 4.0  # degrees
 _WORK_WIDTH = 800  # pixels: width of the reduced copy the skew is measured on
+_GOOD_WIDTH = 2480  # pixels: an A4 page at 300 dpi; narrower pages are upscaled for Tesseract
+_GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one grid line
+_NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
+_PAD = 12  # pixels of white around each region given to Tesseract
+_MIN_INK = 12  # pixels: a region with less ink is empty
 
 
 def check_tesseract(source: str) -> None:
@@ -80,6 +99,31 @@ def _ink(pixels: np.ndarray) -> np.ndarray:
     paper = np.percentile(pixels, 90)
     ink = np.percentile(pixels, 1)
     return pixels < (paper + ink) / 2
+
+
+def drop_specks(ink: np.ndarray) -> np.ndarray:
+    """Return the ink mask without isolated pixels (scanner specks); strokes keep every pixel."""
+    padded = np.pad(ink, 1)
+    neighbours = sum(
+        padded[1 + dy : padded.shape[0] - 1 + dy, 1 + dx : padded.shape[1] - 1 + dx].astype(
+            np.uint8
+        )
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        if dy or dx
+    )
+    return ink & (neighbours > 0)
+
+
+def _grow(mask: np.ndarray, by: int) -> np.ndarray:
+    """Return the mask grown by ``by`` pixels in each direction (the fringe of a rule)."""
+    out = mask.copy()
+    for shift in range(1, by + 1):
+        out[shift:] |= mask[:-shift]
+        out[:-shift] |= mask[shift:]
+        out[:, shift:] |= mask[:, :-shift]
+        out[:, :-shift] |= mask[:, shift:]
+    return out
 
 
 def _profile_score(image: object, angle: float) -> float:
@@ -151,33 +195,127 @@ def find_rules(ink: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray]:
     return tuple(rules), lines
 
 
-def _ocr_words(image: object) -> tuple[Word, ...]:
+@dataclass(frozen=True)
+class _Region:
+    """A part of a page read on its own: its box on the page and how it is read."""
+
+    box: tuple[int, int, int, int]
+    psm: int
+    column: tuple[int, int] | None = None  # (table, left edge) of a table cell
+
+
+def _tesseract(images: list[object], psm: int, whitelist: str = "") -> dict[int, list[list[Word]]]:
+    """Run Tesseract once on a list of images; return each image's lines of words."""
     import pytesseract
 
-    data = pytesseract.image_to_data(
-        image, lang=_LANGUAGES, config="--psm 3", output_type=pytesseract.Output.DICT
-    )
-    boxes = [
-        (data["text"][i].strip(), data["left"][i], data["top"][i], data["width"][i],
-         data["height"][i], float(data["conf"][i]))
-        for i in range(len(data["text"]))
-        if data["level"][i] == 5 and data["text"][i].strip()
-    ]  # fmt: skip
-    if not boxes:
-        return ()
-    em = 0.85 * statistics.median(b[4] for b in boxes)
-    return tuple(Word(t, x, y, x + w, y + h, em, max(c, 0.0)) for t, x, y, w, h, c in boxes)
+    if not images:
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        names = []
+        for i, image in enumerate(images):
+            names.append(str(Path(tmp) / f"{i}.png"))
+            image.save(names[-1])  # type: ignore[attr-defined]
+        listing = Path(tmp) / "images.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        command = [pytesseract.pytesseract.tesseract_cmd, str(listing), "stdout",
+                   "-l", "tha" if whitelist else _LANGUAGES, "--psm", str(psm)]  # fmt: skip
+        if whitelist:  # Thai's model has both digit sets; eng would ignore the whitelist
+            command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        done = subprocess.run([*command, "tsv"], capture_output=True, env=env, check=False)
+    return parse_tsv(done.stdout.decode("utf-8", "replace"))
+
+
+def _crop(binary: np.ndarray, box: tuple[int, int, int, int], scale: float) -> object:
+    """Cut a region out of the binarised page, upscaled and padded with white."""
+    from PIL import Image, ImageOps
+
+    x0, y0, x1, y1 = box
+    image = Image.fromarray(binary[y0:y1, x0:x1])
+    if scale != 1.0:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS).point(lambda v: 255 * (v > 127))
+    return ImageOps.expand(image, _PAD, fill=255)
+
+
+def _read_regions(
+    binary: np.ndarray, regions: list[_Region], scale: float, whitelist: str = ""
+) -> list[list[Word]]:
+    """Read regions (grouped by page segmentation mode); return each one's words on the page."""
+    out: list[list[Word]] = [[] for _ in regions]
+    for psm in sorted({r.psm for r in regions}):
+        chosen = [i for i, r in enumerate(regions) if r.psm == psm]
+        crops = [_crop(binary, regions[i].box, scale) for i in chosen]
+        for number, lines in _tesseract(crops, psm, whitelist).items():
+            x0, y0 = regions[chosen[number - 1]].box[:2]
+            out[chosen[number - 1]] = [
+                Word(w.text, x0 + (w.x0 - _PAD) / scale, y0 + (w.y0 - _PAD) / scale,
+                     x0 + (w.x1 - _PAD) / scale, y0 + (w.y1 - _PAD) / scale, w.em / scale, w.conf)
+                for line in lines for w in join_syllables(line)
+            ]  # fmt: skip
+    return out
+
+
+def _regions(ink: np.ndarray, rules: tuple[Rule, ...]) -> tuple[list[_Region], np.ndarray]:
+    """Return the page's table cells with ink, and its ink outside tables as a region."""
+    height, width = ink.shape
+    body = ink.copy()
+    regions: list[_Region] = []
+    inset = max(2, width // 400)
+    for number, cells in enumerate(table_cells(rules, _GRID_SNAP * width), 1):
+        xs = [b[0] for b in cells] + [b[2] for b in cells]
+        ys = [b[1] for b in cells] + [b[3] for b in cells]
+        body[int(min(ys)) : int(max(ys)) + 1, int(min(xs)) : int(max(xs)) + 1] = False
+        for x0, y0, x1, y1 in cells:
+            box = (int(x0) + inset, int(y0) + inset, int(x1) - inset, int(y1) - inset)
+            if box[2] > box[0] and box[3] > box[1] and _has_ink(ink, box):
+                regions.append(_Region(box, 6, (number, round(x0))))
+    if _has_ink(body, (0, 0, width, height)):
+        rows = np.flatnonzero(body.any(axis=1))
+        cols = np.flatnonzero(body.any(axis=0))
+        box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+        regions.append(_Region(box, 4))
+    return regions, body
+
+
+def _has_ink(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    x0, y0, x1, y1 = box
+    return int(ink[y0:y1, x0:x1].sum()) >= _MIN_INK
+
+
+def _numeric_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]:
+    """Return the table cells to read again as numbers: short, with no Thai word in them."""
+    texts = ["".join(w.text for w in ws) for ws in words]
+    return [
+        i
+        for i, (region, text) in enumerate(zip(regions, texts, strict=True))
+        if region.column is not None and text and may_be_number(text)
+    ]
 
 
 def _read_page(number: int, image: object) -> Page:
-    from PIL import Image
-
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
     rules, lines = find_rules(_ink(pixels))
-    cleaned = Image.fromarray(np.where(lines, 255, pixels).astype(np.uint8))
+    ink = drop_specks(_ink(pixels)) & ~_grow(lines, 2)
     height, width = pixels.shape
-    return Page(number, float(width), float(height), _ocr_words(cleaned), rules)
+    scale = min(2.0, max(1.0, _GOOD_WIDTH / width))
+    regions, body = _regions(ink, rules)
+    binary = np.where(ink, 0, 255).astype(np.uint8)
+    words = _read_regions(binary, [r for r in regions if r.column], scale)
+    words += _read_regions(np.where(body, 0, 255).astype(np.uint8),
+                           [r for r in regions if not r.column], scale)  # fmt: skip
+    regions = [r for r in regions if r.column] + [r for r in regions if not r.column]
+    numeric = _numeric_cells(regions, words)
+    again = _read_regions(binary, [regions[i] for i in numeric], _NUMBER_SCALE * scale,
+                          DIGITS_WHITELIST)  # fmt: skip
+    for i, found in zip(numeric, again, strict=True):
+        if found and is_numeric("".join(w.text for w in found)):
+            words[i] = found
+    found = [w for ws in words for w in ws]
+    em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
+    return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),
+                rules)  # fmt: skip
 
 
 def ocr_pages(images: Iterable[object], source: str) -> tuple[Page, ...]:

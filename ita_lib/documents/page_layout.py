@@ -34,7 +34,7 @@ from ita_lib.documents.stitching import PAGE_NUMBER, RawRow, RawTable
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.thai_repair import repair_thai
 
-__all__ = ["Page", "Rule", "Word", "read_pages"]
+__all__ = ["Page", "Rule", "Word", "read_pages", "table_cells"]
 
 _SPACE_GAP = 0.2  # a gap wider than this many em between words is a space
 _MARGIN_BAND = 0.08  # the top and bottom share of a page where headers and footers live
@@ -276,6 +276,41 @@ def _grid(rules: Sequence[Rule], tolerance: float) -> _Grid | None:
     return _Grid(tuple(xs), tuple(ys), anchors)
 
 
+def _grids(rules: Sequence[Rule], tolerance: float) -> list[_Grid]:
+    found = (_grid(c, tolerance) for c in _components(rules, tolerance))
+    return sorted((g for g in found if g is not None), key=lambda g: g.ys[0])
+
+
+def table_cells(
+    rules: Sequence[Rule], tolerance: float
+) -> tuple[tuple[tuple[float, float, float, float], ...], ...]:
+    """Return the boxes (x0, y0, x1, y1) of each table's cells, merged cells as one box.
+
+    Parameters
+    ----------
+    rules
+        A page's rules.
+    tolerance
+        Rules closer than this are one grid line (the unit of the rules).
+
+    Returns
+    -------
+    tuple
+        Per table (top to bottom), its cells' boxes row by row.
+    """
+    out = []
+    for grid in _grids(rules, tolerance):
+        ends: dict[tuple[int, int], tuple[int, int]] = {}
+        for (r, c), anchor in grid.anchors.items():
+            last = ends.get(anchor, (r, c))
+            ends[anchor] = (max(last[0], r), max(last[1], c))
+        out.append(tuple(
+            (grid.xs[c], grid.ys[r], grid.xs[c1 + 1], grid.ys[r1 + 1])
+            for (r, c), (r1, c1) in sorted(ends.items())
+        ))  # fmt: skip
+    return tuple(out)
+
+
 def _cell_paragraphs(words: Sequence[Word], right: float, pos: Position) -> Cell:
     lines = _lines(words)
     texts = _paragraph_texts(lines, right)
@@ -369,12 +404,7 @@ def _block_order(block: RawTable | Paragraph) -> tuple[int, ...]:
 def _lay_out(page: Page) -> tuple[list[RawTable | Paragraph], list[Paragraph]]:
     """Return a page's blocks (tables and paragraphs) and its margin paragraphs."""
     em = statistics.median([w.em for w in page.words]) if page.words else 10.0
-    grids = [
-        g
-        for component in _components(page.rules, _SNAP * em)
-        if (g := _grid(component, _SNAP * em)) is not None
-    ]
-    grids.sort(key=lambda g: g.ys[0])
+    grids = _grids(page.rules, _SNAP * em)
     loose: list[Word] = []
     in_grid: list[list[Word]] = [[] for _ in grids]
     for word in page.words:

@@ -209,13 +209,34 @@ def is_scanned(pages: tuple[Page, ...]) -> bool:
     return sum(len(p.words) for p in pages) < _MIN_CHARS_PER_PAGE * max(1, len(pages))
 
 
+def _scanned_image(page: object) -> object | None:
+    """Return the page's image at its own resolution when the page is one image (a scan)."""
+    import pypdfium2.raw as pdfium_c
+
+    images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))  # type: ignore[attr-defined]
+    if len(images) != 1:
+        return None
+    width, height = page.get_size()  # type: ignore[attr-defined]
+    left, bottom, right, top = images[0].get_bounds()
+    if (right - left) < 0.9 * width or (top - bottom) < 0.9 * height:
+        return None
+    image = images[0].get_bitmap(render=False).to_pil().convert("L")
+    return image if image.width >= 1000 else None
+
+
 def render_pages(path: Path, source: str, dpi: int = SCAN_DPI) -> Iterator[object]:
-    """Yield each page of a PDF rendered as a greyscale PIL image at ``dpi``."""
+    """Yield each page of a PDF as a greyscale PIL image.
+
+    A page that is one scanned image gives that image at its own resolution (rendering it
+    again would only interpolate); any other page is rendered at ``dpi``.
+    """
     pdf = _open(path, source)
     try:
         for page in pdf:  # type: ignore[attr-defined]
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            yield bitmap.to_pil()
+            image = _scanned_image(page)
+            yield (
+                image if image is not None else page.render(scale=dpi / 72, grayscale=True).to_pil()
+            )
             page.close()
     finally:
         pdf.close()  # type: ignore[attr-defined]

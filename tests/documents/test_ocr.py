@@ -10,7 +10,8 @@ from pdf_fixtures import FONTS, pdf_to_scan, text_to_pdf
 from PIL import Image, ImageDraw, ImageFont
 
 from ita_lib.cli import main
-from ita_lib.documents.ocr import deskew, find_rules
+from ita_lib.documents.ocr import deskew, drop_specks, find_rules
+from ita_lib.documents.page_layout import Rule, table_cells
 from ita_lib.documents.reading import read_document
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -78,3 +79,19 @@ def test_scanned_page_is_read_by_ocr_with_page_positions(tmp_path):
     assert len(table.header) == 5
     assert len(table.rows) >= 10  # the ten indicators (and the total)
     assert all(p.pos.page == 1 for p in document.paragraphs())
+
+
+def test_specks_go_and_strokes_stay():
+    ink = np.zeros((20, 20), dtype=bool)
+    ink[3, 3] = True  # a speck
+    ink[10, 5:15] = True  # a stroke
+    cleaned = drop_specks(ink)
+    assert not cleaned[3, 3]
+    assert cleaned[10, 5:15].all()
+
+
+def test_table_cells_of_a_grid_with_a_merged_cell():
+    rules = [Rule(0, y, 300, y) for y in (0, 50, 100)] + [
+        Rule(0, 0, 0, 100), Rule(300, 0, 300, 100), Rule(100, 50, 100, 100)]  # fmt: skip
+    (cells,) = table_cells(rules, 5)
+    assert cells == ((0, 0, 300, 50), (0, 50, 100, 100), (100, 50, 300, 100))

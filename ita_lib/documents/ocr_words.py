@@ -1,0 +1,140 @@
+"""Words as Tesseract reports them, made into the words of the text: pure functions.
+
+Tesseract's Thai model reads a line as syllables and reports each as a word, so that
+``มาตรการ`` comes out as ``มาต รกา ร``. Thai writes no spaces between words; a space in a Thai
+text is a real gap, much wider than the room between two syllables. :func:`join_syllables`
+joins the pieces of a line whose gap is narrow relative to the line's text height, and keeps
+the wide gaps as spaces. :func:`parse_tsv` reads Tesseract's TSV output (one or many images)
+into lines of :class:`~ita_lib.documents.page_layout.Word`; :func:`is_numeric` tells the
+cells to read again with the digits-only whitelist.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+
+from ita_lib.documents.page_layout import Word
+
+__all__ = ["DIGITS_WHITELIST", "is_numeric", "join_syllables", "may_be_number", "parse_tsv"]
+
+DIGITS_WHITELIST = "๐๑๒๓๔๕๖๗๘๙0123456789.-"
+"""The characters a number cell may hold (Thai and Arabic digits, point, minus)."""
+
+JOIN_GAP = 0.65
+"""Pieces closer than this share of the line's text height are one word."""
+
+_THAI = re.compile(r"[\u0e01-\u0e5b]")
+_JOINS = re.compile(r"[\u0e01-\u0e5b0-9.,:/()%\-]")
+_NUMERIC = re.compile(r"^[-–]?[0-9๐-๙][0-9๐-๙.,]*$|^[-–]$")
+
+
+def _joinable(left: str, right: str) -> bool:
+    """Return True when two pieces may be one word: Thai (or a number) where they meet."""
+    a, b = left[-1:], right[:1]
+    if not (_JOINS.match(a) and _JOINS.match(b)):
+        return False
+    return bool(_THAI.match(a) or _THAI.match(b) or ((a.isdigit() or a in ".,") and b.isdigit()))
+
+
+def _merge(a: Word, b: Word) -> Word:
+    return Word(
+        a.text + b.text, min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1),
+        a.em, min(a.conf, b.conf),
+    )  # fmt: skip
+
+
+def join_syllables(line: Sequence[Word], gap: float = JOIN_GAP) -> tuple[Word, ...]:
+    """Join the pieces Tesseract splits Thai words into; keep real gaps between words.
+
+    Parameters
+    ----------
+    line
+        One line's words, left to right.
+    gap
+        Pieces closer than this share of the line's text height (the median height of its
+        words) are joined, when Thai letters or digits meet across the gap.
+
+    Returns
+    -------
+    tuple of Word
+        The words; a joined word has the union of the boxes and the lowest confidence.
+
+    >>> ws = [Word("มาต", 0, 0, 30, 20, 20), Word("รการ", 33, 0, 70, 20, 20),
+    ...       Word("ของ", 90, 0, 110, 20, 20)]
+    >>> [w.text for w in join_syllables(ws)]
+    ['มาตรการ', 'ของ']
+    """
+    if not line:
+        return ()
+    height = statistics.median(w.y1 - w.y0 for w in line)
+    out = [line[0]]
+    for word in line[1:]:
+        last = out[-1]
+        if word.x0 - last.x1 < gap * height and _joinable(last.text, word.text):
+            out[-1] = _merge(last, word)
+        else:
+            out.append(word)
+    return tuple(out)
+
+
+def is_numeric(text: str) -> bool:
+    """Return True when a cell's text reads as a number (Thai or Arabic digits), or a dash.
+
+    >>> is_numeric("๙๗.๐๖"), is_numeric("97.06"), is_numeric("ตัวชี้วัดที่ ๑")
+    (True, True, False)
+    """
+    return bool(_NUMERIC.match("".join(text.split())))
+
+
+_THAI_WORD = re.compile(r"[\u0e01-\u0e4e]{2,}")
+
+
+def may_be_number(text: str) -> bool:
+    """Return True when a cell's OCR text may be a misread number: short, no Thai word in it.
+
+    Thai digits misread by a general model come out as Latin letters or single Thai
+    letters (``๓๐`` as ``mo``), so such a cell is read again with the digits whitelist.
+
+    >>> may_be_number("mo"), may_be_number("lod.lo ๑"), may_be_number("รวม")
+    (True, True, False)
+    """
+    compact = "".join(text.split())
+    return 0 < len(compact) <= 12 and not _THAI_WORD.search(compact)
+
+
+def parse_tsv(tsv: str, em_share: float = 0.85) -> dict[int, list[list[Word]]]:
+    """Read Tesseract's TSV output into lines of words, per image (1-based page number).
+
+    Parameters
+    ----------
+    tsv
+        The TSV text (header line first), of one image or of a list of images.
+    em_share
+        A word's ``em`` is this share of the median word height of its image.
+
+    Returns
+    -------
+    dict
+        Image number -> its lines (in Tesseract's order), each a list of words left to right.
+    """
+    rows = [line.split("\t") for line in tsv.splitlines()[1:]]
+    found: dict[int, dict[tuple[str, ...], list[tuple[str, float, float, float, float, float]]]]
+    found = {}
+    for row in rows:
+        if len(row) < 12 or row[0] != "5" or not row[11].strip():
+            continue
+        page = int(row[1])
+        left, top, width, height = (float(v) for v in row[6:10])
+        box = (row[11].strip(), left, top, left + width, top + height, max(float(row[10]), 0.0))
+        found.setdefault(page, {}).setdefault(tuple(row[2:5]), []).append(box)
+    out: dict[int, list[list[Word]]] = {}
+    for page, lines in found.items():
+        em = em_share * statistics.median(b[4] - b[2] for ws in lines.values() for b in ws)
+        out[page] = [
+            sorted((Word(t, x0, y0, x1, y1, em, c) for t, x0, y0, x1, y1, c in ws),
+                   key=lambda w: w.x0)
+            for ws in lines.values()
+        ]  # fmt: skip
+    return out
