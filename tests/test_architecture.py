@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "ita_lib"
 # Lowest first. Modules of one layer may import each other; deliver and batch are siblings.
 LAYERS: dict[str, int] = {
     "exceptions": 0,
+    "files": 0,
     "log": 0,
     "text": 1,
     "model": 2,

@@ -6,9 +6,6 @@ a file is written atomically, and only after checking that the data loads.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +15,9 @@ from typing import Any
 import yaml
 
 from ita_lib.exceptions import InputError
+from ita_lib.files import check_replaceable, write_atomic
 from ita_lib.model.assessment_file import parse_assessment
+from ita_lib.model.safe_yaml import load_yaml
 
 __all__ = ["dump_assessment_yaml", "write_assessment_yaml"]
 
@@ -74,6 +73,7 @@ def write_assessment_yaml(
     """
     target = Path(path)
     name = str(target)
+    check_replaceable(target)
     if target.exists() and not overwrite:
         raise InputError(
             "file exists",
@@ -83,37 +83,6 @@ def write_assessment_yaml(
     if not target.parent.is_dir():
         raise InputError("folder does not exist", source=name, expected="an existing folder")
     text = dump_assessment_yaml(data)
-    parse_assessment(yaml.safe_load(text), source=name)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-        delete=False,
-    ) as handle:  # fmt: skip
-        temp = Path(handle.name)
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        if overwrite:
-            temp.replace(target)
-        else:
-            _link_new(temp, target, name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    parse_assessment(load_yaml(text, source=name, expected="assessment data"), source=name)
+    write_atomic(target, text, overwrite=overwrite)
     return target
-
-
-def _link_new(temp: Path, target: Path, name: str) -> None:
-    """Move ``temp`` to ``target`` without ever replacing a file that appeared meanwhile."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise InputError(
-            "file exists", source=name, expected="a new file name, or --overwrite to replace it"
-        ) from None
-    except OSError:  # no hard links on this file system
-        if target.exists():
-            raise InputError(
-                "file exists", source=name, expected="a new file name, or --overwrite"
-            ) from None
-        temp.replace(target)

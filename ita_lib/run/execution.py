@@ -18,7 +18,6 @@ Files are written to a temporary name first and renamed, so a reader never sees 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from ita_lib.exceptions import BriefingError, ParameterError
+from ita_lib.files import contained, write_atomic
 from ita_lib.log import logger
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
@@ -103,39 +103,8 @@ class BriefingRunError(BriefingError):
 
 
 def output_dir_for(assessment: Assessment, output_root: str | Path) -> Path:
-    """Return ``<output_root>/<fiscal_year>/<agency folder>`` for an assessment."""
-    return Path(output_root) / str(assessment.fiscal_year) / assessment.agency.folder_name
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A reader sees the old file or the new one, never a part. Text is written as UTF-8 with
-    ``\\n`` line ends. Temporary files are named ``.<name>.<random>.tmp``.
-
-    Parameters
-    ----------
-    path
-        The file to write; its folder is created if missing.
-    data
-        Text or bytes.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if isinstance(data, bytes):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Return ``<output_root>/<fiscal_year>/<agency folder>``, checked to stay under the root."""
+    return contained(output_root, str(assessment.fiscal_year), assessment.agency.folder_name)
 
 
 # -- the one execution path --------------------------------------------------------------------
