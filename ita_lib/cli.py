@@ -17,6 +17,7 @@ from typing import Any
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
+from ita_lib.faults import fault_line, printable
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 
@@ -41,13 +42,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         else:
-            print("\n".join(_score_text(r) for r in results))
+            print(printable("\n".join(_score_text(r) for r in results)))
         return EXIT_OK
     result = score_assessment(load_assessment(args.file))
     print(
         json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         if args.json
-        else _score_text(result)
+        else printable(_score_text(result))
     )
     return EXIT_OK
 
@@ -69,7 +70,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_analysis_text(analysis))
+        print(printable(_analysis_text(analysis)))
     return EXIT_OK
 
 
@@ -111,10 +112,9 @@ def _cmd_email(args: argparse.Namespace) -> int:
     )
     print(outcome.eml_path)
     if outcome.status == "sent":
-        print(
-            f"ita: sent {outcome.message_id} to {len(outcome.recipients)} recipients",
-            file=sys.stderr,
-        )
+        accepted = len([r for r in outcome.recipients if r not in outcome.refused])
+        of_all = "" if accepted == len(outcome.recipients) else f" of {len(outcome.recipients)}"
+        print(f"ita: sent {outcome.message_id} to {accepted}{of_all} recipients", file=sys.stderr)
     elif outcome.status == "already-sent":
         previous = outcome.previous or {}
         print(
@@ -201,7 +201,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             where = "" if f.line is None else f"{f.line}: "
-            print(f"{where}{f.severity} [{f.rule}] {f.message}")
+            print(printable(f"{where}{f.severity} [{f.rule}] {f.message}"))
         if not findings:
             print("no findings")
     return EXIT_OK
@@ -391,11 +391,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputError as exc:
-        print(f"ita: error: {exc}", file=sys.stderr)
+        print(f"ita: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (BriefingError, ITAError) as exc:
-        print(f"ita: error: {exc}", file=sys.stderr)
+        print(f"ita: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("ita: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, no traceback
+        status, message = fault_line(exc)
+        if args.verbose:
+            logging.getLogger("ita_lib").exception("the traceback, as asked by --verbose")
+        print(f"ita: error: {printable(message)}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "ita_lib"
 LAYERS: dict[str, int] = {
     "exceptions": 0,
     "files": 0,
+    "faults": 0,
     "log": 0,
     "text": 1,
     "model": 2,
