@@ -242,11 +242,22 @@ def _ladder(
     scores = {i.code: i.score_2dp for i in result.instruments}
     steps, extra = [], Decimal(0)
     for gain in gains:
-        extra += gain.gain_total
+        extra = _capped(result, oit.weight, extra + gain.gain_total)
         scores["OIT"] = round_half_up(result.instrument("OIT").score + extra / oit.weight)
         rating = framework.rate(round_half_up(result.total + extra), scores).label
         steps.append(LadderStep(gain, result.total + extra, rating))
     return tuple(steps)
+
+
+def _capped(result: ScoreResult, oit_weight: Decimal, extra: Decimal) -> Decimal:
+    """``extra`` points on the total, at most what takes the OIT score to 100.
+
+    The gains come from the failed items, the base from the given indicators 9 and 10; when a
+    document's two disagree (a check reports it), fixing every failed item could otherwise
+    push the OIT score past 100.
+    """
+    room = (Decimal(100) - result.instrument("OIT").score) * oit_weight
+    return max(Decimal(0), min(extra, room))
 
 
 def _path(
@@ -445,7 +456,10 @@ def analyse(assessment: Assessment, framework: Framework | None = None) -> Analy
     current = labels.index(result.rating)
     next_path = pass_path = all_fixed = None
     if assessment.failed_items is not None and framework.oit_rollup_known:
-        all_fixed = result.total + sum((g.gain_total for g in gains), Decimal(0))
+        oit_weight = framework.instrument("OIT").weight
+        all_fixed = result.total + _capped(
+            result, oit_weight, sum((g.gain_total for g in gains), Decimal(0))
+        )
         if current > 0:
             band = framework.rating_bands[current - 1]
             next_path = _path(framework, result, ladder, band.label, band.min_total)

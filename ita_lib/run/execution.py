@@ -33,6 +33,7 @@ from ita_lib.files import contained, write_atomic
 from ita_lib.log import logger
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
+from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
 from ita_lib.run.export import REMOVED_TAGS, export_html
 from ita_lib.run.parameters import (
@@ -267,12 +268,24 @@ def run_briefing(
     if run_timestamp is not None:
         params = params.model_copy(update={"run_timestamp": run_timestamp})
     assessment = load_assessment(params.assessment)
+    if params.results_table:  # read (and cached) before any kernel starts, so errors come early
+        load_results_table(params.results_table)
     title = briefing_title(assessment, thai_digits=params.thai_digits)
     out_dir = output_dir_for(assessment, output_root)
     logger.info("executing %s for %s", notebook, assessment.agency.name)
     output = execute_notebook(params.notebook_values(), out_dir, title=title, notebook=notebook)
     logger.info("wrote %s", output.html_path)
     return output
+
+
+def _check_analyst_inputs(params: NotebookParameters) -> None:
+    """Read what an analyst notebook's parameters name, before any kernel starts."""
+    from ita_lib.views import explore, portfolio
+
+    if isinstance(params, ExploreParameters):
+        explore.load_results(params.results_table)
+    elif isinstance(params, PortfolioParameters):
+        portfolio.load_portfolio(params.assessments)
 
 
 def run_analyst_notebook(
@@ -311,7 +324,8 @@ def run_analyst_notebook(
         )  # fmt: skip
     model, title = ANALYST_NOTEBOOKS[name]
     params = model() if params_file is None else load_parameters_file(params_file, model)
-    out_dir = Path(output_root) / "notebooks" / name
+    _check_analyst_inputs(params)
+    out_dir = contained(output_root, "notebooks", name)
     logger.info("executing the %s notebook", name)
     return execute_notebook(
         params.model_dump(),
