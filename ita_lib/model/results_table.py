@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -37,6 +38,7 @@ __all__ = [
 
 REQUIRED_COLUMNS = ("fiscal_year", "agency_name", "agency_type", "province", *INDICATOR_KEYS)
 OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _NUMERIC = ("fiscal_year", *INDICATOR_KEYS, "claimed_total")
 
 
@@ -159,24 +161,24 @@ def _failures(exc: SchemaErrors | None, frame: pd.DataFrame) -> pd.DataFrame:
     """Every failed cell once: index, column, check and the value as validated."""
     columns = ["index", "column", "check", "failure_case"]
     cases = pd.DataFrame(columns=columns) if exc is None else exc.failure_cases[columns]
-    extra = [  # exact checks a float cannot make: at most two decimals
-        (index, column, "two_decimals", value)
+    extra = [  # exact checks a float cannot make: a plain number, at most two decimals
+        (index, column, check, value)
         for column in (*INDICATOR_KEYS, "claimed_total")
         if column in frame.columns
         for index, value in frame[column].items()
-        if value is not None and _too_precise(value)
+        if isinstance(value, str) and (check := _strict_check(value))
     ]
     if extra:
         cases = pd.concat([cases, pd.DataFrame(extra, columns=columns)], ignore_index=True)
     return cases
 
 
-def _too_precise(text: str) -> bool:
-    try:
-        exponent = Decimal(text).as_tuple().exponent
-    except (ArithmeticError, ValueError):
-        return False
-    return isinstance(exponent, int) and exponent < -2
+def _strict_check(text: str) -> str | None:
+    """The check a score cell fails read as text (``1e2`` is no number here), or None."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return "coerce_dtype('float64')"
+    exponent = Decimal(text).as_tuple().exponent
+    return "two_decimals" if isinstance(exponent, int) and exponent < -2 else None
 
 
 def _cell_error(
