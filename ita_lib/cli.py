@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,15 @@ def _score_text(result: ScoreResult) -> str:
 def _cmd_score(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.suffix.lower() in _TABLE_SUFFIXES:
-        results = [score_assessment(a) for a in load_results_table(path)]
-        if args.json:
-            print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        results = (score_assessment(a) for a in load_results_table(path))
+        if args.json:  # streamed, row by row: a national table never sits in memory as JSON
+            for n, result in enumerate(results):
+                row = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+                sys.stdout.write(("[\n" if n == 0 else ",\n") + textwrap.indent(row, "  "))
+            sys.stdout.write("\n]\n")
         else:
-            print(printable("\n".join(_score_text(r) for r in results)))
+            for result in results:
+                print(printable(_score_text(result)))
         return EXIT_OK
     result = score_assessment(load_assessment(args.file))
     print(

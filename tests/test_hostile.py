@@ -133,8 +133,9 @@ def test_atomic_write_never_replaces_a_link_or_a_special_file(tmp_path):
 def test_import_to_dev_null_is_refused_and_files_are_0644(tmp_path, capsys):
     doc = Path(__file__).parent / "data" / "bueng-krachap-measures-2566.txt"
     status, _, err = run(capsys, "import", str(doc), "-o", "/dev/null", "--overwrite")
-    assert status == 2 and "will not replace a device" in err
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert status == 2
+    assert "will not replace a device" in err
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
     old = os.umask(0o022)
     try:
         out = tmp_path / "a.yaml"
@@ -162,7 +163,8 @@ def test_yaml_alias_bomb_is_rejected_fast(tmp_path, capsys, where):
     )
     started = time.perf_counter()
     status, _, err = run(capsys, "score", str(path))
-    assert status == 2 and "aliases are expanded" in err
+    assert status == 2
+    assert "aliases are expanded" in err
     assert time.perf_counter() - started < 10
 
 
@@ -170,7 +172,8 @@ def test_deeply_nested_yaml_is_rejected(tmp_path, capsys):
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
     status, _, err = run(capsys, "score", str(path))
-    assert status == 2 and "nested more than" in err
+    assert status == 2
+    assert "nested more than" in err
 
 
 def _xlsx_with_far_cell(path: Path) -> Path:
@@ -211,14 +214,18 @@ _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     ("body", "problem"),
     [
         (
-            f'<w:document {_W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="50000000"/>'
-            "</w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>",
+            (
+                f'<w:document {_W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="50000000"/>'
+                "</w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>"
+            ),
             "spans 50,000,000 columns",
         ),
         (
-            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-            f"<w:document {_W}><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>",
+            (
+                '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                f"<w:document {_W}><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
+            ),
             "document type declaration",
         ),
         (f"<w:document {_W}><w:body><w:p>", "not a readable .docx file"),
@@ -228,7 +235,8 @@ _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 def test_hostile_docx_is_one_line(tmp_path, capsys, body, problem):
     path = _docx(tmp_path / "d.docx", body.encode())
     status, _, err = run(capsys, "audit", str(path))
-    assert status == 2 and problem in err
+    assert status == 2
+    assert problem in err
 
 
 def test_zip_bomb_docx_is_rejected_before_decompressing(tmp_path, capsys):
@@ -236,7 +244,8 @@ def test_zip_bomb_docx_is_rejected_before_decompressing(tmp_path, capsys):
     path = _docx(tmp_path / "bomb.docx", body + b"</w:body></w:document>")
     assert path.stat().st_size < 2_000_000
     status, _, err = run(capsys, "import", str(path), "-o", str(tmp_path / "x.yaml"))
-    assert status == 2 and "zip bomb" in err
+    assert status == 2
+    assert "zip bomb" in err
 
 
 def test_duplicated_word_rule_is_linear():
@@ -250,7 +259,8 @@ def test_a_line_too_long_is_an_input_error(tmp_path, capsys):
     path = tmp_path / "long.txt"
     path.write_text("ก" * 250_000 + "\n", encoding="utf-8")
     status, _, err = run(capsys, "audit", str(path))
-    assert status == 2 and "a line of 250,000 characters" in err
+    assert status == 2
+    assert "a line of 250,000 characters" in err
 
 
 # -- 5. the last line of defence ---------------------------------------------------------------
@@ -268,7 +278,8 @@ def test_output_root_naming_a_file_is_one_line(tmp_path, capsys):
     root.write_text("x", encoding="utf-8")
     doc = Path(__file__).parent / "data" / "bueng-krachap-measures-2566.txt"
     status, _, err = run(capsys, "import", str(doc), "-o", str(root / "a.yaml"))
-    assert status == 2 and err.count("\n") == 1
+    assert status == 2
+    assert err.count("\n") == 1
 
 
 # -- 7. strict numbers and keys ----------------------------------------------------------------
@@ -353,7 +364,8 @@ def test_analysis_of_inconsistent_oit_data_is_capped_and_the_check_shows_it(tmp_
     assert all(step.total_after <= 100 for step in analysis.ladder)
     assert any("ind9" in c.message or "9" in c.message for c in analysis.result.checks)
     status, out, _ = run(capsys, "analyse", str(path), "--json")
-    assert status == 0 and json.loads(out)["all_fixed_total"] <= 100
+    assert status == 0
+    assert json.loads(out)["all_fixed_total"] <= 100
 
 
 # -- minor ones ----------------------------------------------------------------------------------
@@ -364,7 +376,9 @@ def test_terminal_escapes_and_bidi_controls_are_not_printed(tmp_path, capsys):
         tmp_path, '  short_name: "อบต.บึงกระจับ"', '  short_name: "อบต.\\e[2J\\u202eบึง"'
     )
     status, out, _ = run(capsys, "score", str(path))
-    assert status == 0 and "\x1b" not in out and "\u202e" not in out
+    assert status == 0
+    assert "\x1b" not in out
+    assert "\u202e" not in out
 
 
 def test_imported_text_loses_bidi_controls():
@@ -381,7 +395,8 @@ def test_no_negative_zero_in_json(tmp_path, capsys):
     path = tmp_path / "z.yaml"
     path.write_text(text, encoding="utf-8")
     status, out, _ = run(capsys, "score", str(path), "--json")
-    assert status == 0 and "-0.0" not in out
+    assert status == 0
+    assert "-0.0" not in out
 
 
 def test_smtp_host_with_line_breaks_is_rejected(tmp_path):
@@ -398,3 +413,92 @@ def test_workers_are_capped_at_the_cores(caplog):
     assert _worker_count(10_000, None) == _cores()
     assert "more than" in caplog.text
     assert _worker_count(None, None) == _cores()
+
+
+# -- 9, 10. clean-up when the parent dies; resume verifies the outputs -------------------------
+
+
+def test_a_process_dies_with_its_parent_even_on_kill_9(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "grandchild.pid"
+    grandchild = (
+        "import os, time; from ita_lib.batch.lifetime import die_with_parent; "
+        f"die_with_parent(interval=0.2); open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
+        "time.sleep(60)"
+    )
+    parent = (
+        f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {grandchild!r}]); "
+        "time.sleep(60)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    for _ in range(200):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.05)
+    orphan = int(pid_file.read_text())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(100):
+        try:
+            os.kill(orphan, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(orphan, signal.SIGKILL)
+    pytest.fail("the grandchild outlived its killed parent")
+
+
+def test_resume_checks_the_files_not_only_the_stamp(tmp_path):
+    from ita_lib.batch.hashing import output_fingerprints
+    from ita_lib.batch.jobs import BriefingJob
+    from ita_lib.batch.plan import _up_to_date
+    from ita_lib.batch.workers import STAMP_NAME
+
+    (tmp_path / "briefing.html").write_text("<html>" + "x" * 1000 + "</html>", encoding="utf-8")
+    (tmp_path / "briefing.ipynb").write_text("{}", encoding="utf-8")
+    stamp = {"input_hash": "h", "outputs": output_fingerprints(tmp_path)}
+    (tmp_path / STAMP_NAME).write_text(json.dumps(stamp), encoding="utf-8")
+    job = BriefingJob(key="k", out_dir=str(tmp_path), parameters={}, title="t", input_hash="h")
+    assert _up_to_date(job)
+    with (tmp_path / "briefing.html").open("r+b") as handle:
+        handle.truncate(100)  # a disk filled up, a copy interrupted
+    assert not _up_to_date(job)
+
+
+def test_the_input_hash_of_a_table_row_does_not_depend_on_the_output_root(tmp_path):
+    from ita_lib.batch.plan import plan_batch
+
+    table = tmp_path / "t.csv"
+    table.write_text(HEADER + "\n" + ROW + "\n", encoding="utf-8")
+    hashes = [
+        plan_batch(
+            [table], output_root=tmp_path / root, notebook_sha="n", library="l",
+            thai_digits=None, run_timestamp=None,
+        ).jobs[0].input_hash
+        for root in ("one", "two")
+    ]  # fmt: skip
+    assert hashes[0] == hashes[1]
+
+
+def test_bad_parameters_files_fail_their_rows_not_the_batch(tmp_path):
+    from ita_lib.batch.plan import plan_batch
+
+    good = tmp_path / "good.yaml"
+    good.write_text("assessment: bundled:bueng-krachap-2565\n", encoding="utf-8")
+    missing_table = tmp_path / "missing.yaml"
+    missing_table.write_text(
+        'assessment: bundled:bueng-krachap-2565\nresults_table: "nowhere.csv"\n', "utf-8"
+    )
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    plan = plan_batch(
+        [good, missing_table, loop, empty], output_root=tmp_path / "out", notebook_sha="n",
+        library="l", thai_digits=None, run_timestamp=None,
+    )  # fmt: skip
+    assert [e.status for e in plan.entries].count("failed") == 3
+    assert len(plan.jobs) == 1

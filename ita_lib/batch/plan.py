@@ -32,6 +32,7 @@ from ita_lib.exceptions import InputError
 from ita_lib.faults import fault_line
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment, resolve_assessment_path
+from ita_lib.model.results_table import load_results_table
 from ita_lib.model.synthetic_marks import is_synthetic
 from ita_lib.render.briefing import briefing_title
 from ita_lib.run.execution import HTML_NAME, NOTEBOOK_NAME, output_dir_for, write_atomic
@@ -91,16 +92,26 @@ def _params_candidates(
             expected="thai_digits set in each parameters file",
         )
     candidates: list[_Candidate] = []
-    for path in dict.fromkeys(p.resolve() for p in paths):
+    for path in dict.fromkeys(_resolved(p) for p in paths):
         try:
             params = load_parameters_file(path)
             if run_timestamp is not None:
                 params = params.model_copy(update={"run_timestamp": run_timestamp})
             item: Assessment | Exception = load_assessment(params.assessment)
+            if params.results_table:  # read once per process (cached), before any kernel
+                load_results_table(params.results_table)
         except (InputError, OSError, RuntimeError) as exc:  # RuntimeError: a link loop
             item, params = _as_input_error(exc, path), BriefingParameters()
         candidates.append((str(path), item, params.notebook_values(), None))
     return candidates
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` resolved, or made absolute when it cannot be (a link loop fails its row later)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _as_input_error(exc: Exception, source: Path | str) -> Exception:

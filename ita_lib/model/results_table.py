@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -128,8 +129,16 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         raise InputError("the table has no data rows", source=source, expected="one row per agency")
     for column in _NUMERIC:
         if column in frame.columns:
-            frame[column] = frame[column].map(_number_text)
+            frame[column] = _map_unique(frame[column], _number_text)
     return frame
+
+
+def _map_unique(series: pd.Series, function: Any) -> pd.Series:
+    """``series.map(function)``, calling ``function`` once per distinct value (tables of
+    100,000 rows repeat their scores)."""
+    uniques = series.dropna().unique()
+    mapping = {value: function(value) for value in uniques}
+    return series.map(mapping, na_action="ignore")
 
 
 def _number_text(value: object) -> str | None:
@@ -161,20 +170,22 @@ def _failures(exc: SchemaErrors | None, frame: pd.DataFrame) -> pd.DataFrame:
     """Every failed cell once: index, column, check and the value as validated."""
     columns = ["index", "column", "check", "failure_case"]
     cases = pd.DataFrame(columns=columns) if exc is None else exc.failure_cases[columns]
-    extra = [  # exact checks a float cannot make: a plain number, at most two decimals
-        (index, column, check, value)
-        for column in (*INDICATOR_KEYS, "claimed_total")
-        if column in frame.columns
-        for index, value in frame[column].items()
-        if isinstance(value, str) and (check := _strict_check(value))
-    ]
+    extra = []  # exact checks a float cannot make: a plain number, at most two decimals
+    for column in (*INDICATOR_KEYS, "claimed_total"):
+        if column in frame.columns:
+            checks = _map_unique(frame[column], _strict_check).dropna()
+            extra += [
+                (index, column, check, frame.at[index, column]) for index, check in checks.items()
+            ]
     if extra:
         cases = pd.concat([cases, pd.DataFrame(extra, columns=columns)], ignore_index=True)
     return cases
 
 
-def _strict_check(text: str) -> str | None:
+def _strict_check(text: object) -> str | None:
     """The check a score cell fails read as text (``1e2`` is no number here), or None."""
+    if not isinstance(text, str):
+        return None
     if not _PLAIN_NUMBER.fullmatch(text):
         return "coerce_dtype('float64')"
     exponent = Decimal(text).as_tuple().exponent
@@ -309,10 +320,15 @@ def parse_results_rows(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[R
     except SchemaErrors as error:
         exc = error
     errors = _row_errors(_failures(exc, frame), frame, raw, source)
-    records = frame.astype(object).where(frame.notna(), None).to_dict("index")
+    columns = list(frame.columns)
+    records = frame.astype(object).where(frame.notna(), None).itertuples(name=None)
     return tuple(
-        (int(index) + 2, errors.get(int(index)) or _assessment(int(index), row, source))
-        for index, row in records.items()
+        (
+            int(row[0]) + 2,
+            errors.get(int(row[0]))
+            or _assessment(int(row[0]), dict(zip(columns, row[1:], strict=True)), source),
+        )
+        for row in records
     )
 
 
