@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -227,16 +228,6 @@ def _next_mark(loader: yaml.SafeLoader) -> yaml.Mark | None:
         return None
 
 
-def load_yaml(
-    text: str,
-    *,
-    source: str,
-    expected: str,
-    dates: bool = True,
-    limits: YamlLimits = DEFAULT_LIMITS,
-    error: type[InputError] = InputError,
-) -> object:
-    """Return the data of one YAML document read as :func:`parse_yaml` reads it."""
-    return parse_yaml(
-        text, source=source, expected=expected, dates=dates, limits=limits, error=error
-    )[1]
+def load_yaml(text: str, **options: Any) -> object:
+    """Return the data of one YAML document read as :func:`parse_yaml` reads it (same options)."""
+    return parse_yaml(text, **options)[1]
