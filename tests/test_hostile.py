@@ -502,3 +502,35 @@ def test_bad_parameters_files_fail_their_rows_not_the_batch(tmp_path):
     )  # fmt: skip
     assert [e.status for e in plan.entries].count("failed") == 3
     assert len(plan.jobs) == 1
+
+
+# -- 11. parameters checked before a kernel starts; no mathtext in data labels ----------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("explore", 'results_table: "nowhere.csv"\n', "file not found"),
+        ("explore", 'results_table: "synthetic:abc"\n', "synthetic"),
+        ("portfolio", 'assessments: "no-such-folder"\n', "no-such-folder"),
+    ],
+)
+def test_analyst_parameters_are_checked_before_any_kernel(tmp_path, capsys, name, text, problem):
+    params = tmp_path / "p.yaml"
+    params.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    status, _, err = run(
+        capsys, "notebook", name, "-f", str(params), "--output-root", str(tmp_path)
+    )
+    assert status == 2
+    assert problem in err
+    assert time.perf_counter() - started < 10  # no kernel was started
+    assert not (tmp_path / "notebooks").exists()
+
+
+def test_dollar_signs_in_agency_types_are_drawn_as_text():
+    from ita_lib.views.explore import distribution_chart_png, load_results
+
+    frame = load_results("synthetic:2565:40").copy()
+    frame["agency_type"] = "$\\badmacro{$"
+    assert distribution_chart_png(frame).startswith(b"\x89PNG")
