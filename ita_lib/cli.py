@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
+from ita_lib.faults import fault_line, printable
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.framework_files import load_framework
 from ita_lib.model.results_table import load_results_table
@@ -38,17 +40,21 @@ def _score_text(result: ScoreResult) -> str:
 def _cmd_score(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.suffix.lower() in _TABLE_SUFFIXES:
-        results = [score_assessment(a) for a in load_results_table(path)]
-        if args.json:
-            print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        results = (score_assessment(a) for a in load_results_table(path))
+        if args.json:  # streamed, row by row: a national table never sits in memory as JSON
+            for n, result in enumerate(results):
+                row = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+                sys.stdout.write(("[\n" if n == 0 else ",\n") + textwrap.indent(row, "  "))
+            sys.stdout.write("\n]\n")
         else:
-            print("\n".join(_score_text(r) for r in results))
+            for result in results:
+                print(printable(_score_text(result)))
         return EXIT_OK
     result = score_assessment(load_assessment(args.file))
     print(
         json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         if args.json
-        else _score_text(result)
+        else printable(_score_text(result))
     )
     return EXIT_OK
 
@@ -74,7 +80,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_analysis_text(analysis))
+        print(printable(_analysis_text(analysis)))
     return EXIT_OK
 
 
@@ -116,10 +122,9 @@ def _cmd_email(args: argparse.Namespace) -> int:
     )
     print(outcome.eml_path)
     if outcome.status == "sent":
-        print(
-            f"ita: sent {outcome.message_id} to {len(outcome.recipients)} recipients",
-            file=sys.stderr,
-        )
+        accepted = len([r for r in outcome.recipients if r not in outcome.refused])
+        of_all = "" if accepted == len(outcome.recipients) else f" of {len(outcome.recipients)}"
+        print(f"ita: sent {outcome.message_id} to {accepted}{of_all} recipients", file=sys.stderr)
     elif outcome.status == "already-sent":
         previous = outcome.previous or {}
         print(
@@ -207,7 +212,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             where = "" if f.line is None else f"{f.line}: "
-            print(f"{where}{f.severity} [{f.rule}] {f.message}")
+            print(printable(f"{where}{f.severity} [{f.rule}] {f.message}"))
         if not findings:
             print("no findings")
     return EXIT_OK
@@ -468,11 +473,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except InputError as exc:
-        print(f"ita: error: {exc}", file=sys.stderr)
+        print(f"ita: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (BriefingError, ITAError) as exc:
-        print(f"ita: error: {exc}", file=sys.stderr)
+        print(f"ita: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("ita: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, no traceback
+        status, message = fault_line(exc)
+        if args.verbose:
+            logging.getLogger("ita_lib").exception("the traceback, as asked by --verbose")
+        print(f"ita: error: {printable(message)}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

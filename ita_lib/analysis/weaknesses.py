@@ -26,6 +26,7 @@ from ita_lib.analysis.what_if import (
     ItemGain,
     LadderStep,
     RatingPath,
+    capped_gain,
     item_gains,
     ladder,
     rating_path,
@@ -323,7 +324,10 @@ def analyse(assessment: Assessment, framework: Framework | None = None) -> Analy
     current = labels.index(result.rating)
     next_path = pass_path = all_fixed = None
     if assessment.failed_items is not None and framework.oit_rollup_known:
-        all_fixed = result.total + sum((g.gain_total for g in gains), Decimal(0))
+        oit_weight = framework.instrument("OIT").weight
+        all_fixed = result.total + capped_gain(
+            result, oit_weight, sum((g.gain_total for g in gains), Decimal(0))
+        )
         if current > 0:
             band = framework.rating_bands[current - 1]
             next_path = rating_path(framework, result, steps, band.label, band.min_total)

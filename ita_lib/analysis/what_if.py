@@ -17,7 +17,16 @@ from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.model.framework import OIT, Framework
 from ita_lib.text.decimals import round_half_up
 
-__all__ = ["Blocker", "ItemGain", "LadderStep", "RatingPath", "item_gains", "ladder", "rating_path"]
+__all__ = [
+    "Blocker",
+    "ItemGain",
+    "LadderStep",
+    "RatingPath",
+    "capped_gain",
+    "item_gains",
+    "ladder",
+    "rating_path",
+]
 
 
 @dataclass(frozen=True)
@@ -144,11 +153,22 @@ def ladder(
     scores = {i.code: i.score_2dp for i in result.instruments}
     steps, extra = [], Decimal(0)
     for gain in gains:
-        extra += gain.gain_total
+        extra = capped_gain(result, oit.weight, extra + gain.gain_total)
         scores["OIT"] = round_half_up(result.instrument("OIT").score + extra / oit.weight)
         rating = framework.rate(round_half_up(result.total + extra), scores).label
         steps.append(LadderStep(gain, result.total + extra, rating))
     return tuple(steps)
+
+
+def capped_gain(result: ScoreResult, oit_weight: Decimal, extra: Decimal) -> Decimal:
+    """``extra`` points on the total, at most what takes the OIT score to 100.
+
+    The gains come from the failed items, the base from the given indicators 9 and 10; when a
+    document's two disagree (a check reports it), fixing every failed item could otherwise
+    push the OIT score past 100.
+    """
+    room = (Decimal(100) - result.instrument(OIT).score) * oit_weight
+    return max(Decimal(0), min(extra, room))
 
 
 def _blockers(

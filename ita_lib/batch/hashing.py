@@ -10,7 +10,16 @@ from pathlib import Path
 
 import ita_lib
 
-__all__ = ["canonical_json", "input_hash", "library_fingerprint", "sha256_hex"]
+__all__ = [
+    "OUTPUT_NAMES",
+    "canonical_json",
+    "input_hash",
+    "library_fingerprint",
+    "output_fingerprints",
+    "sha256_hex",
+]
+
+OUTPUT_NAMES = ("briefing.html", "briefing.ipynb")  # what a stamp vouches for
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -55,3 +64,19 @@ def input_hash(inputs: object, notebook_sha: str, library: str) -> str:
     """
     payload = {"inputs": inputs, "notebook": notebook_sha, "library": library}
     return sha256_hex(canonical_json(payload))
+
+
+def output_fingerprints(out_dir: Path) -> dict[str, dict[str, object]]:
+    """Return the size and SHA-256 of a briefing's outputs, as its stamp records them.
+
+    Resuming compares them with the files, so a truncated or edited briefing is made again
+    even though its stamp says it is up to date. Missing files are left out.
+    """
+    found: dict[str, dict[str, object]] = {}
+    for name in OUTPUT_NAMES:
+        try:
+            data = (out_dir / name).read_bytes()
+        except OSError:
+            continue
+        found[name] = {"size": len(data), "sha256": sha256_hex(data)}
+    return found

@@ -49,6 +49,9 @@ def snapshot(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
     preload
         Modules to import once, before the first notebook.
     """
+    from ita_lib.batch.lifetime import die_with_parent
+
+    die_with_parent(kernel_signal=False)  # the kernel ends with its worker
     for name in preload:
         importlib.import_module(name)
     if "ita_lib.render.charts" in sys.modules:

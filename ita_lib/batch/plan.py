@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_lib.analysis.scoring import score_assessment
-from ita_lib.batch.hashing import input_hash, sha256_hex
+from ita_lib.batch.hashing import input_hash, output_fingerprints, sha256_hex
 from ita_lib.batch.jobs import (
     ASSESSMENT_NAME,
     STAMP_NAME,
@@ -29,8 +29,10 @@ from ita_lib.batch.jobs import (
 from ita_lib.batch.outputs import relative_path
 from ita_lib.batch.table_rows import load_table_rows
 from ita_lib.exceptions import InputError
+from ita_lib.faults import fault_line
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment, resolve_assessment_path
+from ita_lib.model.results_table import load_results_table
 from ita_lib.model.synthetic_marks import is_synthetic
 from ita_lib.render.briefing import briefing_title
 from ita_lib.run.execution import HTML_NAME, NOTEBOOK_NAME, output_dir_for, write_atomic
@@ -90,16 +92,49 @@ def _params_candidates(
             expected="thai_digits set in each parameters file",
         )
     candidates: list[_Candidate] = []
-    for path in dict.fromkeys(p.resolve() for p in paths):
+    for path in dict.fromkeys(_resolved(p) for p in paths):
         try:
             params = load_parameters_file(path)
             if run_timestamp is not None:
                 params = params.model_copy(update={"run_timestamp": run_timestamp})
             item: Assessment | Exception = load_assessment(params.assessment)
-        except InputError as exc:
-            item, params = exc, BriefingParameters()
+            if params.results_table:  # read once per process (cached), before any kernel
+                load_results_table(params.results_table)
+        except (InputError, OSError, RuntimeError) as exc:  # RuntimeError: a link loop
+            item, params = _as_input_error(exc, path), BriefingParameters()
         candidates.append((str(path), item, params.notebook_values(), None))
     return candidates
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` resolved, or made absolute when it cannot be (a link loop fails its row later)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _as_input_error(exc: Exception, source: Path | str) -> Exception:
+    """An OS error reading one agency's inputs, as that agency's input error."""
+    if isinstance(exc, InputError):
+        return exc
+    return InputError(f"cannot read an input ({fault_line(exc)[1]})", source=str(source))
+
+
+def _with_folders(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates, those whose output folder name is unusable turned into their error."""
+    checked = []
+    for source, item, params, kind in candidates:
+        if isinstance(item, Assessment):
+            try:
+                _folder_key(item)
+            except InputError as exc:
+                item = InputError(
+                    exc.message, source=source, location=exc.location,
+                    expected=exc.expected, found=exc.found,
+                )  # fmt: skip
+        checked.append((source, item, params, kind))
+    return checked
 
 
 def _candidates(
@@ -185,7 +220,11 @@ def _hashed_inputs(
         data = assessment_data(item)
         yaml_text = assessment_yaml(data, source)
         params = {**params, "assessment": str(out_dir / ASSESSMENT_NAME)}
-        hashed: object = {"parameters": params, "assessment": data}
+        # the hash names the row's file relative to its folder: moving the root keeps it
+        hashed: object = {
+            "parameters": {**params, "assessment": ASSESSMENT_NAME},
+            "assessment": data,
+        }
     else:
         assessment_file = resolve_assessment_path(params["assessment"])
         hashed = {"parameters": params, "assessment": sha256_hex(assessment_file.read_bytes())}
@@ -261,8 +300,8 @@ def plan_batch(
     InputError
         When the inputs cannot be read as a whole.
     """
-    candidates = _candidates(
-        inputs, thai_digits=thai_digits, run_timestamp=run_timestamp, peers=peers
+    candidates = _with_folders(
+        _candidates(inputs, thai_digits=thai_digits, run_timestamp=run_timestamp, peers=peers)
     )
     folders = _folders(candidates)
     plan = Plan(entries=[], jobs=[])
@@ -275,16 +314,15 @@ def plan_batch(
             sources = [candidates[i][0] for i in folders[key]]
             plan.entries.append(_clash_entry(key, source, item, kind, sources))
             continue
-        entry, job = _job_for(
-            key,
-            source,
-            item,
-            params,
-            kind,
-            output_root=output_root,
-            notebook_sha=notebook_sha,
-            library=library,
-        )
+        try:
+            entry, job = _job_for(
+                key, source, item, params, kind,
+                output_root=output_root, notebook_sha=notebook_sha, library=library,
+            )  # fmt: skip
+        except (InputError, OSError, RuntimeError) as exc:  # one agency's inputs, not the batch
+            failed = _entry_for(key, source, item)
+            plan.entries.append(_fail(failed, _as_input_error(exc, source)))
+            continue
         plan.entries.append(entry)
         plan.jobs.append(job)
     return plan
@@ -315,6 +353,7 @@ def _up_to_date(job: BriefingJob) -> bool:
         and stamp.get("input_hash") == job.input_hash
         and (out_dir / HTML_NAME).is_file()
         and (out_dir / NOTEBOOK_NAME).is_file()
+        and stamp.get("outputs") == output_fingerprints(out_dir)  # the files, not just the stamp
     )
 
 

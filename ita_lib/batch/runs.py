@@ -186,6 +186,26 @@ def _run(
     )
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_count(requested: int | None, scheduler: str | None) -> int:
+    """One worker per core by default; more than the cores (each runs a kernel) is capped."""
+    cores = _cores()
+    if requested is None:
+        return cores
+    if requested > cores and scheduler is None:
+        logger.warning(
+            "--workers %d is more than the %d core(s) here; using %d", requested, cores, cores
+        )
+        return cores
+    return requested
+
+
 def run_batch(
     inputs: Sequence[str | Path],
     *,
@@ -236,7 +256,7 @@ def run_batch(
     """
     options = _Options(
         scheduler=scheduler,
-        workers=workers or os.cpu_count() or 1,
+        workers=_worker_count(workers, scheduler),
         force=force,
         thai_digits=thai_digits,
         run_timestamp=run_timestamp,

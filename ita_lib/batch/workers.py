@@ -28,8 +28,9 @@ from typing import Any
 
 import ita_lib
 from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
-from ita_lib.batch.hashing import library_fingerprint
+from ita_lib.batch.hashing import library_fingerprint, output_fingerprints
 from ita_lib.batch.jobs import ASSESSMENT_NAME, STAMP_NAME, BatchSettings, BriefingJob, JobResult
+from ita_lib.batch.lifetime import die_with_parent
 from ita_lib.exceptions import InputError, ITAError
 from ita_lib.run.execution import (
     HTML_NAME,
@@ -136,8 +137,9 @@ def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel
         warm_kernel=kernel,
     )
     stamp = {
-        "format": "ita-batch-stamp/1",
+        "format": "ita-batch-stamp/2",
         "input_hash": job.input_hash,
+        "outputs": output_fingerprints(out_dir),
         "ita_lib_version": ita_lib.__version__,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -200,7 +202,9 @@ def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
 
 
 def init_local_worker() -> None:
-    """Set up a local pool worker: the parent handles Ctrl-C; kernels stop at exit."""
+    """Set up a local pool worker: the parent handles Ctrl-C; kernels stop at exit; the
+    worker ends when the batch process dies, even by ``kill -9``."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures go to the manifest
     multiprocessing.util.Finalize(None, shutdown_worker_kernels, exitpriority=10)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -38,6 +39,7 @@ __all__ = [
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 MAX_RETRY_DELAY = 300.0
+_HOST = re.compile(r"[A-Za-z0-9._\-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}\]?")
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -97,6 +99,14 @@ def smtp_config(
             source=source,
             location="email.smtp.host",
             expected="a host name in the parameters file or --smtp-host",
+        )
+    if not _HOST.fullmatch(settings.host):
+        raise ParameterError(
+            "not a host name",
+            source=source,
+            location="email.smtp.host",
+            expected="a host name or IP address (letters, digits, '.', '-', ':')",
+            found=settings.host,
         )
     return SmtpConfig(
         host=settings.host,

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ita_lib.documents.layout import Cell, Document, Paragraph, Position, clean_text
+from ita_lib.documents.limits import check_docx, check_lines, grid_span
 from ita_lib.documents.ocr import image_frames, ocr_pages
 from ita_lib.documents.page_layout import Page, read_pages
 from ita_lib.documents.pdf_reading import is_scanned, pdf_pages, render_pages
@@ -132,7 +133,9 @@ def _docx_cell_paragraphs(
     return tuple(out)
 
 
-def _docx_table(table_element: object, parent: object, number: int, block: int) -> RawTable:
+def _docx_table(
+    table_element: object, parent: object, number: int, block: int, source: str = ""
+) -> RawTable:
     from docx.table import Table as DocxTable
 
     table = DocxTable(table_element, parent)
@@ -146,7 +149,8 @@ def _docx_table(table_element: object, parent: object, number: int, block: int) 
                 cells.append(Cell())
             else:
                 cells.append(make_cell(_docx_cell_paragraphs(tc, table, pos), pos))
-            cells.extend(Cell() for _ in range(tc.grid_span - 1))
+            span = grid_span(tc.grid_span, source=source, table=number, row=r)
+            cells.extend(Cell() for _ in range(span - 1))
         rows.append(RawRow(tuple(cells), Position(table=number, row=r, order=(block, r, 0))))
     return RawTable(tuple(rows))
 
@@ -173,11 +177,13 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     name = source or str(path)
+    check_docx(path, name)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
         raise InputError(
             f"not a readable .docx file ({type(exc).__name__})",
             source=name,
@@ -201,7 +207,7 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
                 loose.extend(paragraphs)
         elif tag == "tbl":
             table_number += 1
-            items.append(_docx_table(element, document, table_number, block))
+            items.append(_docx_table(element, document, table_number, block, name))
     blocks, furniture = stitch(items, repeated_lines(loose))
     end = blocks[-1].pos if blocks else None
     return Document(source=name, format="docx", blocks=blocks, furniture=furniture, end=end)
@@ -347,6 +353,7 @@ def read_document(path: str | Path) -> Document:
     if path.suffix.lower() == ".docx":
         raise InputError("not a readable .docx file", source=source, expected="a Word .docx file")
     text = _decode(data, source)
+    check_lines(text, source)
     if not clean_text(text).strip():
         raise InputError("file is empty", source=source, expected=_EXPECTED)
     return parse_text(text, source=source)

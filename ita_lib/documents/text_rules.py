@@ -330,16 +330,35 @@ def _unplaced(context: AuditContext) -> Iterator[Finding]:
 # -- Duplicated words ------------------------------------------------------------------------------
 
 
-_SPACED_REPEAT = re.compile(
-    r"(?<![\u0e40-\u0e44])([\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]+)\s+\1(?!\S)"
-)
+# Both rules run in time linear in the text's length (a document pasted as one line of
+# megabytes must not hang an import): a word written twice with a space between is found by
+# comparing neighbouring tokens, one glued to itself by a regex whose word is at most
+# _MAX_WORD characters long (longer than any Thai word), so each position costs a bounded step.
+_MAX_WORD = 40
+_TOKEN = re.compile(r"\S+")
+_THAI_WORD = re.compile(r"[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]+")
+_LEADING_VOWELS = "\u0e40\u0e41\u0e42\u0e43\u0e44"
 _GLUED_REPEAT = re.compile(
-    r"([\u0e01-\u0e2e][\u0e01-\u0e4e]{3,})\1(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
+    rf"([\u0e01-\u0e2e][\u0e01-\u0e4e]{{3,{_MAX_WORD - 1}}})\1(?![\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
 )
+
+
+def _spaced_repeats(text: str) -> Iterator[str]:
+    """Thai words followed, after white space, by themselves (``ไว้ ไว้``)."""
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        word = match[0]
+        if (
+            previous.endswith(word)
+            and _THAI_WORD.fullmatch(word)
+            and not previous[: len(previous) - len(word)].endswith(tuple(_LEADING_VOWELS))
+        ):
+            yield word
+        previous = word
 
 
 def _repeats(text: str) -> list[str]:
-    found = [m[1] for m in _SPACED_REPEAT.finditer(text)]
+    found = list(_spaced_repeats(text))
     found += [m[1] for m in _GLUED_REPEAT.finditer(text)]
     return list(dict.fromkeys(found))
 

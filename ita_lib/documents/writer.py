@@ -6,9 +6,6 @@ a file is written atomically, and only after checking that the data loads.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +15,9 @@ from typing import Any
 import yaml
 
 from ita_lib.exceptions import InputError
+from ita_lib.files import check_replaceable, write_atomic
 from ita_lib.model.assessment_file import parse_assessment
+from ita_lib.model.safe_yaml import load_yaml
 
 __all__ = ["dump_assessment_yaml", "write_assessment_yaml", "write_new_file"]
 
@@ -76,41 +75,30 @@ def write_assessment_yaml(
     name = str(target)
     _check_target(target, overwrite)
     text = dump_assessment_yaml(data)
-    parse_assessment(yaml.safe_load(text), source=name)
+    parse_assessment(load_yaml(text, source=name, expected="assessment data"), source=name)
     return write_new_file(target, text.encode("utf-8"), overwrite=overwrite)
 
 
 def write_new_file(path: str | Path, payload: bytes, *, overwrite: bool = False) -> Path:
     """Write ``payload`` to ``path`` atomically; never replace a file unless ``overwrite``.
 
+    Only a regular file is ever replaced (see :func:`ita_lib.files.write_atomic`).
+
     Raises
     ------
     InputError
-        When the file exists (and ``overwrite`` is false) or its folder does not exist.
+        When the file exists (and ``overwrite`` is false), is not a regular file, or its
+        folder does not exist.
     """
     target = Path(path)
-    name = str(target)
     _check_target(target, overwrite)
-    with tempfile.NamedTemporaryFile(
-        "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    ) as handle:
-        temp = Path(handle.name)
-        handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        if overwrite:
-            temp.replace(target)
-        else:
-            _link_new(temp, target, name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    write_atomic(target, payload, overwrite=overwrite)
     return target
 
 
 def _check_target(target: Path, overwrite: bool) -> None:
     name = str(target)
+    check_replaceable(target)
     if target.exists() and not overwrite:
         raise InputError(
             "file exists",
@@ -119,19 +107,3 @@ def _check_target(target: Path, overwrite: bool) -> None:
         )
     if not target.parent.is_dir():
         raise InputError("folder does not exist", source=name, expected="an existing folder")
-
-
-def _link_new(temp: Path, target: Path, name: str) -> None:
-    """Move ``temp`` to ``target`` without ever replacing a file that appeared meanwhile."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise InputError(
-            "file exists", source=name, expected="a new file name, or --overwrite to replace it"
-        ) from None
-    except OSError:  # no hard links on this file system
-        if target.exists():
-            raise InputError(
-                "file exists", source=name, expected="a new file name, or --overwrite"
-            ) from None
-        temp.replace(target)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from ita_lib.files import safe_component
 from ita_lib.text.periods import Period
 
 __all__ = [
@@ -53,8 +54,15 @@ class Agency:
 
     @property
     def folder_name(self) -> str:
-        """Return the output folder name: the slug, else the ITAS code, else the name."""
-        return self.slug or self.itas_code or slugify(self.name)
+        """Return the output folder name: the slug, else the ITAS code, else the name.
+
+        It is one safe path component (see :func:`ita_lib.files.safe_component`); a slug or
+        ITAS code that is not (``..``, a path) raises :class:`~ita_lib.exceptions.InputError`.
+        """
+        if self.slug or self.itas_code:
+            field_name = "agency.slug" if self.slug else "agency.itas_code"
+            return safe_component(self.slug or self.itas_code or "", location=field_name)
+        return slugify(self.name)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,6 @@ def slugify(name: str) -> str:
     'องค์การบริหารส่วนตำบล-บึงกระจับ'
     """
     text = unicodedata.normalize("NFC", name).strip()
-    text = re.sub(r"[\\/:*?\"<>|.\x00-\x1f]+", "", text)
+    text = re.sub(r"[\\/:*?\"<>|.\x00-\x1f\x7f]+", "", text)
     text = re.sub(r"\s+", "-", text)
-    return text or "agency"
+    return safe_component(text or "agency")

@@ -28,6 +28,7 @@ from ita_lib.model.assessment_schema import (
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.model.packaged import packaged_data
+from ita_lib.model.safe_yaml import parse_yaml
 
 __all__ = [
     "BUNDLED_PREFIX",
@@ -196,23 +197,8 @@ def _read_text(path: Path, source: str) -> str:
 
 
 def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, object]:
-    """Parse YAML once: the node tree (for error lines) and the data built from it."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        return root, None if root is None else loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        location = f"line {mark.line + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise InputError(
-            f"not valid YAML: {problem}",
-            source=source,
-            location=location,
-            expected="an assessment YAML mapping",
-        ) from None
-    finally:
-        loader.dispose()
+    """Parse YAML once, within bounds: the node tree (for error lines) and the data."""
+    return parse_yaml(text, source=source, expected="an assessment YAML mapping")
 
 
 def parse_assessment(

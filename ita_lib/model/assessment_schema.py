@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ita_lib.exceptions import InputError
 from ita_lib.model.assessment import (
@@ -51,6 +51,18 @@ class _AgencyIn(_Model):
     district: str | None = None
     itas_code: str | None = None
     slug: str | None = Field(default=None, pattern=r"^[^\\/:*?\"<>|\s]+$")
+
+    @field_validator("itas_code", "slug")
+    @classmethod
+    def _one_folder_name(cls, value: str | None) -> str | None:
+        """An ITAS code or slug names the output folder: it must be one safe name."""
+        if value is not None and (
+            value.strip(".") == "" or any(c in value for c in "/\\\0") or not value.isprintable()
+        ):
+            raise ValueError(
+                "expected one folder name: no / or \\, not . or .., no control characters"
+            )
+        return value
 
 
 class _ItemSuggestionIn(_Model):

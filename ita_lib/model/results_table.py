@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
-import zipfile
+import re
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -22,13 +23,23 @@ from pandera.errors import SchemaErrors
 from ita_lib.exceptions import InputError
 from ita_lib.model.assessment import INDICATOR_KEYS, Agency, Assessment
 from ita_lib.model.framework_files import available_fiscal_years
+from ita_lib.model.table_files import read_table_file
 from ita_lib.text.decimals import to_decimal
 from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.numbers import parse_number
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table", "parse_results_frame"]
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "load_results_table",
+    "parse_results_frame",
+    "parse_results_rows",
+    "results_rows",
+]
 
 REQUIRED_COLUMNS = ("fiscal_year", "agency_name", "agency_type", "province", *INDICATOR_KEYS)
 OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _NUMERIC = ("fiscal_year", *INDICATOR_KEYS, "claimed_total")
 
 
@@ -83,60 +94,6 @@ def _schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True)
 
 
-def _read(path: Path) -> pd.DataFrame:
-    source = str(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError("file not found", source=source, expected="a CSV or XLSX results table")
-    try:
-        if suffix == ".csv":
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(
-                    path,
-                    dtype=str,
-                    keep_default_na=False,
-                    encoding="utf-8-sig",
-                    index_col=False,
-                    skip_blank_lines=False,
-                )
-        elif suffix in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            raise InputError(
-                "unsupported file type",
-                source=source,
-                expected="a .csv or .xlsx file",
-                found=suffix,
-            )
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            "file is empty", source=source, expected="a header row and data rows"
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "file is not UTF-8 text", source=source, expected="a UTF-8 CSV file"
-        ) from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"not a valid CSV file: {str(exc).strip()}", source=source) from None
-    except pd.errors.ParserWarning:
-        raise InputError(
-            "the data rows have more cells than the header",
-            source=source,
-            expected="one header cell per column",
-        ) from None
-    # SyntaxError: the XML ParseError (ElementTree or lxml) of a damaged workbook part
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError, SyntaxError) as exc:
-        raise InputError(
-            f"cannot read the spreadsheet ({type(exc).__name__})",
-            source=source,
-            expected="an .xlsx workbook with a header row",
-        ) from None
-    if frame.empty:
-        raise InputError("the table has no data rows", source=source, expected="one row per agency")
-    return frame
-
-
 def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     unknown = [c for c in frame.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
@@ -172,10 +129,28 @@ def _normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         raise InputError("the table has no data rows", source=source, expected="one row per agency")
     for column in _NUMERIC:
         if column in frame.columns:
-            frame[column] = frame[column].map(
-                lambda v: None if pd.isna(v) else to_arabic_digits(v).replace(",", "")
-            )
+            frame[column] = _map_unique(frame[column], _number_text)
     return frame
+
+
+def _map_unique(series: pd.Series, function: Any) -> pd.Series:
+    """``series.map(function)``, calling ``function`` once per distinct value (tables of
+    100,000 rows repeat their scores)."""
+    uniques = series.dropna().unique()
+    mapping = {value: function(value) for value in uniques}
+    return series.map(mapping, na_action="ignore")
+
+
+def _number_text(value: object) -> str | None:
+    """A numeric cell as plain text (``"๙๒.๕๖"`` -> ``"92.56"``), or as written when it is
+    not a number as :func:`~ita_lib.text.numbers.parse_number` reads one (``"1,00"``), so
+    that validation reports it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        return format(parse_number(str(value)), "f")
+    except InputError:
+        return to_arabic_digits(str(value))
 
 
 _EXPECTED = {
@@ -188,16 +163,38 @@ _EXPECTED = {
 }
 
 
-def _schema_error(
-    exc: SchemaErrors, frame: pd.DataFrame, raw: pd.DataFrame, source: str
+RowOutcome = tuple[int, "Assessment | InputError"]
+
+
+def _failures(exc: SchemaErrors | None, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every failed cell once: index, column, check and the value as validated."""
+    columns = ["index", "column", "check", "failure_case"]
+    cases = pd.DataFrame(columns=columns) if exc is None else exc.failure_cases[columns]
+    extra = []  # exact checks a float cannot make: a plain number, at most two decimals
+    for column in (*INDICATOR_KEYS, "claimed_total"):
+        if column in frame.columns:
+            checks = _map_unique(frame[column], _strict_check).dropna()
+            extra += [
+                (index, column, check, frame.at[index, column]) for index, check in checks.items()
+            ]
+    if extra:
+        cases = pd.concat([cases, pd.DataFrame(extra, columns=columns)], ignore_index=True)
+    return cases
+
+
+def _strict_check(text: object) -> str | None:
+    """The check a score cell fails read as text (``1e2`` is no number here), or None."""
+    if not isinstance(text, str):
+        return None
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return "coerce_dtype('float64')"
+    exponent = Decimal(text).as_tuple().exponent
+    return "two_decimals" if isinstance(exponent, int) and exponent < -2 else None
+
+
+def _cell_error(
+    first: pd.Series, frame: pd.DataFrame, raw: pd.DataFrame, source: str, more: int
 ) -> InputError:
-    cases = exc.failure_cases
-    cases = cases[cases["index"].notna()] if cases["index"].notna().any() else cases
-    order = {c: i for i, c in enumerate(frame.columns)}
-    cases = cases.assign(_col=cases["column"].map(order)).sort_values(
-        ["index", "_col"], kind="stable", na_position="last"
-    )
-    first = cases.iloc[0]
     check = str(first["check"])
     expected = _EXPECTED.get(check)
     if check == "known_fiscal_year":
@@ -211,10 +208,71 @@ def _schema_error(
         # the cell as written (Thai digits, spaces), not the coerced number
         cell = raw.iloc[raw.index.get_loc(first["index"]), frame.columns.get_loc(first["column"])]
         found = "" if pd.isna(cell) else str(cell)
-    others = len(cases.drop_duplicates(["index", "column"])) - 1  # one problem per cell
-    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
-    message = f"invalid value ({check})" + more
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    message = f"invalid value ({check})" + tail
     return InputError(message, source=source, location=location, expected=expected, found=found)
+
+
+def _row_errors(
+    cases: pd.DataFrame, frame: pd.DataFrame, raw: pd.DataFrame, source: str
+) -> dict[int, InputError]:
+    """The first problem of each bad row (its ``problems``: how many cells of it are bad)."""
+    order = {c: i for i, c in enumerate(frame.columns)}
+    cases = cases.assign(_col=cases["column"].map(order)).sort_values(
+        ["index", "_col"], kind="stable", na_position="last"
+    )
+    cases = cases.drop_duplicates(["index", "column"])  # one problem per cell
+    whole = cases[cases["index"].isna()]
+    if len(whole):  # a problem of a column, not of a row
+        raise _cell_error(whole.iloc[0], frame, raw, source, len(cases) - 1)
+    errors: dict[int, InputError] = {}
+    for index, group in cases.groupby("index", sort=True):
+        errors[int(index)] = _cell_error(group.iloc[0], frame, raw, source, len(group) - 1)
+        errors[int(index)].problems = len(group)  # type: ignore[attr-defined]
+    return errors
+
+
+def _assessment(index: int, row: dict[str, object], source: str) -> Assessment:
+    claimed = row.get("claimed_total")
+    return Assessment(
+        agency=Agency(
+            name=str(row["agency_name"]),
+            type=_cell_text(row["agency_type"]),
+            province=_cell_text(row["province"]),
+            district=_cell_text(row.get("district")),
+            itas_code=_cell_text(row.get("itas_code")),
+        ),
+        fiscal_year=int(str(row["fiscal_year"])),
+        scores=MappingProxyType({n: to_decimal(str(row[f"ind{n}"])) for n in range(1, 11)}),
+        claimed_total=None if claimed is None else to_decimal(str(claimed)),
+        source_path=f"{source} row {index + 2}",
+    )
+
+
+def results_rows(path: str | Path) -> tuple[RowOutcome, ...]:
+    """Read a results table once: per data row, its assessment or the error of its first bad cell.
+
+    A batch briefs the good rows and reports each bad one; :func:`load_results_table` wants
+    them all good.
+
+    Returns
+    -------
+    tuple
+        ``(spreadsheet row number, Assessment or InputError)`` in table order.
+
+    Raises
+    ------
+    InputError
+        For a problem with the whole table: file, header, a column.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_results_rows(read_table_file(path), source=str(path))  # reports it
+    # The assessments are immutable, so the same unchanged file is read once per process (a
+    # batch with peers reads the national table once per worker, not once per briefing).
+    return _load_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
@@ -236,19 +294,51 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         For a missing, empty or unreadable file, unknown or missing columns, or a bad cell:
         the message names the row (header = row 1), the column, and what was expected.
     """
-    path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        return parse_results_frame(_read(path), source=str(path))  # reports the problem
-    # The assessments are immutable, so the same unchanged file is read once per process (a
-    # batch with peers reads the national table once per worker, not once per briefing).
-    return _load_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
+    return _all_good(results_rows(path))
+
+
+def _all_good(rows: tuple[RowOutcome, ...]) -> tuple[Assessment, ...]:
+    """The assessments, or the first bad cell's error counting the table's other problems."""
+    bad = [outcome for _, outcome in rows if isinstance(outcome, InputError)]
+    if bad:
+        total = sum(getattr(error, "problems", 1) for error in bad)
+        raise _with_count(bad[0], total - 1) if total > 1 else bad[0]
+    return tuple(outcome for _, outcome in rows)  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=4)
-def _load_unchanged(path: str, _mtime_ns: int, _size: int) -> tuple[Assessment, ...]:
-    return parse_results_frame(_read(Path(path)), source=path)
+def _load_unchanged(path: str, _mtime_ns: int, _size: int) -> tuple[RowOutcome, ...]:
+    return parse_results_rows(read_table_file(Path(path)), source=path)
+
+
+def parse_results_rows(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[RowOutcome, ...]:
+    """Validate a table in memory (cells as text) once; see :func:`results_rows`."""
+    frame = _normalise(raw, source)
+    try:
+        _schema().validate(frame, lazy=True)
+        exc = None
+    except SchemaErrors as error:
+        exc = error
+    errors = _row_errors(_failures(exc, frame), frame, raw, source)
+    columns = list(frame.columns)
+    records = frame.astype(object).where(frame.notna(), None).itertuples(name=None)
+    return tuple(
+        (
+            int(row[0]) + 2,
+            errors.get(int(row[0]))
+            or _assessment(int(row[0]), dict(zip(columns, row[1:], strict=True)), source),
+        )
+        for row in records
+    )
+
+
+def _with_count(error: InputError, others: int) -> InputError:
+    message = error.message.split(" (and ", 1)[0]
+    tail = f" (and {others} more problem{'s' if others > 1 else ''})"
+    return InputError(
+        message + tail, source=error.source, location=error.location,
+        expected=error.expected, found=error.found,
+    )  # fmt: skip
 
 
 def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[Assessment, ...]:
@@ -257,31 +347,4 @@ def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[
     Row numbers in errors assume the frame's index counts data rows from 0 under a header
     row, as read from a file.
     """
-    frame = _normalise(raw, source)
-    try:
-        valid = _schema().validate(frame, lazy=True)
-    except SchemaErrors as exc:
-        raise _schema_error(exc, frame, raw, source) from None
-    rows = []
-    for index, row in valid.iterrows():
-        claimed = row.get("claimed_total")
-        rows.append(
-            Assessment(
-                agency=Agency(
-                    name=row["agency_name"],
-                    type=_cell_text(row["agency_type"]),
-                    province=_cell_text(row["province"]),
-                    district=_cell_text(row.get("district")),
-                    itas_code=_cell_text(row.get("itas_code")),
-                ),
-                fiscal_year=int(row["fiscal_year"]),
-                scores=MappingProxyType(
-                    {n: to_decimal(frame.at[index, f"ind{n}"]) for n in range(1, 11)}
-                ),
-                claimed_total=None
-                if claimed is None or pd.isna(claimed)
-                else to_decimal(frame.at[index, "claimed_total"]),
-                source_path=f"{source} row {int(index) + 2}",
-            )
-        )
-    return tuple(rows)
+    return _all_good(parse_results_rows(raw, source=source))

@@ -19,8 +19,12 @@ from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.text.digits import to_thai_digits
 from ita_lib.text.numbers import format_score
 
+# Data labels (agency names and types) are text, never TeX: "$" must not start mathtext.
+NO_MATH = {"text.parse_math": False}
+
 __all__ = [
     "FONT_FAMILY",
+    "NO_MATH",
     "contribution_chart_png",
     "figure_png",
     "indicator_chart_png",
@@ -76,7 +80,7 @@ def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> by
     values = [float(ind.score) for ind in result.indicators][::-1]
     colours = [_PASS_COLOUR if v >= pass_mark else _FAIL_COLOUR for v in values]
 
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11, **NO_MATH}):
         # Fixed margins, not a layout engine: the labels are known, and constrained layout
         # would draw the whole figure twice (a third of a batch briefing's time).
         fig = Figure(figsize=(8, 6))
@@ -136,7 +140,7 @@ def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) ->
     labels = [f"{i.code} (น้ำหนัก {digits(str(int(i.weight * 100)))}%)" for i in instruments]
     maxima = [float(i.weight * 100) for i in instruments]
     values = [float(i.weighted) for i in instruments]
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11}):
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11, **NO_MATH}):
         fig = Figure(figsize=(8, 3))
         fig.subplots_adjust(left=0.2, right=0.97, top=0.86, bottom=0.18)
         ax = fig.subplots()

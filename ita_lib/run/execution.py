@@ -18,7 +18,6 @@ Files are written to a temporary name first and renamed, so a reader never sees 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,9 +29,11 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from ita_lib.exceptions import BriefingError, ParameterError
+from ita_lib.files import contained, write_atomic
 from ita_lib.log import logger
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
+from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
 from ita_lib.run.export import REMOVED_TAGS, export_html
 from ita_lib.run.parameters import (
@@ -103,39 +104,8 @@ class BriefingRunError(BriefingError):
 
 
 def output_dir_for(assessment: Assessment, output_root: str | Path) -> Path:
-    """Return ``<output_root>/<fiscal_year>/<agency folder>`` for an assessment."""
-    return Path(output_root) / str(assessment.fiscal_year) / assessment.agency.folder_name
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A reader sees the old file or the new one, never a part. Text is written as UTF-8 with
-    ``\\n`` line ends. Temporary files are named ``.<name>.<random>.tmp``.
-
-    Parameters
-    ----------
-    path
-        The file to write; its folder is created if missing.
-    data
-        Text or bytes.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if isinstance(data, bytes):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Return ``<output_root>/<fiscal_year>/<agency folder>``, checked to stay under the root."""
+    return contained(output_root, str(assessment.fiscal_year), assessment.agency.folder_name)
 
 
 # -- the one execution path --------------------------------------------------------------------
@@ -298,12 +268,24 @@ def run_briefing(
     if run_timestamp is not None:
         params = params.model_copy(update={"run_timestamp": run_timestamp})
     assessment = load_assessment(params.assessment)
+    if params.results_table:  # read (and cached) before any kernel starts, so errors come early
+        load_results_table(params.results_table)
     title = briefing_title(assessment, thai_digits=params.thai_digits)
     out_dir = output_dir_for(assessment, output_root)
     logger.info("executing %s for %s", notebook, assessment.agency.name)
     output = execute_notebook(params.notebook_values(), out_dir, title=title, notebook=notebook)
     logger.info("wrote %s", output.html_path)
     return output
+
+
+def _check_analyst_inputs(params: NotebookParameters) -> None:
+    """Read what an analyst notebook's parameters name, before any kernel starts."""
+    from ita_lib.views import explore, portfolio
+
+    if isinstance(params, ExploreParameters):
+        explore.load_results(params.results_table)
+    elif isinstance(params, PortfolioParameters):
+        portfolio.load_portfolio(params.assessments)
 
 
 def run_analyst_notebook(
@@ -342,7 +324,8 @@ def run_analyst_notebook(
         )  # fmt: skip
     model, title = ANALYST_NOTEBOOKS[name]
     params = model() if params_file is None else load_parameters_file(params_file, model)
-    out_dir = Path(output_root) / "notebooks" / name
+    _check_analyst_inputs(params)
+    out_dir = contained(output_root, "notebooks", name)
     logger.info("executing the %s notebook", name)
     return execute_notebook(
         params.model_dump(),

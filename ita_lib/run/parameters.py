@@ -15,7 +15,6 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -26,6 +25,7 @@ from pydantic import (
 )
 
 from ita_lib.exceptions import ParameterError
+from ita_lib.model.safe_yaml import load_yaml
 
 if TYPE_CHECKING:
     from ita_lib.render.briefing import Briefing, HTMLFragment
@@ -44,15 +44,6 @@ __all__ = [
     "progress_from_parameters",
 ]
 
-
-class _NoDatesSafeLoader(yaml.SafeLoader):
-    """A YAML loader that keeps dates as strings, as papermill's own loader does."""
-
-
-_NoDatesSafeLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 # Names IPython puts in a kernel's namespace; they are not parameters.
 _KERNEL_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
@@ -392,23 +383,21 @@ def load_parameters_file(
     source = str(path)
     if not path.is_file():
         raise ParameterError("file not found", source=source, expected="a parameters YAML file")
+    expected = "a YAML mapping of parameter names to values"
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_NoDatesSafeLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise ParameterError(
-            "not valid YAML",
-            source=source,
-            location=f"line {mark.line + 1}" if mark else None,
-            expected="a YAML mapping of parameter names to values",
+            "not UTF-8 text", source=source, location=f"byte {exc.start}", expected=expected
         ) from None
+    data = load_yaml(text, source=source, expected=expected, dates=False, error=ParameterError)
     if data is None:
-        data = {}
+        raise ParameterError("file is empty", source=source, expected=expected)
     if not isinstance(data, dict):
         raise ParameterError(
             "the top level is not a mapping",
             source=source,
-            expected="a YAML mapping of parameter names to values",
+            expected=expected,
             found=type(data).__name__,
         )
     params = model.from_mapping(data, source=source)

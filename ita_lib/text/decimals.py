@@ -41,10 +41,11 @@ def to_decimal(value: object) -> Decimal:
     if not result.is_finite():
         msg = f"not a finite number: {value!r}"
         raise ValueError(msg)
-    return result
+    return abs(result) if result.is_zero() else result  # no -0 (it would print as -0.0)
 
 
 def round_half_up(value: object, places: int = 2) -> Decimal:
     """Round to ``places`` decimals, halves away from zero (``0.125 -> 0.13``)."""
     quantum = Decimal(1).scaleb(-places)
-    return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded.is_zero() else rounded

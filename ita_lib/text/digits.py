@@ -13,8 +13,12 @@ _ARABIC_DIGITS = "0123456789"
 _TO_ARABIC = str.maketrans(_THAI_DIGITS, _ARABIC_DIGITS)
 _TO_THAI = str.maketrans(_ARABIC_DIGITS, _THAI_DIGITS)
 
-# Characters that PDF and Word exports leave in Thai text and that carry no meaning.
-_INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None})
+# Characters that PDF and Word exports leave in Thai text and that carry no meaning, with
+# bidirectional controls (U+202E would show text reversed) and non-space control characters
+# (terminal escapes): imported text is untrusted.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROLS = "".join(chr(c) for c in [*range(0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\ufeff" + _BIDI_CONTROLS + _CONTROLS))
 
 
 def to_arabic_digits(text: str) -> str:
@@ -94,8 +98,8 @@ def clean_text(text: str) -> str:
     Returns
     -------
     str
-        The text ready for parsing: Thai digits become Arabic, zero-width characters and the
-        byte-order mark go, runs of whitespace become one space, ends are stripped.
+        The text ready for parsing: Thai digits become Arabic, zero-width characters, the
+        byte-order mark, bidirectional controls and control characters go, runs of whitespace become one space, ends are stripped.
     """
     text = to_arabic_digits(text).translate(_INVISIBLE)
     return " ".join(text.split())

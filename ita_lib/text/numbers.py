@@ -66,7 +66,8 @@ def parse_number(
             raise InputError(
                 message, source=source, location=location, expected=expected, found=text
             )
-        return Decimal(cleaned.replace(",", ""))
+        number = Decimal(cleaned.replace(",", ""))
+        return abs(number) if number.is_zero() else number  # no -0
     try:
         return to_decimal(text)
     except (TypeError, ValueError):

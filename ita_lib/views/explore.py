@@ -17,7 +17,7 @@ from ita_lib.model.results_table import load_results_table, parse_results_frame
 from ita_lib.model.synthetic import synthetic_results_table
 from ita_lib.render.briefing import HTMLFragment, chart_fragment, synthetic_notice
 from ita_lib.render.briefing import table_fragment as show
-from ita_lib.render.charts import figure_png, register_thai_font
+from ita_lib.render.charts import NO_MATH, figure_png, register_thai_font
 
 __all__ = [
     "SYNTHETIC_PREFIX",
@@ -172,7 +172,7 @@ def distribution_chart_png(
     sizes = frame[column].value_counts().head(top)
     groups = list(sizes.index)
     data = [frame.loc[frame[column] == g, "total"].to_numpy() for g in groups]
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 10}):
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 10, **NO_MATH}):
         fig = Figure(figsize=(8, 0.5 * len(groups) + 1.5), layout="constrained")
         ax = fig.subplots()
         ax.boxplot(

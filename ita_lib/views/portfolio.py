@@ -31,7 +31,7 @@ from ita_lib.model.framework_files import load_framework
 from ita_lib.model.synthetic_marks import SYNTHETIC_MARK
 from ita_lib.render.briefing import HTMLFragment, chart_fragment, synthetic_notice
 from ita_lib.render.briefing import table_fragment as show
-from ita_lib.render.charts import figure_png, register_thai_font
+from ita_lib.render.charts import NO_MATH, figure_png, register_thai_font
 from ita_lib.text.decimals import round_half_up
 
 __all__ = [
@@ -281,7 +281,7 @@ def common_failed_items_chart(analyses: Iterable[Analysis], *, top: int = 10) ->
         ::-1
     ]
     values = list(table["คะแนนที่เสียรวม"])[::-1]
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 10}):
+    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 10, **NO_MATH}):
         fig = Figure(figsize=(8, 0.45 * max(len(labels), 1) + 1.4), layout="constrained")
         ax = fig.subplots()
         ax.barh(labels, values, color="#b3261e")

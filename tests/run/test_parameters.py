@@ -121,9 +121,12 @@ def test_relative_assessment_is_resolved_against_the_params_file(tmp_path):
     assert params.run_timestamp == "2026-01-01"  # dates stay text, as papermill keeps them
 
 
-def test_empty_params_file_means_defaults(tmp_path):
+def test_empty_params_file_is_an_error_but_an_empty_mapping_means_defaults(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("# only a comment\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"p\.yaml: file is empty"):
+        load_parameters_file(path)  # it used to brief the bundled sample silently
+    path.write_text("{}\n", encoding="utf-8")
     assert load_parameters_file(path) == BriefingParameters()
 
 
