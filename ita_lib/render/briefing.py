@@ -10,9 +10,12 @@ and nbconvert exports as is. Rendering is pure: the same inputs give the same by
 from __future__ import annotations
 
 import base64
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import pandas as pd
 from jinja2 import Environment
@@ -21,6 +24,8 @@ from markupsafe import Markup
 from ita_lib.analysis.peers import PeerPosition, Trend, is_synthetic_agency, peer_position, trend
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.analysis.weaknesses import Analysis, analyse
+from ita_lib.documents.audit import audit_assessment_texts
+from ita_lib.documents.text_rules import assessment_text_units
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
@@ -34,8 +39,7 @@ from ita_lib.text.numbers import format_score
 from ita_lib.text.periods import Period, format_period
 from ita_lib.text.years import format_fiscal_year
 
-if TYPE_CHECKING:
-    from ita_lib.model.findings import Finding
+from ita_lib.model.findings import SEVERITIES, Finding, document_findings
 
 __all__ = [
     "Briefing",
@@ -189,16 +193,38 @@ class Briefing:
             if text
         ]
 
+    @functools.cached_property
+    def text_findings(self) -> tuple[Finding, ...]:
+        """Return the text rules' findings on the assessment's own texts (suggestions, measures).
+
+        Another agency's name, the agency's own name misspelled, scores and levels in prose
+        that the scores do not give, words written twice; each names its text in ``data_path``.
+        """
+        return audit_assessment_texts(self.assessment, self.framework)
+
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Return the audit findings of the source document, empty unless imported from one.
+        """Return the audit findings the briefing lists, most serious first.
 
-        Most serious first, then in document order (see :func:`ita_lib.documents.audit.document_findings`);
-        show ``SEVERITY_TH[f.severity]``, ``f.line`` and ``f.message_th``.
+        An assessment imported from a document carries the document's audit (see
+        :func:`ita_lib.model.findings.document_findings`), which covers its texts; any other
+        assessment gets :attr:`text_findings`. Show ``SEVERITY_TH[f.severity]``, ``f.line`` (or
+        the place of ``f.data_path``) and ``f.message_th``.
         """
-        from ita_lib.model.findings import document_findings
+        stored = document_findings(self.assessment)
+        if stored:
+            return stored
+        found = self.text_findings
+        return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
 
-        return document_findings(self.assessment)
+    @functools.cached_property
+    def text_flags(self) -> Mapping[str, tuple[str, ...]]:
+        """Return, for each of the assessment's texts with findings, the Thai notes to show by it."""
+        flags: dict[str, dict[str, None]] = {}
+        texts = {unit.data_path: unit.text for unit in assessment_text_units(self.assessment)}
+        for finding in self.text_findings:
+            flags.setdefault(texts[finding.data_path], {})[finding.message_th] = None
+        return MappingProxyType({text: tuple(notes) for text, notes in flags.items()})
 
     def peer_summary(self) -> PeerSummary | None:
         """Return the agency's standing among its peers and its trend, or None without peers.
@@ -260,7 +286,7 @@ class Briefing:
 
     def weaknesses(self) -> HTMLFragment:
         """Render the weakness -> NACC suggestion -> measures table, and unmatched suggestions."""
-        return section_fragment(sections.weaknesses_section(self), self.fmt)
+        return section_fragment(sections.weaknesses_section(self), self.fmt, self.text_flags)
 
     def oit_items(self) -> HTMLFragment:
         """Render the status of OIT items by sub-indicator (or say there are no item results)."""
@@ -268,11 +294,11 @@ class Briefing:
 
     def suggestions(self) -> HTMLFragment:
         """Render NACC's summary and per-instrument suggestions verbatim."""
-        return section_fragment(sections.suggestions_section(self), self.fmt)
+        return section_fragment(sections.suggestions_section(self), self.fmt, self.text_flags)
 
     def measures(self) -> HTMLFragment:
         """Render the agency's measures: number, title, owner and period."""
-        return section_fragment(sections.measures_section(self), self.fmt)
+        return section_fragment(sections.measures_section(self), self.fmt, self.text_flags)
 
     def peers_and_trend(self) -> HTMLFragment:
         """Render the peer and trend section, or nothing when no peers or history were given."""
@@ -292,16 +318,21 @@ class Briefing:
         return section_fragment(appendix.footer_section(self), self.fmt)
 
 
-def section_fragment(section: object, fmt: NumberFormat) -> HTMLFragment:
+def section_fragment(
+    section: object, fmt: NumberFormat, flags: Mapping[str, tuple[str, ...]] | None = None
+) -> HTMLFragment:
     """Render a section of :mod:`ita_lib.render.sections` with its fragment template.
 
     Parameters
     ----------
     section
         A section object; its class names the template (``template``), its fields are the
-        template's variables.
+        template's variables, and ``section`` is the object itself (for its properties).
     fmt
         The number format, ``f`` in the template.
+    flags
+        Notes on the texts the audit found fault with, by text (``flags`` in the template,
+        which shows them beside the text).
 
     Returns
     -------
@@ -310,6 +341,8 @@ def section_fragment(section: object, fmt: NumberFormat) -> HTMLFragment:
     return render_fragment(
         type(section).template,  # type: ignore[attr-defined]
         f=fmt,
+        flags=flags or {},
+        section=section,
         **sections.section_fields(section),
     )
 
