@@ -34,6 +34,7 @@ from ita_lib.log import logger
 from ita_lib.render.briefing import Briefing
 from ita_lib.render.email_edition import render_email_edition
 from ita_lib.run.execution import HTML_NAME, output_dir_for, run_briefing, write_atomic
+from ita_lib.run.pdf import write_pdf_edition
 from ita_lib.run.parameters import (
     BriefingParameters,
     EmailSettings,
@@ -284,7 +285,7 @@ def _message(
         to=settings.to,
         cc=settings.cc,
         reply_to=settings.reply_to,
-        attachment=html_path.read_bytes(),
+        attachment=write_pdf_edition(html_path).read_bytes(),
         message_id=message_id,
         date=date,
     )

@@ -179,9 +179,7 @@ def audit_assessment_texts(assessment: Assessment, framework: Framework) -> tupl
     paths = [unit.data_path for unit in context.units]
     found = {(f.rule, f.data_path, f.message): f for rule in DATA_TEXT_RULES for f in rule(context)}
     return tuple(
-        sorted(
-            found.values(), key=lambda f: (paths.index(f.data_path), list(RULES).index(f.rule))
-        )
+        sorted(found.values(), key=lambda f: (paths.index(f.data_path), list(RULES).index(f.rule)))
     )
 
 

@@ -30,7 +30,7 @@ from ita_lib.model.assessment import Assessment
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.render import appendix, sections
-from ita_lib.render.charts import contribution_chart_png, indicator_chart_png
+from ita_lib.render.charts import contribution_chart, figure_svg, indicator_chart
 from ita_lib.render.summary import summary_section
 from ita_lib.render.templates import template_environment
 from ita_lib.text.decimals import round_half_up
@@ -265,16 +265,18 @@ class Briefing:
         return section_fragment(sections.score_table_section(self), self.fmt)
 
     def indicator_chart(self) -> HTMLFragment:
-        """Render the bar chart of the ten indicators against the pass mark (PNG inline)."""
-        png = indicator_chart_png(self.result, thai_digits=self.fmt.thai_digits)
+        """Render the bar chart of the ten indicators against the pass mark (inline SVG)."""
+        fig = indicator_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        return chart_fragment(png, texts.indicator_alt, texts.indicator_caption)
+        svg = figure_svg(fig, salt="indicators", title=texts.indicator_alt)
+        return chart_fragment(svg, texts.indicator_alt, texts.indicator_caption)
 
     def contribution_chart(self) -> HTMLFragment:
-        """Render each instrument's weighted contribution to the total (PNG inline)."""
-        png = contribution_chart_png(self.result, thai_digits=self.fmt.thai_digits)
+        """Render each instrument's weighted contribution to the total (inline SVG)."""
+        fig = contribution_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        return chart_fragment(png, texts.contribution_alt, texts.contribution_caption)
+        svg = figure_svg(fig, salt="contribution", title=texts.contribution_alt)
+        return chart_fragment(svg, texts.contribution_alt, texts.contribution_caption)
 
     def executive_summary(self) -> HTMLFragment:
         """Render a few generated sentences: rating, what holds it back, top fixes, coverage."""
@@ -393,12 +395,13 @@ def table_fragment(frame: pd.DataFrame, *, caption: str = "", index: bool = True
     return render_fragment("table.html.j2", caption=caption, columns=columns, rows=rows)
 
 
-def chart_fragment(png: bytes, alt: str, caption: str) -> HTMLFragment:
-    """Embed PNG bytes as a figure with alt text and a caption."""
+def chart_fragment(chart: bytes | str, alt: str, caption: str) -> HTMLFragment:
+    """Embed a chart as a figure with a caption: PNG bytes with ``alt`` text, or an inline
+    ``<svg>`` element made by :func:`ita_lib.render.charts.figure_svg` (trusted; its
+    ``<title>`` is the alternative text, so ``alt`` is not used)."""
+    if isinstance(chart, str):
+        return render_fragment("chart.html.j2", svg=Markup(chart), caption=caption)
+    png = Markup(base64.b64encode(chart).decode("ascii"))
     return render_fragment(
-        "chart.html.j2",
-        png_base64=Markup(base64.b64encode(png).decode("ascii")),
-        alt=alt,
-        width=640,
-        caption=caption,
+        "chart.html.j2", svg=None, png_base64=png, alt=alt, width=640, caption=caption
     )

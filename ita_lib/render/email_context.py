@@ -407,9 +407,7 @@ def _findings(f: NumberFormat, section: appendix.Findings, detail: Detail) -> di
     return {
         "title": section.title,
         "intro": (
-            "ตรวจเอกสารมาตรการที่นำเข้าแล้วพบ"
-            if section.from_document
-            else "ตรวจข้อความในไฟล์ข้อมูลแล้วพบ"
+            "ตรวจเอกสารมาตรการที่นำเข้าแล้วพบ" if section.from_document else "ตรวจข้อความในไฟล์ข้อมูลแล้วพบ"
         )
         + f" {f.int(len(section.findings))} ข้อสังเกต: "
         + " · ".join(f"{labels.get(k, k)} {f.int(n)}" for k, n in counts.items()),

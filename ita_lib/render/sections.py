@@ -357,7 +357,9 @@ class Measures:
         """
         groups: dict[tuple[Any, ...], list[Any]] = {}
         for m in self.measures:
-            groups.setdefault((m.owner, m.period, m.period_text if not m.period else None), []).append(m)
+            groups.setdefault(
+                (m.owner, m.period, m.period_text if not m.period else None), []
+            ).append(m)
         return tuple((same[0], tuple(same)) for same in groups.values())
 
 
