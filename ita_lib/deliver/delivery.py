@@ -34,13 +34,13 @@ from ita_lib.log import logger
 from ita_lib.render.briefing import Briefing
 from ita_lib.render.email_edition import render_email_edition
 from ita_lib.run.execution import HTML_NAME, output_dir_for, run_briefing, write_atomic
-from ita_lib.run.pdf import write_pdf_edition
 from ita_lib.run.parameters import (
     BriefingParameters,
     EmailSettings,
     briefing_from_parameters,
     load_parameters_file,
 )
+from ita_lib.run.pdf import write_pdf_edition
 
 __all__ = [
     "DEFAULT_PORTS",

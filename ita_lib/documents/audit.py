@@ -41,13 +41,13 @@ from ita_lib.documents.importer import ImportResult, import_document
 from ita_lib.documents.layout import Position
 from ita_lib.documents.text_rules import DATA_TEXT_RULES, TEXT_RULES, assessment_text_units
 from ita_lib.exceptions import InputError
+from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import (
     BUNDLED_PREFIX,
     AssessmentFile,
     parse_assessment,
     read_assessment_file,
 )
-from ita_lib.model.assessment import Assessment
 from ita_lib.model.findings import SEVERITIES, SEVERITY_TH, Finding, document_findings
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework

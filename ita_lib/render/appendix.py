@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from ita_lib.render.briefing import Briefing
 
 __all__ = [
+    "FINDINGS_TITLE_TH",
     "PERCENTILE_NOTE_TH",
     "SYNTHETIC_PEERS_TH",
-    "FINDINGS_TITLE_TH",
     "Checks",
     "Findings",
     "Footer",

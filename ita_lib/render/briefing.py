@@ -27,6 +27,7 @@ from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.documents.audit import audit_assessment_texts
 from ita_lib.documents.text_rules import assessment_text_units
 from ita_lib.model.assessment import Assessment
+from ita_lib.model.findings import SEVERITIES, Finding, document_findings
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.render import appendix, sections
@@ -38,8 +39,6 @@ from ita_lib.text.digits import to_thai_digits
 from ita_lib.text.numbers import format_score
 from ita_lib.text.periods import Period, format_period
 from ita_lib.text.years import format_fiscal_year
-
-from ita_lib.model.findings import SEVERITIES, Finding, document_findings
 
 __all__ = [
     "Briefing",

@@ -70,8 +70,8 @@ def figure_png(fig: Figure, *, dpi: int = 144) -> bytes:
     return buffer.getvalue()
 
 
-_SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
-_SVG_NOISE = re.compile(r"<metadata>.*?</metadata>\s*|<!--.*?-->\s*", re.S)
+_SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
+_SVG_NOISE = re.compile(r"<metadata>.*?</metadata>\s*|<!--.*?-->\s*", re.DOTALL)
 
 
 def figure_svg(fig: Figure, *, salt: str, title: str = "") -> str:
@@ -86,7 +86,7 @@ def figure_svg(fig: Figure, *, salt: str, title: str = "") -> str:
     with mpl.rc_context({**_RC, "svg.hashsalt": salt}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = _SVG_NOISE.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue()))
-    svg = re.sub(r'<svg [^>]*?(viewBox="[^"]+")[^>]*>', rf'<svg \1 role="img">', svg, count=1)
+    svg = re.sub(r'<svg [^>]*?(viewBox="[^"]+")[^>]*>', r'<svg \1 role="img">', svg, count=1)
     if title:
         from markupsafe import escape
 

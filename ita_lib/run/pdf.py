@@ -102,7 +102,7 @@ def write_pdf_edition(html_path: str | Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, pdf_path)
+        Path(tmp).replace(pdf_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
