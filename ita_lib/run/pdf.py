@@ -70,7 +70,7 @@ def html_to_pdf(html: str) -> bytes:
     ITAError
         When WeasyPrint or the Pango library is not installed (one line naming what to install).
     """
-    return pdf_document(html).write_pdf(identifier=b"ita-briefing", uncompressed_pdf=False)
+    return pdf_document(html).write_pdf(pdf_identifier=b"ita-briefing", uncompressed_pdf=False)
 
 
 def pdf_page_count(html: str) -> int:
