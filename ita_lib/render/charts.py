@@ -39,9 +39,11 @@ __all__ = [
 ]
 
 FONT_FAMILY = "Sarabun"
-CHART_TEXT_SIZE = 18
-"""Text size in the charts' own units (points of a 5.6-inch-wide figure): drawn at least at
-body size (16 px) on a 390 px phone, where the chart fills the width."""
+CHART_TEXT_SIZE = 19
+"""Text size of the labels in the charts' own units (points of a 5.6-inch-wide figure); axis
+numbers and the pass line's label are one smaller. Both are drawn at least at body size
+(16 px) on a 390 px phone, where the chart fills the width of the page (about 370 px)."""
+_SMALL_TEXT_SIZE = CHART_TEXT_SIZE - 1
 _WIDTH_IN = 5.6
 _FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
 _PASS_COLOUR = "#1f6f43"
@@ -108,7 +110,7 @@ def _style(ax: object, start: float, end: float, digits: object) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))  # type: ignore[attr-defined, operator]
     ax.set_yticks([])  # type: ignore[attr-defined]
     ax.spines[["top", "right", "left"]].set_visible(False)  # type: ignore[attr-defined]
-    ax.tick_params(axis="x", labelsize=CHART_TEXT_SIZE - 2)  # type: ignore[attr-defined]
+    ax.tick_params(axis="x", labelsize=_SMALL_TEXT_SIZE)  # type: ignore[attr-defined]
 
 
 def indicator_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure:
@@ -145,7 +147,7 @@ def indicator_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure
             color=_LINE_COLOUR,
             va="bottom",
             ha="center",
-            fontsize=CHART_TEXT_SIZE - 2,
+            fontsize=_SMALL_TEXT_SIZE,
         )
         _style(ax, start, end, to_thai_digits if thai_digits else str)
         return fig

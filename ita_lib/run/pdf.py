@@ -10,12 +10,11 @@ install. The same HTML gives the same PDF bytes (no dates, a fixed document iden
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ita_lib.exceptions import ITAError
+from ita_lib.run.execution import write_atomic
 
 __all__ = [
     "PDF_ENGINE_MISSING",
@@ -97,13 +96,5 @@ def write_pdf_edition(html_path: str | Path) -> Path:
     pdf_path = html_path.with_suffix(".pdf")
     if pdf_path.is_file() and pdf_path.stat().st_mtime >= html_path.stat().st_mtime:
         return pdf_path
-    data = html_to_pdf(html_path.read_text(encoding="utf-8"))
-    fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=pdf_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(pdf_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(pdf_path, html_to_pdf(html_path.read_text(encoding="utf-8")))
     return pdf_path
