@@ -5,10 +5,7 @@ from __future__ import annotations
 import copy
 import email
 import io
-import os
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -16,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, screenshot
 from pypdf import PdfReader
 
 from ita_lib.deliver.message import build_message
@@ -603,47 +601,14 @@ def test_hostile_text_shows_as_text_in_both_parts(minimal):
 
 # -- a headless browser ------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def render_screenshot(html: str, images: dict[str, bytes], folder: Path, width: int) -> Path:
     """Resolve cid: images to files, open the page in headless Chromium, return a screenshot."""
     for name, data in images.items():
         (folder / name).write_bytes(data)
-    fonts = folder / "fonts.conf"  # a reader who has Sarabun (first in the stack) installed
-    fonts.write_text(
-        '<?xml version="1.0"?><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{REPO / 'ita_lib' / 'fonts'}</dir><cachedir>{folder / 'fc-cache'}</cachedir>"
-        "</fontconfig>",
-        encoding="utf-8",
-    )
     page = folder / "email.html"
     page.write_text(html, encoding="utf-8")
-    shot = folder / f"screenshot-{width}.png"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={folder / 'profile'}",
-            f"--window-size={width},2400",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-        env={**os.environ, "FONTCONFIG_FILE": str(fonts)},
-    )
-    return shot
+    return screenshot(page, folder, width)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
