@@ -6,7 +6,7 @@ import pytest
 
 from ita_lib.model.assessment_file import load_assessment, parse_assessment
 from ita_lib.render.briefing import Briefing, NumberFormat
-from ita_lib.render.charts import indicator_chart_png
+from ita_lib.render.charts import CHART_TEXT_SIZE, indicator_chart_png
 
 HOSTILE = (
     '<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">y</a>'
@@ -126,7 +126,7 @@ def test_contribution_chart(sample):
     assert "data:image/png" not in html  # an inline SVG: its text stays text
     assert re.search(r'<svg viewBox="[^"]+" role="img"><title>แผนภูมิคะแนนถ่วงน้ำหนัก', html)
     texts = re.findall(r'<text style="font-size: (\d+)px[^"]*"[^>]*>([^<]*)</text>', html)
-    labels = [text for size, text in texts if int(size) >= 18]  # body size at 390 px
+    labels = [text for size, text in texts if int(size) == CHART_TEXT_SIZE]  # the axis: 1 smaller
     assert labels == [
         "IIT (น้ำหนัก 30%): 28.65 จาก 30 หายไป 1.35",
         "EIT (น้ำหนัก 30%): 27.43 จาก 30 หายไป 2.57",
