@@ -91,6 +91,10 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         args.params, output_root=args.output_root, run_timestamp=args.run_timestamp
     )
     print(output.html_path)
+    if args.pdf:
+        from ita_lib.run.pdf import write_pdf_edition
+
+        print(write_pdf_edition(output.html_path))
     return EXIT_OK
 
 
@@ -172,6 +176,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print("ita: interrupted; run the same command again to finish the batch", file=sys.stderr)
         return 130  # 128 + SIGINT, as shells report an interrupted command
     counts = report.counts
+    if args.pdf:
+        _batch_pdfs(report)
     print(report.index_path)
     print(
         f"ok {counts['ok']}, up to date {counts['skipped']}, failed {counts['failed']}"
@@ -179,6 +185,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK if report.succeeded else EXIT_FAILED
+
+
+def _batch_pdfs(report: object) -> None:
+    """Write the PDF edition of every briefing the batch made or found up to date."""
+    from ita_lib.run.pdf import write_pdf_edition
+
+    for row in report.entries:  # type: ignore[attr-defined]
+        if row.get("status") in ("ok", "skipped") and row.get("html"):
+            write_pdf_edition(Path(report.manifest_path).parent / row["html"])  # type: ignore[attr-defined]
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -284,6 +299,9 @@ def _add_brief(sub: _Subparsers) -> None:
         "--output-root", default="outputs", help="folder for outputs (default: outputs)"
     )
     brief.add_argument("--run-timestamp", default=None, help="date text to print in the briefing")
+    brief.add_argument(
+        "--pdf", action="store_true", help="also write briefing.pdf (A4) beside the HTML"
+    )
     brief.set_defaults(run=_cmd_brief)
 
 
@@ -335,6 +353,9 @@ def _add_batch(sub: _Subparsers) -> None:
         "--scheduler", default=None, help="run on this Dask scheduler (tcp://host:8786)"
     )
     batch.add_argument("--force", action="store_true", help="re-make briefings up to date")
+    batch.add_argument(
+        "--pdf", action="store_true", help="also write briefing.pdf beside every briefing"
+    )
     batch.add_argument(
         "--thai-digits", action="store_true", help="Thai digits in every briefing of a table"
     )

@@ -40,3 +40,13 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """``ita brief`` on the bundled sample, made once by a kernel: (its outputs, the output root)."""
+    from ita_lib.run.execution import run_briefing
+
+    root = tmp_path_factory.mktemp("outputs")
+    params = REPO / "params" / "bueng-krachap-2565.yaml"
+    return run_briefing(params, output_root=root), root

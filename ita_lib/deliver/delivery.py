@@ -40,6 +40,7 @@ from ita_lib.run.parameters import (
     briefing_from_parameters,
     load_parameters_file,
 )
+from ita_lib.run.pdf import write_pdf_edition
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -284,7 +285,7 @@ def _message(
         to=settings.to,
         cc=settings.cc,
         reply_to=settings.reply_to,
-        attachment=html_path.read_bytes(),
+        attachment=write_pdf_edition(html_path).read_bytes(),
         message_id=message_id,
         date=date,
     )

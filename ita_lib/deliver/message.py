@@ -1,8 +1,8 @@
 """The MIME message of an emailed briefing: the email edition, its charts and the attachment.
 
 The tree is ``multipart/mixed`` → [``multipart/alternative`` → [``text/plain``,
-``multipart/related`` → [``text/html``, ``image/png`` …]], the browser briefing as a
-``text/html`` attachment]; without an attachment the top is ``multipart/alternative``. Text
+``multipart/related`` → [``text/html``, ``image/png`` …]], the briefing's PDF edition as an
+``application/pdf`` attachment]; without an attachment the top is ``multipart/alternative``. Text
 parts are UTF-8 in base64. The edition itself is rendered by
 :func:`ita_lib.render.email_edition.render_email_edition`.
 """
@@ -93,7 +93,8 @@ def build_message(
     sender, to, cc, reply_to
         Addresses (``a@b.org`` or ``Name <a@b.org>``); empty ones are left out.
     attachment
-        The browser briefing (``briefing.html``) to attach, as bytes.
+        The briefing's PDF edition (``briefing.pdf``) to attach, as bytes: mail gateways and
+        phones handle a PDF where they strip or cannot preview an HTML attachment.
     message_id
         ``Message-ID`` (with angle brackets); by default a new one from :func:`make_msgid`.
     date
@@ -117,11 +118,7 @@ def build_message(
     _add_body(message, edition)
     if attachment is not None:
         message.add_attachment(
-            attachment,
-            maintype="text",
-            subtype="html",
-            filename=edition.attachment_name,
-            params={"charset": "utf-8"},
+            attachment, maintype="application", subtype="pdf", filename=edition.attachment_name
         )
     message["Content-Language"] = "th"  # after the parts: set_content clears Content-* headers
     return message

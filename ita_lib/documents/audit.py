@@ -6,9 +6,11 @@
 stable snake_case id (:data:`RULES`); docs/importing-and-auditing.md describes each with an
 example.
 
-Rules that read the document's text (another agency's name, template placeholders,
-misspellings of the agency's own name, scores and levels quoted in prose, text that fit no
-section) apply to documents only (:mod:`ita_lib.documents.text_rules`). The others work on the
+Rules that read text (:mod:`ita_lib.documents.text_rules`) apply to a document's text; another
+agency's name, misspellings of the agency's own name, scores and levels quoted in prose and
+duplicated words also apply to an assessment's own texts (NACC's suggestions, the measures), in
+an assessment file and in the briefing (:func:`audit_assessment_texts`). Template placeholders
+and text that fit no section need the document. The others work on the
 assessment data (:mod:`ita_lib.documents.data_rules`) and so apply to an assessment YAML file
 too; their findings then point at the file's lines. This module runs them: it builds the
 :class:`~ita_lib.documents.audit_context.AuditContext` (with a locator from a data path to a
@@ -38,8 +40,14 @@ from ita_lib.documents.catalogue_rules import CATALOGUE_RULES, PARTIAL_RULES
 from ita_lib.documents.data_rules import DATA_RULES, SCORE_RULES
 from ita_lib.documents.importer import ImportResult, import_document
 from ita_lib.documents.layout import Position
-from ita_lib.documents.text_rules import DATA_TEXT_RULES, SCORE_TEXT_RULES, TEXT_RULES
+from ita_lib.documents.text_rules import (
+    DATA_TEXT_RULES,
+    SCORE_TEXT_RULES,
+    TEXT_RULES,
+    assessment_text_units,
+)
 from ita_lib.exceptions import InputError
+from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import (
     BUNDLED_PREFIX,
     AssessmentFile,
@@ -47,6 +55,7 @@ from ita_lib.model.assessment_file import (
     read_assessment_file,
 )
 from ita_lib.model.findings import SEVERITIES, SEVERITY_TH, Finding, document_findings
+from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.model.structures import dotted_path
 
@@ -60,6 +69,7 @@ __all__ = [
     "attach_findings",
     "audit",
     "audit_assessment_file",
+    "audit_assessment_texts",
     "audit_import",
     "document_findings",
     "load_audit_terms",
@@ -147,8 +157,43 @@ def audit_assessment_file(reference: str | Path) -> tuple[Finding, ...]:
         assessment=file.assessment,
         framework=load_framework(file.assessment.fiscal_year),
         locate=locate,
+        units=assessment_text_units(file.assessment, locate),
     )
     return _run(context)
+
+
+def audit_assessment_texts(assessment: Assessment, framework: Framework) -> tuple[Finding, ...]:
+    """Run the text rules on an assessment's own texts, for the briefing that shows them.
+
+    Pure: nothing is read. Another agency's name, the agency's own name misspelled, scores and
+    levels in prose that the scores do not give, and words written twice; each finding names
+    the text it is about in ``data_path`` (``"suggestions.summary"``), so that the briefing can
+    mark that text where it shows it.
+
+    Parameters
+    ----------
+    assessment
+        The assessment, however it was loaded.
+    framework
+        Its fiscal year's framework.
+
+    Returns
+    -------
+    tuple of Finding
+        In the order of the assessment's texts, then rule; ``line`` is None.
+    """
+    context = AuditContext(
+        data={},
+        assessment=assessment,
+        framework=framework,
+        locate=lambda _path: None,
+        units=assessment_text_units(assessment),
+    )
+    paths = [unit.data_path for unit in context.units]
+    found = {(f.rule, f.data_path, f.message): f for rule in DATA_TEXT_RULES for f in rule(context)}
+    return tuple(
+        sorted(found.values(), key=lambda f: (paths.index(f.data_path), list(RULES).index(f.rule)))
+    )
 
 
 def _run(context: AuditContext, *, complete: bool = True) -> tuple[Finding, ...]:

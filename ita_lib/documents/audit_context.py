@@ -61,12 +61,12 @@ def _rules(*rules: Rule) -> Mapping[str, Rule]:
 
 
 RULES: Mapping[str, Rule] = _rules(
-    Rule("foreign_agency_name", "error", True, "another agency's name in the document"),
+    Rule("foreign_agency_name", "error", False, "another agency's name in the document"),
     Rule("template_placeholder", "error", True, "a template placeholder left unfilled"),
     Rule("template_fill_dots", "info", True, "the template's fill-in dots left around a text"),
-    Rule("own_name_misspelled", "warning", True, "the agency's own name or type misspelled"),
-    Rule("prose_score_mismatch", "error", True, "a score in the text that the score table lacks"),
-    Rule("prose_rating_mismatch", "error", True, "a level in the text other than the rating"),
+    Rule("own_name_misspelled", "warning", False, "the agency's own name or type misspelled"),
+    Rule("prose_score_mismatch", "error", False, "a score in the text that the score table lacks"),
+    Rule("prose_rating_mismatch", "error", False, "a level in the text other than the rating"),
     Rule("unplaced_text", "info", True, "text that fit no section of the document"),
     Rule("score_table_layout", "info", False, "the total written in another column"),
     Rule("instrument_mean_mismatch", "error", False, "an instrument mean that is not the mean"),
@@ -94,8 +94,10 @@ RULES: Mapping[str, Rule] = _rules(
 """Every audit rule by id."""
 
 
-def make_finding(rule: str, pos: Position | None, message: str, message_th: str) -> Finding:
-    """Return a finding of ``rule`` (with the rule's severity) at ``pos``."""
+def make_finding(
+    rule: str, pos: Position | None, message: str, message_th: str, data_path: str | None = None
+) -> Finding:
+    """Return a finding of ``rule`` (with the rule's severity) at ``pos`` (about ``data_path``)."""
     return Finding(
         rule=rule,
         severity=RULES[rule].severity,
@@ -103,6 +105,7 @@ def make_finding(rule: str, pos: Position | None, message: str, message_th: str)
         message=message,
         message_th=message_th,
         order=() if pos is None else pos.sort_key(),
+        data_path=data_path,
     )
 
 
@@ -172,8 +175,11 @@ class AuditContext:
         The data parsed, and its fiscal year's framework.
     locate
         Finds the position of a data path (``"measures[3].steps[0]"``) in the document or file.
-    units, leftovers, has_document
-        For a document: its text units, the text that fit no section, and True.
+    units
+        The texts to scan: a document's paragraphs and cells, or an assessment's own texts
+        (each unit then names its data path in ``data_path``).
+    leftovers, has_document
+        For a document: the text that fit no section, and True.
     """
 
     data: Mapping[str, Any]

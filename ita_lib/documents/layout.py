@@ -209,6 +209,7 @@ class TextUnit:
     text: str
     pos: Position
     in_table: bool
+    data_path: str | None = None  # the data path of an assessment's text (``suggestions.summary``)
 
 
 @dataclass(frozen=True)

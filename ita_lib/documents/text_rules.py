@@ -1,9 +1,10 @@
-"""Audit rules on a document's text, and the duplicated-word rule on an assessment file's texts.
+"""Audit rules on text: a document's paragraphs and cells, or an assessment's own texts.
 
 Another agency's name (or the agency's own name or type misspelled), template placeholders
 and fill-in dots, scores and levels quoted in prose that the score table does not give, text
-that fit no section, and words written twice. :data:`TEXT_RULES` apply to documents only;
-:data:`DATA_TEXT_RULES` to an assessment file, whose texts are its data. Agency types and
+that fit no section, and words written twice. :data:`TEXT_RULES` apply to documents;
+:data:`DATA_TEXT_RULES` to an assessment's own texts (:func:`assessment_text_units`), where
+placeholders and unplaced text cannot be told from content. Agency types and
 their misspellings are in ``ita_lib/data/document_terms.yaml``.
 """
 
@@ -25,11 +26,18 @@ from ita_lib.documents.audit_context import (
 )
 from ita_lib.documents.layout import Position, TextUnit
 from ita_lib.documents.terms import DocumentTerms, load_document_terms, split_agency_name
+from ita_lib.model.assessment import Assessment
 from ita_lib.model.findings import Finding
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
 
-__all__ = ["DATA_TEXT_RULES", "SCORE_TEXT_RULES", "TEXT_RULES", "prose_levels"]
+__all__ = [
+    "DATA_TEXT_RULES",
+    "SCORE_TEXT_RULES",
+    "TEXT_RULES",
+    "assessment_text_units",
+    "prose_levels",
+]
 _THAI_LETTERS = "\u0e01-\u0e4e"
 
 
@@ -101,16 +109,18 @@ def _agency_names(context: AuditContext) -> Iterator[Finding]:
     for type_name, candidate, _ in hits:
         shortest = next((c for c in cores if candidate.startswith(c) and len(c) >= 3), candidate)
         foreign.setdefault(shortest, type_name + shortest)
-    reported: set[tuple[str, Any]] = set()
+    reported: set[tuple[str, Any, str | None]] = set()
     for unit in context.units:
         for name_core, full in foreign.items():
-            if name_core in unit.text and (name_core, unit.pos.ref) not in reported:
-                reported.add((name_core, unit.pos.ref))
+            key = (name_core, unit.pos.ref, unit.data_path)
+            if name_core in unit.text and key not in reported:
+                reported.add(key)
                 yield make_finding(
                     "foreign_agency_name",
                     unit.pos,
                     f"another agency's name, {full}, in a document of {own_name}",
                     f"มีชื่อหน่วยงานอื่น ({full}) ในเอกสารของ{own_name}",
+                    unit.data_path,
                 )
     yield from _near_misses(context, core, own_name)
 
@@ -124,6 +134,7 @@ def _misspelled_type(
         unit.pos,
         f"the agency type is written {written} instead of {right}",
         f"ประเภทหน่วยงานเขียนเป็น {written} แทนที่จะเป็น {right}",
+        unit.data_path,
     )
 
 
@@ -157,6 +168,7 @@ def _near_misses(context: AuditContext, core: str, own_name: str) -> Iterator[Fi
                 unit.pos,
                 f"the agency's name is misspelled {word} (its name is {own_name})",
                 f"ชื่อหน่วยงานสะกดผิดเป็น {word} (ชื่อที่ถูกคือ {own_name})",
+                unit.data_path,
             )
 
 
@@ -264,6 +276,7 @@ def _prose_claims(context: AuditContext) -> Iterator[Finding]:
                     unit.pos,
                     f"the text quotes a score of {value} but the score table gives {shown}",
                     f"ข้อความระบุคะแนน {in_thai_digits(value)} แต่ตารางคะแนนระบุ {in_thai_digits(shown)}",
+                    unit.data_path,
                 )
     reference = context.assessment.claimed_rating or context.result.rating
     scores = {i.code: i.score_2dp for i in context.result.instruments}
@@ -313,6 +326,7 @@ def prose_levels(
                 f"the text gives the level '{word}' but the score table's rating is "
                 f"{reference}{note}",
                 f"ข้อความระบุระดับ '{word}' แต่ผลการประเมินตามตารางคะแนนอยู่ในระดับ {reference}{note_th}",
+                unit.data_path,
             )
 
 
@@ -363,47 +377,63 @@ def _repeats(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _repeat_finding(word: str, pos: Position | None) -> Finding:
-    return make_finding(
-        "duplicated_word",
-        pos,
-        f"'{word}' is written twice in a row",
-        f"คำว่า '{word}' ซ้ำกันสองครั้งติดกัน",
-    )
-
-
 def _duplicated_words(context: AuditContext) -> Iterator[Finding]:
     for unit in context.units:
         for word in _repeats(unit.text):
-            yield _repeat_finding(word, unit.pos)
+            yield make_finding(
+                "duplicated_word",
+                unit.pos,
+                f"'{word}' is written twice in a row",
+                f"คำว่า '{word}' ซ้ำกันสองครั้งติดกัน",
+                unit.data_path,
+            )
 
 
-def _data_texts(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    suggestions = data.get("suggestions") or {}
-    if suggestions.get("summary"):
-        yield suggestions["summary"], "suggestions.summary"
-    for code, text in (suggestions.get("by_instrument") or {}).items():
+def _assessment_texts(assessment: Assessment) -> Iterator[tuple[str, str]]:
+    """Yield an assessment's own texts with their data paths, in the file's order."""
+    suggestions = assessment.suggestions
+    if suggestions.summary:
+        yield suggestions.summary, "suggestions.summary"
+    for code, text in suggestions.by_instrument.items():
         yield text, field_path("suggestions", "by_instrument", code)
-    for i, entry in enumerate(suggestions.get("by_item") or ()):
-        yield entry.get("text", ""), field_path("suggestions", "by_item", i, "text")
-    for m, measure in enumerate(data.get("measures") or ()):
+    for i, entry in enumerate(suggestions.by_item):
+        yield entry.text, field_path("suggestions", "by_item", i, "text")
+    for m, measure in enumerate(assessment.measures):
         for key in ("title", "owner"):
-            if measure.get(key):
-                yield measure[key], field_path("measures", m, key)
+            if getattr(measure, key):
+                yield getattr(measure, key), field_path("measures", m, key)
         for key in ("steps", "monitoring"):
-            for j, text in enumerate(measure.get(key) or ()):
+            for j, text in enumerate(getattr(measure, key)):
                 yield text, field_path("measures", m, key, j)
-    analysis = (data.get("document") or {}).get("analysis") or {}
+    analysis = (assessment.document or {}).get("analysis") or {}
     for r, row in enumerate(analysis.get("rows") or ()):
         for side in ("keep", "weak"):
             for j, text in enumerate(row.get(side) or ()):
-                yield text, field_path("document", "analysis", "rows", r, side, j)
+                yield str(text), field_path("document", "analysis", "rows", r, side, j)
 
 
-def _duplicated_words_in_data(context: AuditContext) -> Iterator[Finding]:
-    for text, path in _data_texts(context.data):
-        for word in _repeats(str(text)):
-            yield _repeat_finding(word, context.locate(path))
+def assessment_text_units(
+    assessment: Assessment, locate: Callable[[str], Position | None] = lambda _path: None
+) -> tuple[TextUnit, ...]:
+    """Return an assessment's own texts as text units that name their data paths.
+
+    Parameters
+    ----------
+    assessment
+        The assessment (from a file or a document).
+    locate
+        Finds a data path's position (its line in a file); by default no position is known.
+
+    Returns
+    -------
+    tuple of TextUnit
+        One unit per text (NACC's suggestions, the measures, the analysis table's cells),
+        with ``data_path`` set, outside tables, so that the prose rules read them.
+    """
+    return tuple(
+        TextUnit(text=text, pos=locate(path) or Position(), in_table=False, data_path=path)
+        for text, path in _assessment_texts(assessment)
+    )
 
 
 TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
@@ -416,9 +446,12 @@ TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
 """The rules on a document's text, in the order the audit runs them."""
 
 DATA_TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
-    _duplicated_words_in_data,
+    _agency_names,
+    _prose_claims,
+    _duplicated_words,
 )
-"""The rules on an assessment file's texts (used when there is no document)."""
+"""The rules on an assessment's own texts (an assessment file, or a briefing's assessment):
+another agency's name, the own name misspelled, scores and levels in prose, words written twice."""
 
 SCORE_TEXT_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (_prose_claims,)
 """The text rules that need the ten indicator scores."""

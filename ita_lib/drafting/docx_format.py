@@ -224,7 +224,9 @@ def add_row(table: Table, widths_cm: Sequence[float]) -> list[_Cell]:
 def comment(document: DocxDocument, paragraph: Paragraph, text: str) -> None:
     """Attach a Word comment (by ``ita draft``) to the runs of ``paragraph``."""
     if paragraph.runs:
-        document.add_comment(paragraph.runs, text=text, author=_AUTHOR, initials="ITA")
+        comment = document.add_comment(paragraph.runs, text=text, author=_AUTHOR, initials="ITA")
+        # python-docx stamps the wall-clock time; without a date the same inputs give the same bytes
+        comment._comment_elm.attrib.pop(qn("w:date"), None)
 
 
 def to_bytes(document: DocxDocument) -> bytes:

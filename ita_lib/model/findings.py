@@ -40,6 +40,9 @@ class Finding:
         or ``"paragraph 7"`` text (.docx), or None when the place is unknown.
     message, message_th
         What is wrong, in English and in Thai.
+    data_path
+        The data path of the text the finding is about (``"suggestions.summary"``), when the
+        audit read an assessment's texts; the briefing marks that text where it shows it.
     """
 
     rule: str
@@ -48,6 +51,7 @@ class Finding:
     message: str
     message_th: str
     order: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    data_path: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding as printed by ``ita audit --json``."""

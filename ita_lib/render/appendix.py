@@ -7,9 +7,11 @@ renders as it is and the email edition shortens; ``lines`` is a section's plain-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ita_lib.analysis.peers import PeerPosition, TrendPoint
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from ita_lib.render.briefing import Briefing
 
 __all__ = [
+    "FINDINGS_TITLE_TH",
     "PERCENTILE_NOTE_TH",
     "SYNTHETIC_PEERS_TH",
     "Checks",
@@ -81,14 +84,38 @@ def peers_section(briefing: Briefing) -> Peers | None:
     )
 
 
+FINDINGS_TITLE_TH = {
+    True: "ข้อสังเกตจากเอกสารต้นฉบับ",
+    False: "ข้อสังเกตจากการตรวจข้อความ",
+}
+"""The findings section's title: from an imported document's audit, or from the briefing's."""
+
+
 @dataclass(frozen=True)
 class Findings:
-    """The audit findings of the source document, most serious first."""
+    """The audit findings (of the source document, or of the assessment's texts), most serious first.
+
+    ``from_document`` is True when the assessment was imported from a document whose audit it
+    carries; ``places`` names, in Thai, the text each finding without a line is about.
+    """
 
     template: ClassVar[str] = "findings.html.j2"
     findings: tuple[Finding, ...]
     severity_th: Mapping[str, str]
     source: str | None
+    from_document: bool = True
+    places: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def title(self) -> str:
+        """Return the section's Thai title."""
+        return FINDINGS_TITLE_TH[self.from_document]
+
+    def place(self, finding: Finding) -> str:
+        """Return where a finding is, in Thai: its line, else the text it is about, else ""."""
+        if finding.line is not None:
+            return f"บรรทัด {finding.line}" if isinstance(finding.line, int) else str(finding.line)
+        return self.places.get(finding.data_path or "", "")
 
     @property
     def counts(self) -> dict[str, int]:
@@ -108,36 +135,71 @@ class Findings:
         return tuple((sev, message, tuple(same)) for (sev, message), same in merged.items())
 
 
-def findings_section(briefing: Briefing) -> Findings:
-    """Return the audit findings of the source document of ``briefing``."""
-    from ita_lib.model.findings import SEVERITY_TH
+def _place_th(path: str, briefing: Briefing) -> str:
+    """Name in Thai the text at a data path (``measures[3].title`` is มาตรการที่ 4)."""
+    suggestions = briefing.assessment.suggestions
+    if path == "suggestions.summary":
+        return "ข้อเสนอแนะของสำนักงาน ป.ป.ช. (ภาพรวม)"
+    if match := re.fullmatch(r"suggestions\.by_instrument\.(\w+)", path):
+        return f"ข้อเสนอแนะของสำนักงาน ป.ป.ช. ({match[1]})"
+    if match := re.match(r"suggestions\.by_item\[(\d+)\]", path):
+        return f"ข้อเสนอแนะข้อ {suggestions.by_item[int(match[1])].item}"
+    if match := re.match(r"measures\[(\d+)\]", path):
+        return f"มาตรการที่ {briefing.fmt.int(briefing.assessment.measures[int(match[1])].number)}"
+    return "ตารางวิเคราะห์ของหน่วยงาน"
 
+
+def findings_section(briefing: Briefing) -> Findings:
+    """Return the audit findings of ``briefing`` (see :attr:`Briefing.findings`)."""
+    from ita_lib.model.findings import SEVERITY_TH, document_findings
+
+    findings = tuple(briefing.findings)
+    paths = {f.data_path for f in findings if f.data_path}
     return Findings(
-        findings=tuple(briefing.findings),
+        findings=findings,
         severity_th=SEVERITY_TH,
         source=briefing.assessment.source_document,
+        from_document=bool(document_findings(briefing.assessment)),
+        places=MappingProxyType({p: _place_th(p, briefing) for p in sorted(paths)}),
     )
+
+
+CLEAN_CHECKS_TH = "ตรวจสอบความสอดคล้องของคะแนนแล้ว ไม่พบข้อคลาดเคลื่อน"
+"""The checks' line when the scores are consistent and the audit found nothing."""
 
 
 @dataclass(frozen=True)
 class Checks:
-    """The consistency checks of the scores (recomputed indicators, claimed total and rating)."""
+    """The consistency checks of the scores (recomputed indicators, claimed total and rating).
+
+    ``n_findings`` counts the audit's findings listed after the checks: while there is any,
+    the section never says that nothing is wrong.
+    """
 
     template: ClassVar[str] = "checks.html.j2"
     checks: tuple[Any, ...]
+    n_findings: int = 0
+    clean_line: str = CLEAN_CHECKS_TH
 
     @property
     def lines(self) -> tuple[str, ...]:
         """Return the checks as plain text, one line each."""
         if not self.checks:
-            return ("ตรวจสอบความสอดคล้องของคะแนนแล้ว ไม่พบข้อคลาดเคลื่อน",)
+            return (self.clean_line,)
         texts = (one_line(check.message_th) for check in self.checks)
         return tuple(text for text in texts if text)
 
 
 def checks_section(briefing: Briefing) -> Checks:
-    """Return the consistency checks of ``briefing``."""
-    return Checks(checks=tuple(briefing.result.checks))
+    """Return the consistency checks of ``briefing``; the clean line names any findings."""
+    n_findings = len(briefing.findings)
+    clean = CLEAN_CHECKS_TH
+    if n_findings:
+        clean = (
+            "คะแนนที่คำนวณซ้ำตรงกับคะแนนที่ประกาศ "
+            f"แต่ตรวจพบข้อสังเกตในข้อความ {briefing.fmt.int(n_findings)} รายการ (ดูหัวข้อถัดไป)"
+        )
+    return Checks(checks=tuple(briefing.result.checks), n_findings=n_findings, clean_line=clean)
 
 
 @dataclass(frozen=True)

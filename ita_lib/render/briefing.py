@@ -10,9 +10,12 @@ and nbconvert exports as is. Rendering is pure: the same inputs give the same by
 from __future__ import annotations
 
 import base64
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import pandas as pd
 from jinja2 import Environment
@@ -22,11 +25,14 @@ from ita_lib.analysis.peers import PeerPosition, Trend, is_synthetic_agency, pee
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.analysis.year_change import compare_years, previous_of
+from ita_lib.documents.audit import audit_assessment_texts
+from ita_lib.documents.text_rules import assessment_text_units
 from ita_lib.model.assessment import Assessment
+from ita_lib.model.findings import SEVERITIES, Finding, document_findings
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.render import appendix, sections
-from ita_lib.render.charts import contribution_chart_png, indicator_chart_png
+from ita_lib.render.charts import contribution_chart, figure_svg, indicator_chart
 from ita_lib.render.summary import summary_section
 from ita_lib.render.templates import template_environment
 from ita_lib.text.decimals import round_half_up
@@ -34,9 +40,6 @@ from ita_lib.text.digits import to_thai_digits
 from ita_lib.text.numbers import format_score
 from ita_lib.text.periods import Period, format_period
 from ita_lib.text.years import format_fiscal_year
-
-if TYPE_CHECKING:
-    from ita_lib.model.findings import Finding
 
 __all__ = [
     "Briefing",
@@ -196,16 +199,38 @@ class Briefing:
             if text
         ]
 
+    @functools.cached_property
+    def text_findings(self) -> tuple[Finding, ...]:
+        """Return the text rules' findings on the assessment's own texts (suggestions, measures).
+
+        Another agency's name, the agency's own name misspelled, scores and levels in prose
+        that the scores do not give, words written twice; each names its text in ``data_path``.
+        """
+        return audit_assessment_texts(self.assessment, self.framework)
+
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Return the audit findings of the source document, empty unless imported from one.
+        """Return the audit findings the briefing lists, most serious first.
 
-        Most serious first, then in document order (see :func:`ita_lib.documents.audit.document_findings`);
-        show ``SEVERITY_TH[f.severity]``, ``f.line`` and ``f.message_th``.
+        An assessment imported from a document carries the document's audit (see
+        :func:`ita_lib.model.findings.document_findings`), which covers its texts; any other
+        assessment gets :attr:`text_findings`. Show ``SEVERITY_TH[f.severity]``, ``f.line`` (or
+        the place of ``f.data_path``) and ``f.message_th``.
         """
-        from ita_lib.model.findings import document_findings
+        stored = document_findings(self.assessment)
+        if stored:
+            return stored
+        found = self.text_findings
+        return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
 
-        return document_findings(self.assessment)
+    @functools.cached_property
+    def text_flags(self) -> Mapping[str, tuple[str, ...]]:
+        """Return, for each of the assessment's texts with findings, the Thai notes to show by it."""
+        flags: dict[str, dict[str, None]] = {}
+        texts = {unit.data_path: unit.text for unit in assessment_text_units(self.assessment)}
+        for finding in self.text_findings:
+            flags.setdefault(texts[finding.data_path], {})[finding.message_th] = None
+        return MappingProxyType({text: tuple(notes) for text, notes in flags.items()})
 
     def peer_summary(self) -> PeerSummary | None:
         """Return the agency's standing among its peers and its trend, or None without peers.
@@ -260,16 +285,18 @@ class Briefing:
         return section_fragment(sections.score_table_section(self), self.fmt)
 
     def indicator_chart(self) -> HTMLFragment:
-        """Render the bar chart of the ten indicators against the pass mark (PNG inline)."""
-        png = indicator_chart_png(self.result, thai_digits=self.fmt.thai_digits)
+        """Render the bar chart of the ten indicators against the pass mark (inline SVG)."""
+        fig = indicator_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        return chart_fragment(png, texts.indicator_alt, texts.indicator_caption)
+        svg = figure_svg(fig, salt="indicators", title=texts.indicator_alt)
+        return chart_fragment(svg, texts.indicator_alt, texts.indicator_caption)
 
     def contribution_chart(self) -> HTMLFragment:
-        """Render each instrument's weighted contribution to the total (PNG inline)."""
-        png = contribution_chart_png(self.result, thai_digits=self.fmt.thai_digits)
+        """Render each instrument's weighted contribution to the total (inline SVG)."""
+        fig = contribution_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        return chart_fragment(png, texts.contribution_alt, texts.contribution_caption)
+        svg = figure_svg(fig, salt="contribution", title=texts.contribution_alt)
+        return chart_fragment(svg, texts.contribution_alt, texts.contribution_caption)
 
     def executive_summary(self) -> HTMLFragment:
         """Render a few generated sentences: rating, what holds it back, top fixes, coverage."""
@@ -281,7 +308,7 @@ class Briefing:
 
     def weaknesses(self) -> HTMLFragment:
         """Render the weakness -> NACC suggestion -> measures table, and unmatched suggestions."""
-        return section_fragment(sections.weaknesses_section(self), self.fmt)
+        return section_fragment(sections.weaknesses_section(self), self.fmt, self.text_flags)
 
     def oit_items(self) -> HTMLFragment:
         """Render the status of OIT items by sub-indicator (or say there are no item results)."""
@@ -289,11 +316,11 @@ class Briefing:
 
     def suggestions(self) -> HTMLFragment:
         """Render NACC's summary and per-instrument suggestions verbatim."""
-        return section_fragment(sections.suggestions_section(self), self.fmt)
+        return section_fragment(sections.suggestions_section(self), self.fmt, self.text_flags)
 
     def measures(self) -> HTMLFragment:
         """Render the agency's measures: number, title, owner and period."""
-        return section_fragment(sections.measures_section(self), self.fmt)
+        return section_fragment(sections.measures_section(self), self.fmt, self.text_flags)
 
     def peers_and_trend(self) -> HTMLFragment:
         """Render the peer and trend section, or nothing when no peers or history were given."""
@@ -320,16 +347,21 @@ class Briefing:
         return section_fragment(appendix.footer_section(self), self.fmt)
 
 
-def section_fragment(section: object, fmt: NumberFormat) -> HTMLFragment:
+def section_fragment(
+    section: object, fmt: NumberFormat, flags: Mapping[str, tuple[str, ...]] | None = None
+) -> HTMLFragment:
     """Render a section of :mod:`ita_lib.render.sections` with its fragment template.
 
     Parameters
     ----------
     section
         A section object; its class names the template (``template``), its fields are the
-        template's variables.
+        template's variables, and ``section`` is the object itself (for its properties).
     fmt
         The number format, ``f`` in the template.
+    flags
+        Notes on the texts the audit found fault with, by text (``flags`` in the template,
+        which shows them beside the text).
 
     Returns
     -------
@@ -338,6 +370,8 @@ def section_fragment(section: object, fmt: NumberFormat) -> HTMLFragment:
     return render_fragment(
         type(section).template,  # type: ignore[attr-defined]
         f=fmt,
+        flags=flags or {},
+        section=section,
         **sections.section_fields(section),
     )
 
@@ -388,12 +422,13 @@ def table_fragment(frame: pd.DataFrame, *, caption: str = "", index: bool = True
     return render_fragment("table.html.j2", caption=caption, columns=columns, rows=rows)
 
 
-def chart_fragment(png: bytes, alt: str, caption: str) -> HTMLFragment:
-    """Embed PNG bytes as a figure with alt text and a caption."""
+def chart_fragment(chart: bytes | str, alt: str, caption: str) -> HTMLFragment:
+    """Embed a chart as a figure with a caption: PNG bytes with ``alt`` text, or an inline
+    ``<svg>`` element made by :func:`ita_lib.render.charts.figure_svg` (trusted; its
+    ``<title>`` is the alternative text, so ``alt`` is not used)."""
+    if isinstance(chart, str):
+        return render_fragment("chart.html.j2", svg=Markup(chart), caption=caption)
+    png = Markup(base64.b64encode(chart).decode("ascii"))
     return render_fragment(
-        "chart.html.j2",
-        png_base64=Markup(base64.b64encode(png).decode("ascii")),
-        alt=alt,
-        width=640,
-        caption=caption,
+        "chart.html.j2", svg=None, png_base64=png, alt=alt, width=640, caption=caption
     )

@@ -1,41 +1,58 @@
 """Charts for briefings, drawn with matplotlib in the Sarabun font shipped with ita_lib.
 
-Charts are returned as PNG bytes so that the same inputs give the same bytes (no timestamps,
-fixed size and resolution); notebooks and email editions embed them as they like.
+Each chart is one matplotlib figure, returned as compact SVG for the browser briefing (text
+kept as text, so the page's embedded font draws it and it stays sharp and readable at phone
+width) or as PNG for the email edition. Both are byte-identical for the same inputs (no dates,
+fixed ids, fixed size). The charts are laid out for a narrow screen: each bar's label sits on
+its own line above the bar, text is at body size, and the score axis starts near the lowest
+score so that differences show, with the pass line marked.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
 from functools import cache
 from importlib.resources import as_file, files
 
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure  # used without pyplot: no backend or global state touched
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from ita_lib.analysis.scoring import ScoreResult
 from ita_lib.text.digits import to_thai_digits
 from ita_lib.text.numbers import format_score
 
-# Data labels (agency names and types) are text, never TeX: "$" must not start mathtext.
-NO_MATH = {"text.parse_math": False}
-
 __all__ = [
+    "CHART_TEXT_SIZE",
     "FONT_FAMILY",
     "NO_MATH",
+    "contribution_chart",
     "contribution_chart_png",
     "figure_png",
+    "figure_svg",
+    "indicator_chart",
     "indicator_chart_png",
     "register_thai_font",
+    "score_axis_start",
 ]
 
 FONT_FAMILY = "Sarabun"
+CHART_TEXT_SIZE = 19
+"""Text size of the labels in the charts' own units (points of a 5.6-inch-wide figure); axis
+numbers and the pass line's label are one smaller. Both are drawn at least at body size
+(16 px) on a 390 px phone, where the chart fills the width of the page (about 370 px)."""
+_SMALL_TEXT_SIZE = CHART_TEXT_SIZE - 1
+_WIDTH_IN = 5.6
 _FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
 _PASS_COLOUR = "#1f6f43"
 _FAIL_COLOUR = "#b3261e"
 _LINE_COLOUR = "#444444"
+# Data labels (agency names and types) are text, never TeX: "$" must not start mathtext.
+NO_MATH = {"text.parse_math": False}
+_RC = {"font.size": CHART_TEXT_SIZE, "svg.fonttype": "none", "axes.linewidth": 0.8, **NO_MATH}
 
 
 @cache
@@ -58,112 +75,124 @@ def figure_png(fig: Figure, *, dpi: int = 144) -> bytes:
     return buffer.getvalue()
 
 
-def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
-    """Draw the ten indicators as horizontal bars against the pass mark; return PNG bytes.
+_SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
+_SVG_NOISE = re.compile(r"<metadata>.*?</metadata>\s*|<!--.*?-->\s*", re.DOTALL)
 
-    Parameters
-    ----------
-    result
-        The scored assessment.
-    thai_digits
-        Write the score labels in Thai digits.
 
-    Returns
-    -------
-    bytes
-        A PNG image, 1152 x 864 pixels.
+def figure_svg(fig: Figure, *, salt: str, title: str = "") -> str:
+    """Return a figure as an ``<svg>`` element to place inline in an HTML page.
+
+    Text stays text (``svg.fonttype: none``) in the page's font; ids are derived from ``salt``
+    so that two charts on one page never share one and the same inputs give the same bytes.
+    The XML prologue, metadata and comments are left out; the fixed width and height are
+    replaced by the view box alone, so the chart scales to its container.
+    """
+    buffer = io.StringIO()
+    with mpl.rc_context({**_RC, "svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = _SVG_NOISE.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue()))
+    svg = re.sub(r'<svg [^>]*?(viewBox="[^"]+")[^>]*>', r'<svg \1 role="img">', svg, count=1)
+    if title:
+        from markupsafe import escape
+
+        svg = svg.replace('role="img">', f'role="img"><title>{escape(title)}</title>', 1)
+    used = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', svg))
+    svg = re.sub(r' id="([^"]+)"', lambda m: m[0] if m[1] in used else "", svg)
+    return re.sub(r"\s*\n\s*", " ", re.sub(r">\s+<", "><", svg)).strip()
+
+
+def score_axis_start(lowest: float, pass_mark: float) -> float:
+    """Return where a score axis starts: a multiple of 5 at least 5 below the lowest score
+    and the pass mark (0 when that would be negative), so that differences between scores show."""
+    return max(0.0, 5.0 * math.floor((min(lowest, pass_mark) - 5.0) / 5.0))
+
+
+def _style(ax: object, start: float, end: float, digits: object) -> None:
+    ax.set_xlim(start, end)  # type: ignore[attr-defined]
+    ax.xaxis.set_major_locator(MultipleLocator(5 if end - start <= 30 else 10))  # type: ignore[attr-defined]
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))  # type: ignore[attr-defined, operator]
+    ax.set_yticks([])  # type: ignore[attr-defined]
+    ax.spines[["top", "right", "left"]].set_visible(False)  # type: ignore[attr-defined]
+    ax.tick_params(axis="x", labelsize=_SMALL_TEXT_SIZE)  # type: ignore[attr-defined]
+
+
+def indicator_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure:
+    """Draw the ten indicators as bars against the pass mark, each label above its bar.
+
+    The axis starts near the lowest score (:func:`score_axis_start`); the pass line is dashed
+    and labelled; bars below it are red, the others green; each score is written after its bar.
     """
     family = register_thai_font()
     pass_mark = float(result.pass_mark)
     number = to_thai_digits if thai_digits else str
-    labels = [f"{number(str(ind.number))}. {ind.name_th}" for ind in result.indicators][::-1]
-    values = [float(ind.score) for ind in result.indicators][::-1]
-    colours = [_PASS_COLOUR if v >= pass_mark else _FAIL_COLOUR for v in values]
-
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11, **NO_MATH}):
-        # Fixed margins, not a layout engine: the labels are known, and constrained layout
-        # would draw the whole figure twice (a third of a batch briefing's time).
-        fig = Figure(figsize=(8, 6))
-        fig.subplots_adjust(left=0.31, right=0.97, top=0.93, bottom=0.1)
-        ax = fig.subplots()
-        bars = ax.barh(labels, values, color=colours, height=0.62)
+    rows = [(f"{number(str(i.number))}. {i.name_th}", float(i.score)) for i in result.indicators]
+    start = score_axis_start(min(v for _, v in rows), pass_mark)
+    end = 100 + (100 - start) * 0.24  # room for the last score's label
+    with mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
+        height = 0.62 * len(rows) + 1.0
+        fig = Figure(figsize=(_WIDTH_IN, height))
+        ax = fig.add_axes((0.04, 0.5 / height, 0.93, 1 - 0.95 / height))
+        ax.set_ylim(-0.6, len(rows) - 0.1)
+        for k, (label, value) in enumerate(rows):
+            y = len(rows) - 1 - k
+            colour = _PASS_COLOUR if value >= pass_mark else _FAIL_COLOUR
+            ax.barh(y - 0.18, max(value - start, 0), left=start, height=0.36, color=colour)
+            ax.text(start, y + 0.04, label, va="bottom", ha="left")
+            score = format_score(value, thai_digits=thai_digits)
+            ax.text(
+                max(value, start) + 0.6, y - 0.18, score, va="center", ha="left", fontweight="bold"
+            )
         ax.axvline(pass_mark, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
         ax.text(
             pass_mark,
-            len(values) - 0.35,
-            f" เกณฑ์ผ่าน {format_score(pass_mark, places=0, thai_digits=thai_digits)}",
+            len(rows) - 0.1,
+            f"เกณฑ์ผ่าน {format_score(pass_mark, places=0, thai_digits=thai_digits)}",
             color=_LINE_COLOUR,
             va="bottom",
-            ha="left",
-            fontsize=10,
+            ha="center",
+            fontsize=_SMALL_TEXT_SIZE,
         )
-        for bar, value in zip(bars, values, strict=True):
-            ax.text(
-                min(value, 100) - 1,
-                bar.get_y() + bar.get_height() / 2,
-                format_score(value, thai_digits=thai_digits),
-                va="center",
-                ha="right",
-                color="white",
-                fontsize=10,
-                fontweight="bold",
-            )
-        digits = to_thai_digits if thai_digits else str
-        ax.set_xlim(0, 100)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
-        ax.set_xlabel(digits("คะแนน (เต็ม 100)"))
-        ax.set_title("คะแนนรายตัวชี้วัดเทียบกับเกณฑ์ผ่าน", fontweight="bold", loc="left")
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        return figure_png(fig)
+        _style(ax, start, end, to_thai_digits if thai_digits else str)
+        return fig
 
 
-def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
-    """Draw each instrument's weighted contribution against its maximum; return PNG bytes.
+def contribution_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure:
+    """Draw each instrument's weighted score against its maximum (the weight x 100).
 
-    Parameters
-    ----------
-    result
-        The scored assessment.
-    thai_digits
-        Write the figures in Thai digits.
-
-    Returns
-    -------
-    bytes
-        A PNG image, 1152 x 432 pixels: one bar per instrument, the weighted score over the
-        weight x 100 it could reach, labelled with both.
+    Each instrument has its label line (code, weight, score over maximum, points lost) above
+    a bar: the light bar is the maximum, the dark one the weighted score.
     """
     family = register_thai_font()
     digits = to_thai_digits if thai_digits else str
-    instruments = list(result.instruments)[::-1]
-    labels = [f"{i.code} (น้ำหนัก {digits(str(int(i.weight * 100)))}%)" for i in instruments]
-    maxima = [float(i.weight * 100) for i in instruments]
-    values = [float(i.weighted) for i in instruments]
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 11, **NO_MATH}):
-        fig = Figure(figsize=(8, 3))
-        fig.subplots_adjust(left=0.2, right=0.97, top=0.86, bottom=0.18)
-        ax = fig.subplots()
-        ax.barh(labels, maxima, color="#e3e8ee", height=0.6)
-        bars = ax.barh(labels, values, color="#0b3d63", height=0.6)
-        for bar, value, maximum in zip(bars, values, maxima, strict=True):
-            ax.text(
-                value + 0.5,
-                bar.get_y() + bar.get_height() / 2,
-                f"{format_score(value, thai_digits=thai_digits)} / {digits(f'{maximum:.0f}')}"
-                f"  (หายไป {format_score(maximum - value, thai_digits=thai_digits)})",
-                va="center",
-                ha="left",
-                fontsize=10,
-            )
-        ax.set_xlim(0, max(maxima) * 1.45)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
-        ax.set_xlabel("คะแนนถ่วงน้ำหนัก")
-        ax.set_title(
-            f"คะแนนรวม {format_score(result.total, thai_digits=thai_digits)}: ส่วนที่ได้จากแต่ละเครื่องมือ",
-            fontweight="bold",
-            loc="left",
+    rows = []
+    for i in result.instruments:
+        maximum, value = float(i.weight * 100), float(i.weighted)
+        lost = format_score(maximum - value, thai_digits=thai_digits)
+        label = (
+            f"{i.code} (น้ำหนัก {digits(str(int(maximum)))}%): "
+            f"{format_score(value, thai_digits=thai_digits)} จาก {digits(f'{maximum:.0f}')}"
+            f" หายไป {lost}"
         )
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        return figure_png(fig)
+        rows.append((label, value, maximum))
+    with mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
+        height = 0.62 * len(rows) + 0.55
+        fig = Figure(figsize=(_WIDTH_IN, height))
+        ax = fig.add_axes((0.03, 0.45 / height, 0.93, 1 - 0.5 / height))
+        ax.set_ylim(-0.6, len(rows) - 0.2)
+        for k, (label, value, maximum) in enumerate(rows):
+            y = len(rows) - 1 - k
+            ax.barh(y - 0.18, maximum, height=0.36, color="#e3e8ee")
+            ax.barh(y - 0.18, value, height=0.36, color="#0b3d63")
+            ax.text(0, y + 0.04, label, va="bottom", ha="left")
+        _style(ax, 0, max(m for _, _, m in rows) * 1.02, digits)
+        return fig
+
+
+def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
+    """Return :func:`indicator_chart` as PNG bytes (for the email edition)."""
+    return figure_png(indicator_chart(result, thai_digits=thai_digits), dpi=110)
+
+
+def contribution_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:
+    """Return :func:`contribution_chart` as PNG bytes (for the email edition)."""
+    return figure_png(contribution_chart(result, thai_digits=thai_digits), dpi=110)

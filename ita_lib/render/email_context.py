@@ -375,11 +375,12 @@ def _peers(f: NumberFormat, peers: appendix.Peers | None, detail: Detail) -> dic
     }
 
 
-def _finding_place(f: NumberFormat, same: Sequence[Any]) -> str:
+def _finding_place(f: NumberFormat, section: appendix.Findings, same: Sequence[Any]) -> str:
     lines = list(dict.fromkeys(x.line for x in same if x.line is not None))
     numbers = [f.int(line) for line in lines if isinstance(line, int)]
     docx = [one_line(line) for line in lines if isinstance(line, str)]  # "table 2, row 3"
-    return "; ".join(([f"บรรทัด {', '.join(numbers)}"] if numbers else []) + docx)
+    texts = list(dict.fromkeys(section.place(x) for x in same if x.line is None and x.data_path))
+    return "; ".join(([f"บรรทัด {', '.join(numbers)}"] if numbers else []) + docx + texts)
 
 
 def _findings(f: NumberFormat, section: appendix.Findings, detail: Detail) -> dict[str, Any] | None:
@@ -399,12 +400,16 @@ def _findings(f: NumberFormat, section: appendix.Findings, detail: Detail) -> di
             severity, {"kind": severity, "label": labels.get(severity, severity), "rows": []}
         )
         group["rows"].append(
-            {"place": _finding_place(f, same), "message": clip(message, detail.text_limit)}
+            {"place": _finding_place(f, section, same), "message": clip(message, detail.text_limit)}
         )
     counts = section.counts
     more = len(section.findings) - sum(len(same) for _, _, same in entries)
     return {
-        "intro": f"ตรวจเอกสารมาตรการที่นำเข้าแล้วพบ {f.int(len(section.findings))} ข้อสังเกต: "
+        "title": section.title,
+        "intro": (
+            "ตรวจเอกสารมาตรการที่นำเข้าแล้วพบ" if section.from_document else "ตรวจข้อความในไฟล์ข้อมูลแล้วพบ"
+        )
+        + f" {f.int(len(section.findings))} ข้อสังเกต: "
         + " · ".join(f"{labels.get(k, k)} {f.int(n)}" for k, n in counts.items()),
         "groups": list(groups.values()),
         "more": _more(f, more),

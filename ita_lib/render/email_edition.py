@@ -131,9 +131,9 @@ def email_subject(briefing: Briefing) -> str:
 
 
 def attachment_name_for(briefing: Briefing) -> str:
-    """Return the file name of the attached browser briefing (``ita-2565-bueng-krachap.html``)."""
+    """Return the file name of the attached PDF edition (``ita-2565-bueng-krachap.pdf``)."""
     folder = briefing.assessment.agency.folder_name
-    return f"ita-{briefing.assessment.fiscal_year}-{folder}.html"
+    return f"ita-{briefing.assessment.fiscal_year}-{folder}.pdf"
 
 
 # -- rendering ---------------------------------------------------------------------------------

@@ -357,6 +357,20 @@ class Measures:
     measures_fiscal_year: int | None
     gaps: tuple[CoverageGap, ...]
 
+    @property
+    def groups(self) -> tuple[tuple[Any, tuple[Any, ...]], ...]:
+        """Return the measures grouped by owner and period, groups in order of first measure.
+
+        Each group is (a measure standing for the group's owner, period and period text, the
+        group's measures): a compact appendix names the owner and period once per group.
+        """
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for m in self.measures:
+            groups.setdefault(
+                (m.owner, m.period, m.period_text if not m.period else None), []
+            ).append(m)
+        return tuple((same[0], tuple(same)) for same in groups.values())
+
 
 def measure_gaps(briefing: Briefing) -> tuple[CoverageGap, ...]:
     gaps = briefing.analysis.coverage_gaps

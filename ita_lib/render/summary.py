@@ -41,7 +41,10 @@ def _rating_sentence(briefing: Briefing) -> list[tuple[str, bool]]:
     tail = f" {'ผ่าน' if result.passed else 'ยังไม่ผ่าน'}เกณฑ์ {f.score(result.pass_mark, 0)} คะแนน"
     below = [i for i in result.instruments if i.score_2dp < result.pass_mark]
     if below:
-        tail += " แต่" + "".join(f" {i.code} ({f.score(i.score)})" for i in below)
+        # "แต่" only where there is a contrast: passing overall with an instrument below the mark.
+        tail += (" แต่" if result.passed else " โดย") + "".join(
+            f" {i.code} ({f.score(i.score)})" for i in below
+        )
         tail += " ยังต่ำกว่าเกณฑ์"
     return [
         (head, False),

@@ -354,7 +354,10 @@ def test_peers_from_the_table_itself(tmp_path):
     assert report.succeeded
     html = (root / "2565" / "A1" / "briefing.html").read_text(encoding="utf-8")
     assert "เทียบกับหน่วยงานอื่นและปีก่อน" in html
-    assert 'ทั้งประเทศ</td><td class="num">3</td><td class="num">1</td>' in html  # 92.56 is first
+    assert (  # 92.56 is first of 3
+        'ทั้งประเทศ</td><td class="num" data-label="จำนวนหน่วยงาน">3</td>'
+        '<td class="num" data-label="อันดับ">1</td>'
+    ) in html
     assert "เปลี่ยนแปลงจากปีก่อน +7.56 คะแนน" in html
     without = run_batch([table], output_root=tmp_path / "plain", workers=1, progress=False)
     assert without.succeeded

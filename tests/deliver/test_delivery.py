@@ -223,7 +223,12 @@ def test_email_writes_an_eml_beside_the_briefing_without_network(capsys, write_p
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert message["Subject"] == SUBJECT
     assert message["Bcc"] is None
-    assert next(message.iter_attachments()).get_content().encode() == FAKE_BRIEFING
+    attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "ita-2565-bueng-krachap.pdf"
+    pdf = attachment.get_content()
+    assert pdf.startswith(b"%PDF-")  # the briefing printed by WeasyPrint, written beside it
+    assert pdf == (out_dir(output_root) / "briefing.pdf").read_bytes()
     assert not (out_dir(output_root) / LEDGER_NAME).exists()
     assert not list(out_dir(output_root).glob(".*.tmp"))  # written atomically
 
@@ -310,7 +315,7 @@ def test_the_message_arrives_parses_and_matches_the_eml(smtp_server, write_param
         "text/html",
         "image/png",
         "image/png",
-        "text/html",
+        "application/pdf",
     ]
     html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
     cids = {f"<{c}>" for c in re.findall(r'src="cid:([^"]+)"', html)}
@@ -662,7 +667,9 @@ def test_ita_email_on_the_sample_produces_the_briefing_then_sends_it_once(
     (received,) = handler.messages
     message = email.message_from_bytes(received.content, policy=policy.default)
     attachment = next(message.iter_attachments())
-    assert attachment.get_content().encode("utf-8") == html.read_bytes()
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == html.with_suffix(".pdf").read_bytes()
+    assert html.with_suffix(".pdf").stat().st_mtime >= html.stat().st_mtime  # made from it
     html_part = next(p for p in message.walk() if p.get_content_type() == "text/html")
     assert len(html_part.get_payload()) < 100_000
     assert len(received.content) < 1_500_000

@@ -218,9 +218,16 @@ def test_a_docx_document_is_audited_with_table_cell_locations(tmp_path):
 # -- Assessment YAML files -----------------------------------------------------------------------------
 
 
-def test_an_assessment_file_gets_only_the_rules_that_need_no_document_text():
+def test_an_assessment_file_gets_the_rules_on_its_own_texts():
     findings = audit("bundled:bueng-krachap-2565")
-    assert {f.rule for f in findings} == {"step_numbering", "duplicated_word"}
+    assert {f.rule for f in findings} == {
+        "foreign_agency_name",  # the summary pasted from เทศบาลตำบลศาลาลาย, and measures 12, 19, 20
+        "prose_score_mismatch",  # ... with 83.74 ...
+        "prose_rating_mismatch",  # ... at ระดับที่พอใช้
+        "own_name_misspelled",
+        "step_numbering",
+        "duplicated_word",
+    }
     assert all(not RULES[f.rule].needs_document for f in findings)
     text = (REPO / "ita_lib" / "data" / "samples" / "bueng-krachap-2565.yaml").read_text(
         encoding="utf-8"
@@ -228,9 +235,28 @@ def test_an_assessment_file_gets_only_the_rules_that_need_no_document_text():
     lines = text.split("\n")
     for finding in findings:
         assert isinstance(finding.line, int)
-    first = findings[0]
-    assert first.message == "measure 7: the monitoring numbering starts at 2"
-    assert lines[first.line - 1].strip().startswith('- "๒) ดำเนินการตามมาตรการ')
+    summary = [f for f in findings if f.data_path == "suggestions.summary"]
+    assert [f.rule for f in summary] == [
+        "foreign_agency_name",
+        "prose_score_mismatch",
+        "prose_rating_mismatch",
+    ]
+    assert {f.line for f in summary} == {25}
+    assert lines[24].strip().startswith('summary: "เทศบาลตำบลศาลาลาย มีผลการประเมิน')
+    assert summary[1].message == "the text quotes a score of 83.74 but the score table gives 92.56"
+    assert summary[2].message_th == ("ข้อความระบุระดับ 'พอใช้' แต่ผลการประเมินตามตารางคะแนนอยู่ในระดับ A")
+    foreign = [f.data_path for f in findings if f.rule == "foreign_agency_name"]
+    assert foreign == [
+        "suggestions.summary",
+        "measures[11].monitoring[0]",
+        "measures[18].steps[4]",
+        "measures[19].title",
+    ]
+    numbering = next(f for f in findings if f.rule == "step_numbering")
+    assert numbering.message == "measure 7: the monitoring numbering starts at 2"
+    assert lines[numbering.line - 1].strip().startswith('- "๒) ดำเนินการตามมาตรการ')
+    misspelled = next(f for f in findings if f.rule == "own_name_misspelled")
+    assert lines[misspelled.line - 1].strip() == 'owner: "องค์การบริหารส่วนตำบลบึงกระจัด"'
 
 
 def test_an_imported_file_is_audited_at_its_own_lines(tmp_path):
@@ -238,21 +264,37 @@ def test_an_imported_file_is_audited_at_its_own_lines(tmp_path):
     path = write_assessment_yaml(result.data, tmp_path / "bk.yaml")
     findings = audit(path)
     rules = [f.rule for f in findings]
-    assert "foreign_agency_name" not in rules  # needs the document's text
+    lines = path.read_text(encoding="utf-8").split("\n")
+    foreign = [f for f in findings if f.rule == "foreign_agency_name"]  # from the file's texts
+    assert [f.data_path for f in foreign] == [
+        "suggestions.summary",
+        "measures[11].monitoring[0]",
+        "measures[18].steps[4]",
+        "measures[19].title",
+    ]
+    assert lines[foreign[0].line - 1].strip().startswith("summary: เทศบาลตำบลศาลาลาย")
+    assert "template_placeholder" not in rules  # needs the document's text
+    assert "unplaced_text" not in rules
     assert rules.count("analysis_item_both_sides") == 2
     assert "analysis_flag_missing" in rules
     assert "score_table_layout" in rules
-    lines = path.read_text(encoding="utf-8").split("\n")
     both = [f for f in findings if f.rule == "analysis_item_both_sides"]
     assert [lines[f.line - 1].strip() for f in both] == ["- o3", "- o17"]
 
 
-def _yaml_with(tmp_path: Path, **changes) -> Path:
+CLEAN_SUMMARY = (
+    "องค์การบริหารส่วนตำบลบึงกระจับ มีผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของ"
+    "หน่วยงานภาครัฐประจำปีงบประมาณ พ.ศ. ๒๕๖๕ อยู่ในระดับ A โดยมีคะแนนอยู่ที่ ๙๒.๕๖ คะแนน"
+)
+
+
+def _yaml_with(tmp_path: Path, summary: str = CLEAN_SUMMARY, **changes) -> Path:
     data = yaml.safe_load(
         (REPO / "ita_lib" / "data" / "samples" / "bueng-krachap-2565.yaml").read_text(
             encoding="utf-8"
         )
     )
+    data["suggestions"]["summary"] = summary  # the sample's is pasted from another agency
     data["measures"] = data["measures"][:1]
     data["measures"][0]["monitoring"] = ["๑) ก", "๒) ข"]
     data.update(changes)
@@ -272,6 +314,7 @@ def test_arithmetic_rules_on_a_score_table_as_written(tmp_path):
     }  # fmt: skip
     path = _yaml_with(
         tmp_path,
+        summary="",  # no score or level in prose: only the arithmetic rules find faults
         claimed_total="92.65",
         claimed_rating="AA",
         measures_fiscal_year=2567,

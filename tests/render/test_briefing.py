@@ -6,7 +6,7 @@ import pytest
 
 from ita_lib.model.assessment_file import load_assessment, parse_assessment
 from ita_lib.render.briefing import Briefing, NumberFormat
-from ita_lib.render.charts import indicator_chart_png
+from ita_lib.render.charts import CHART_TEXT_SIZE, indicator_chart_png
 
 HOSTILE = (
     '<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">y</a>'
@@ -123,7 +123,16 @@ def test_weakness_table_links_suggestions_and_measures(sample):
 def test_contribution_chart(sample):
     html = sample.contribution_chart()
     assert "IIT 28.65 จาก 30, EIT 27.43 จาก 30, OIT 36.48 จาก 40" in html
-    assert "data:image/png;base64," in html
+    assert "data:image/png" not in html  # an inline SVG: its text stays text
+    assert re.search(r'<svg viewBox="[^"]+" role="img"><title>แผนภูมิคะแนนถ่วงน้ำหนัก', html)
+    texts = re.findall(r'<text style="font-size: (\d+)px[^"]*"[^>]*>([^<]*)</text>', html)
+    labels = [text for size, text in texts if int(size) == CHART_TEXT_SIZE]  # the axis: 1 smaller
+    assert labels == [
+        "IIT (น้ำหนัก 30%): 28.65 จาก 30 หายไป 1.35",
+        "EIT (น้ำหนัก 30%): 27.43 จาก 30 หายไป 2.57",
+        "OIT (น้ำหนัก 40%): 36.48 จาก 40 หายไป 3.52",
+    ]
+    assert all("Sarabun" in style for style in re.findall(r'<text style="([^"]+)"', html))
 
 
 def test_measures_and_footer(sample):
@@ -192,14 +201,22 @@ def test_rendering_is_deterministic(sample):
     assert indicator_chart_png(sample.result) == indicator_chart_png(again.result)
 
 
-def test_chart_is_a_png_of_fixed_size_with_alt_text(sample):
+def test_email_chart_is_a_png_of_fixed_size_and_the_browser_chart_an_svg_with_a_title(sample):
     png = indicator_chart_png(sample.result)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (1152, 864)
+    assert (width, height) == (616, 792)  # 5.6 x 7.2 inches at 110 dpi
     html = sample.indicator_chart()
-    assert 'alt="แผนภูมิแท่งคะแนน 10 ตัวชี้วัดเทียบกับเกณฑ์ผ่าน 85 ตัวชี้วัดที่ต่ำกว่าเกณฑ์: 9 (82.42)"' in html
-    assert "data:image/png;base64," in html
+    alt = "แผนภูมิแท่งคะแนน 10 ตัวชี้วัดเทียบกับเกณฑ์ผ่าน 85 ตัวชี้วัดที่ต่ำกว่าเกณฑ์: 9 (82.42)"
+    assert f'role="img"><title>{alt}</title>' in html
+    assert "data:image/png" not in html
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", html)
+    assert "9. การเปิดเผยข้อมูล" in texts
+    assert "82.42" in texts
+    assert "เกณฑ์ผ่าน 85" in texts
+    ticks = [int(t) for t in texts if t.isdigit()]
+    assert ticks == [80, 90, 100]  # the axis starts near the lowest score (82.42), not at 0
+    assert "stroke-dasharray" in html  # the dashed pass line
 
 
 def test_number_format():
@@ -280,11 +297,16 @@ def test_current_years_are_rated_by_their_rules_and_caveated(minimal):
     )
 
 
-def test_document_findings_only_for_imported_assessments(sample, tmp_path):
+def test_findings_of_the_texts_or_of_the_imported_document(sample, tmp_path):
     from ita_lib.documents.audit import attach_findings, audit
     from ita_lib.documents.importer import import_document, write_assessment_yaml
 
-    assert sample.document_findings() == ""
+    own = _text(sample.document_findings())  # the sample's own texts are audited
+    assert "ข้อสังเกตจากการตรวจข้อความ" in own
+    assert "พบ 10 ข้อสังเกต" in own
+    assert "ข้อผิดพลาด ข้อเสนอแนะของสำนักงาน ป.ป.ช. (ภาพรวม) มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in own
+    assert "ข้อผิดพลาด มาตรการที่ 19 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in own
+    assert "ข้อควรตรวจสอบ มาตรการที่ 10 ชื่อหน่วยงานสะกดผิดเป็น บึงกระจัด" in own
     document = Path(__file__).parents[1] / "data" / "bueng-krachap-measures-2566.txt"
     path = tmp_path / "imported.yaml"
     imported = import_document(document)
@@ -292,5 +314,7 @@ def test_document_findings_only_for_imported_assessments(sample, tmp_path):
     briefing = Briefing.from_assessment(load_assessment(path))
     text = _text(briefing.document_findings())
     assert "ข้อสังเกตจากเอกสารต้นฉบับ" in text
-    assert "ข้อผิดพลาด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in text
+    assert "ข้อผิดพลาด บรรทัด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in text
+    assert "การตรวจเอกสารพบ 28 ข้อสังเกต" in text
+    assert "บรรทัด 119 ข้อความแม่แบบยังไม่ได้กรอก" in text  # a rule that needs the document
     assert str(briefing.result.total_2dp) == "92.56"

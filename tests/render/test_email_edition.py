@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import email
-import os
+import io
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -15,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, screenshot
+from pypdf import PdfReader
 
 from ita_lib.deliver.message import build_message
 from ita_lib.model.assessment_file import load_assessment, parse_assessment
@@ -36,6 +36,7 @@ HOSTILE = f"{SCRIPT} {IMG} {LINK}"
 LONG = "หน่วยงานต้องเปิดเผยข้อมูลให้ครบถ้วนตามองค์ประกอบที่กำหนด และเผยแพร่ผ่านเว็บไซต์หลักของหน่วยงาน " * 4
 GMAIL_CLIP = 102 * 1024
 DATE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"  # bytes to attach
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def sample_message(sample_edition) -> EmailMessage:
         to=["นายก อบต. <mayor@example.org>"],
         cc=["audit@example.org"],
         reply_to="help@example.org",
-        attachment=b"<!DOCTYPE html><html lang='th'><body>briefing</body></html>",
+        attachment=PDF,
         message_id="<test-1@example.org>",
         date=DATE,
     )
@@ -182,7 +183,9 @@ def test_sample_html_part_is_small_complete_and_inert(sample_edition, sample_mes
     assert part["Content-Transfer-Encoding"] == "base64"
     assert encoded < HTML_PART_BUDGET < 100_000
     assert abs(encoded - sample_edition.html_part_size) < 2_000  # the estimate is close
-    assert sample_edition.detail == 0  # the sample fits in full
+    # the findings on the sample's own texts push the full text just over the budget: NACC's
+    # long paragraphs are shortened and the findings cut to the four most serious (first level)
+    assert sample_edition.detail == 1
     html = part.get_content()
     assert_inert(html)
     text = " ".join(" ".join(parse_page(html).text).split())
@@ -196,9 +199,13 @@ def test_sample_html_part_is_small_complete_and_inert(sample_edition, sample_mes
         "ยังไม่มีมาตรการรองรับ",
         "มาตรการของหน่วยงาน",
         "ผ่าน 37 จาก 43 ข้อ",
-        "ita-2565-bueng-krachap.html",
+        "ข้อสังเกตจากการตรวจข้อความ",
+        "ตรวจข้อความในไฟล์ข้อมูลแล้วพบ 10 ข้อสังเกต",
+        "มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)",
+        "ita-2565-bueng-krachap.pdf (PDF ขนาด A4)",
     ):
         assert words in text, words
+    assert "ไม่พบข้อคลาดเคลื่อน" not in text
 
 
 def test_html_is_inline_styled_table_layout_with_a_thai_font_stack(sample_edition):
@@ -241,7 +248,7 @@ def test_message_tree_headers_and_attachment(sample_message):
         ("text/html", None),
         ("image/png", "indicators.png"),
         ("image/png", "contribution.png"),
-        ("text/html", "ita-2565-bueng-krachap.html"),
+        ("application/pdf", "ita-2565-bueng-krachap.pdf"),
     ]
     assert sample_message["From"] == "ITA briefings <ita@example.org>"
     assert sample_message["To"] == '"นายก อบต." <mayor@example.org>'
@@ -254,7 +261,8 @@ def test_message_tree_headers_and_attachment(sample_message):
     assert sample_message["Bcc"] is None
     attachment = next(sample_message.iter_attachments())
     assert attachment.get_content_disposition() == "attachment"
-    assert attachment.get_content() == "<!DOCTYPE html><html lang='th'><body>briefing</body></html>"
+    assert attachment.get_content() == PDF
+    assert attachment["Content-Transfer-Encoding"] == "base64"
 
 
 def test_plain_text_reads_correctly(sample_message):
@@ -274,7 +282,12 @@ def test_plain_text_reads_correctly(sample_message):
         "4. o12 รายงานผลการดำเนินงานประจำปี (9.2) +0.50 → 95.14 ระดับ AA ← ถึงระดับถัดไป",
         "9. การเปิดเผยข้อมูล: 82.42 ← ต่ำกว่าเกณฑ์",
         "- ยังไม่มีมาตรการรองรับ o11",
-        "ไฟล์แนบ ita-2565-bueng-krachap.html",
+        "ไฟล์แนบ ita-2565-bueng-krachap.pdf (PDF ขนาด A4)",
+        "== ข้อสังเกตจากการตรวจข้อความ ==",
+        (
+            "ข้อเสนอแนะของสำนักงาน ป.ป.ช. (ภาพรวม); มาตรการที่ 12; มาตรการที่ 19; มาตรการที่ 20:"
+            " มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)"
+        ),
     ):
         assert words in text, words
     assert max(len(line) for line in text.splitlines()) < 1000  # no line a mail server folds
@@ -397,11 +410,29 @@ def test_imported_document_lists_its_findings_in_both_parts(imported):
     assert PEERS_TITLE not in edition.text
     # the browser section is made from the same findings
     browser = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", imported.document_findings()))
-    assert "ข้อผิดพลาด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in browser
+    assert "ข้อผิดพลาด บรรทัด 26 มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in browser
 
 
-def test_the_sample_shows_neither_findings_nor_peers(sample, sample_edition):
-    assert sample.findings == ()
+def test_the_sample_shows_its_text_findings_by_place_and_no_peers(sample, sample_edition):
+    findings = sample.findings
+    assert len(findings) == 10
+    assert [f.severity for f in findings[:6]] == ["error"] * 6  # most serious first
+    assert {f.line for f in findings} == {None}  # a bundled file: places, not lines
+    title = "ข้อสังเกตจากการตรวจข้อความ"
+    shown = section(shown_text(sample_edition.html), title)
+    assert "ตรวจข้อความในไฟล์ข้อมูลแล้วพบ 10 ข้อสังเกต: ข้อผิดพลาด 6 · ข้อควรตรวจสอบ 3 · ข้อสังเกต 1" in shown
+    assert (
+        "ข้อเสนอแนะของสำนักงาน ป.ป.ช. (ภาพรวม): ข้อความระบุคะแนน ๘๓.๗๔ แต่ตารางคะแนนระบุ ๙๒.๕๖" in shown
+    )
+    assert "มาตรการที่ 10: ชื่อหน่วยงานสะกดผิดเป็น บึงกระจัด" in shown
+    assert "บรรทัด" not in shown
+    assert "และอีก 3 ข้อสังเกต ดูในไฟล์แนบ" in shown  # the info finding is in the PDF only
+    text = section(sample_edition.text, f"== {title} ==")
+    assert "- มาตรการที่ 10: ชื่อหน่วยงานสะกดผิดเป็น บึงกระจัด" in text
+    assert "และอีก 3 ข้อสังเกต ดูในไฟล์แนบ" in text
+    full = render_email_edition(sample, budget=10**9)  # without a budget: every finding
+    assert full.detail == 0
+    assert "มาตรการที่ 23: คำว่า 'กำหนด' ซ้ำกันสองครั้งติดกัน" in full.text
     assert sample.peer_summary() is None
     for words in (FINDINGS_TITLE, PEERS_TITLE, SYNTHETIC_WORDS):
         assert words not in sample_edition.html
@@ -570,47 +601,14 @@ def test_hostile_text_shows_as_text_in_both_parts(minimal):
 
 # -- a headless browser ------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def render_screenshot(html: str, images: dict[str, bytes], folder: Path, width: int) -> Path:
     """Resolve cid: images to files, open the page in headless Chromium, return a screenshot."""
     for name, data in images.items():
         (folder / name).write_bytes(data)
-    fonts = folder / "fonts.conf"  # a reader who has Sarabun (first in the stack) installed
-    fonts.write_text(
-        '<?xml version="1.0"?><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{REPO / 'ita_lib' / 'fonts'}</dir><cachedir>{folder / 'fc-cache'}</cachedir>"
-        "</fontconfig>",
-        encoding="utf-8",
-    )
     page = folder / "email.html"
     page.write_text(html, encoding="utf-8")
-    shot = folder / f"screenshot-{width}.png"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={folder / 'profile'}",
-            f"--window-size={width},2400",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-        env={**os.environ, "FONTCONFIG_FILE": str(fonts)},
-    )
-    return shot
+    return screenshot(page, folder, width)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -641,8 +639,10 @@ def test_email_renders_in_a_headless_browser_with_its_cid_images(sample_message,
 
 
 @pytest.fixture(scope="module")
-def hostile_eml(tmp_path_factory) -> EmailMessage:
-    """``ita email`` on a hostile assessment: the browser briefing is made by a kernel first."""
+def hostile_eml(tmp_path_factory) -> tuple[EmailMessage, Path]:
+    """``ita email`` on a hostile assessment: the browser briefing is made by a kernel first.
+
+    Returns the message and the folder of the briefing (``briefing.html`` and ``.pdf``)."""
     import copy
 
     import yaml
@@ -660,20 +660,26 @@ def hostile_eml(tmp_path_factory) -> EmailMessage:
     )
     outcome = email_briefing(params, output_root=folder / "outputs")
     assert outcome.briefing_produced
-    return email.message_from_bytes(outcome.eml_path.read_bytes(), policy=policy.default)
+    message = email.message_from_bytes(outcome.eml_path.read_bytes(), policy=policy.default)
+    return message, outcome.eml_path.parent
 
 
 @pytest.mark.slow
 def test_hostile_text_is_inert_in_all_three_editions(hostile_eml):
-    assert_inert(html_part(hostile_eml).get_content())
-    assert SCRIPT in plain_part(hostile_eml).get_content()
-    attachment = next(hostile_eml.iter_attachments()).get_content()
-    assert attachment.startswith("<!DOCTYPE html>")
-    page = parse_page(attachment)
+    message, folder = hostile_eml
+    assert_inert(html_part(message).get_content())
+    assert SCRIPT in plain_part(message).get_content()
+    attachment = next(message.iter_attachments()).get_content()
+    assert attachment.startswith(b"%PDF-")  # printed from the browser briefing beside it
+    assert attachment == (folder / "briefing.pdf").read_bytes()
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    page = parse_page(html)
     assert not [tag for tag, _ in page.tags if tag in {"script", "iframe", "a"}]
     assert not [a for _, attrs in page.tags for a in attrs if a.startswith("on")]
-    assert "<img src=x" not in attachment
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in attachment
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     shown = "".join(page.text)
     assert SCRIPT in shown
     assert LINK in shown
+    printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment)).pages)
+    assert SCRIPT in printed  # shown as text in the PDF too, not run
