@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_lib.analysis.scoring import ScoreResult, score_assessment
+from ita_lib.analysis.table_scoring import RowScore, row_results
 from ita_lib.analysis.weaknesses import Analysis, analyse
 from ita_lib.exceptions import BriefingError, InputError, ITAError
 from ita_lib.faults import fault_line, printable
@@ -29,7 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 _TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 
 
-def _score_text(result: ScoreResult) -> str:
+def _score_text(result: ScoreResult | RowScore) -> str:
     lines = [f"{result.agency_name} FY{result.fiscal_year}"]
     lines += [f"  {i.code}: {i.score_2dp}" for i in result.instruments]
     lines.append(f"  total: {result.total_2dp} rating: {result.rating} passed: {result.passed}")
@@ -40,7 +41,7 @@ def _score_text(result: ScoreResult) -> str:
 def _cmd_score(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if path.suffix.lower() in _TABLE_SUFFIXES:
-        results = (score_assessment(a) for a in load_results_table(path))
+        results = row_results(load_results_table(path))
         if args.json:  # streamed, row by row: a national table never sits in memory as JSON
             for n, result in enumerate(results):
                 row = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)

@@ -16,7 +16,8 @@ from decimal import Decimal
 import pandas as pd
 
 from ita_lib.analysis.crosswalk import TranslatedRating, rerate
-from ita_lib.analysis.scoring import ScoreResult, score_assessment
+from ita_lib.analysis.scoring import score_assessment
+from ita_lib.analysis.table_scoring import score_assessments
 from ita_lib.model.assessment import INDICATOR_KEYS, Agency, Assessment
 from ita_lib.model.framework_files import load_framework
 from ita_lib.model.synthetic_marks import is_synthetic
@@ -61,9 +62,10 @@ def results_frame(assessments: Iterable[Assessment]) -> pd.DataFrame:
         ind1 .. ind10, IIT, EIT, OIT, total, rating, passed, synthetic`` (scores as floats rounded
         to two decimals, as published).
     """
+    assessments = tuple(assessments)
+    scores = score_assessments(assessments)
     rows = []
-    for assessment in assessments:
-        result = score_assessment(assessment)
+    for i, assessment in enumerate(assessments):
         agency = assessment.agency
         rows.append(
             {
@@ -77,10 +79,10 @@ def results_frame(assessments: Iterable[Assessment]) -> pd.DataFrame:
                     key: float(assessment.scores[n])
                     for n, key in enumerate(INDICATOR_KEYS, start=1)
                 },
-                **{i.code: float(i.score_2dp) for i in result.instruments},
-                "total": float(result.total_2dp),
-                "rating": result.rating,
-                "passed": result.passed,
+                **{code: int(values[i]) / 100 for code, values in scores.instruments.items()},
+                "total": int(scores.total[i]) / 100,
+                "rating": scores.rating[i],
+                "passed": bool(scores.passed[i]),
                 "synthetic": is_synthetic_agency(agency),
             }
         )
@@ -91,15 +93,28 @@ def results_frame(assessments: Iterable[Assessment]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-_SCORED: dict[int, tuple[tuple[Assessment, ...], tuple[tuple[Assessment, ScoreResult], ...]]] = {}
+@dataclass(frozen=True)
+class _PeerScore:
+    """What a peer comparison needs of a peer's score."""
+
+    total_2dp: Decimal
+    passed: bool
 
 
-def _scored(peers: tuple[Assessment, ...]) -> tuple[tuple[Assessment, ScoreResult], ...]:
-    """Score peers once per peer tuple: a batch passes the same cached table to every briefing."""
+_SCORED: dict[int, tuple[tuple[Assessment, ...], tuple[tuple[Assessment, _PeerScore], ...]]] = {}
+
+
+def _scored(peers: tuple[Assessment, ...]) -> tuple[tuple[Assessment, _PeerScore], ...]:
+    """Score peers once per peer tuple (at once, exactly): a batch passes the same cached
+    table to every briefing."""
     cached = _SCORED.get(id(peers))
     if cached is not None and cached[0] is peers:
         return cached[1]
-    scored = tuple((p, score_assessment(p)) for p in peers)
+    scores = score_assessments(peers)
+    scored = tuple(
+        (p, _PeerScore(scores.as_decimal(scores.total, i), bool(scores.passed[i])))
+        for i, p in enumerate(peers)
+    )
     if len(_SCORED) >= 4:
         _SCORED.pop(next(iter(_SCORED)))
     _SCORED[id(peers)] = (peers, scored)  # the tuple is kept, so its id is not reused

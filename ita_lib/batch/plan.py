@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ita_lib.analysis.scoring import score_assessment
+from ita_lib.analysis.table_scoring import score_assessments
 from ita_lib.batch.hashing import input_hash, output_fingerprints, sha256_hex
 from ita_lib.batch.jobs import (
     ASSESSMENT_NAME,
@@ -246,15 +246,14 @@ def _job_for(
     output_root: Path,
     notebook_sha: str,
     library: str,
+    scored: tuple[str, str],
 ) -> tuple[ManifestEntry, BriefingJob]:
-    """Return the manifest row and the job of a valid agency."""
+    """Return the manifest row and the job of a valid agency (``scored``: total, rating)."""
     entry = _entry_for(key, source, item)
     out_dir = output_dir_for(item, output_root).resolve()
     params, hashed, yaml_text = _hashed_inputs(item, params, kind, source, out_dir)
     params = BriefingParameters.from_mapping(params, source=source).notebook_values()
-    result = score_assessment(item)  # the index needs the scores, not the whole analysis
-    entry.total = str(result.total_2dp)
-    entry.rating = result.rating
+    entry.total, entry.rating = scored  # the index needs the scores, not the whole analysis
     entry.input_hash = input_hash(hashed, notebook_sha, library)
     job = BriefingJob(
         key=key,
@@ -265,6 +264,15 @@ def _job_for(
         assessment_yaml=yaml_text,
     )
     return entry, job
+
+
+def _scored(items: list[Assessment]) -> dict[int, tuple[str, str]]:
+    """Every agency's published total and rating, scored at once, by ``id`` of its row."""
+    scores = score_assessments(items)
+    return {
+        id(item): (str(scores.as_decimal(scores.total, i)), str(scores.rating[i]))
+        for i, item in enumerate(items)
+    }
 
 
 def plan_batch(
@@ -281,10 +289,8 @@ def plan_batch(
 
     Parameters
     ----------
-    inputs
-        Parameters files, or one results table.
-    output_root
-        The (resolved) output root.
+    inputs, output_root
+        Parameters files or one results table; the (resolved) output root.
     notebook_sha, library
         Hashes of the notebook and of the library, part of every input hash.
     thai_digits, run_timestamp, peers
@@ -304,6 +310,7 @@ def plan_batch(
         _candidates(inputs, thai_digits=thai_digits, run_timestamp=run_timestamp, peers=peers)
     )
     folders = _folders(candidates)
+    scored = _scored([item for _, item, _, _ in candidates if isinstance(item, Assessment)])
     plan = Plan(entries=[], jobs=[])
     for source, item, params, kind in candidates:
         if not isinstance(item, Assessment):
@@ -318,6 +325,7 @@ def plan_batch(
             entry, job = _job_for(
                 key, source, item, params, kind,
                 output_root=output_root, notebook_sha=notebook_sha, library=library,
+                scored=scored[id(item)],
             )  # fmt: skip
         except (InputError, OSError, RuntimeError) as exc:  # one agency's inputs, not the batch
             failed = _entry_for(key, source, item)

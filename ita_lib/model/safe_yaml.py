@@ -92,6 +92,18 @@ class _NoDatesLoader(_Loader):
     yaml_implicit_resolvers = _strict_resolvers(dates=False)
 
 
+_C_LOADERS: dict[bool, type] = {}
+if getattr(yaml, "__with_libyaml__", False):  # libyaml (C): compose fast, then check bounds
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        yaml_implicit_resolvers = _strict_resolvers(dates=True)
+
+    class _CNoDatesLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        yaml_implicit_resolvers = _strict_resolvers(dates=False)
+
+    _C_LOADERS = {True: _CLoader, False: _CNoDatesLoader}
+
+
 class _Bound(Exception):
     def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
         super().__init__(problem)
@@ -183,6 +195,9 @@ def parse_yaml(
             source=source,
             expected=f"at most {limits.max_chars:,} characters",
         )
+    fast = _parse_fast(text, dates, limits)
+    if fast is not None:
+        return fast
     loader_class = _Loader if dates else _NoDatesLoader
     loader = type("_Bounded", (loader_class,), {"limits": limits})(text)
     try:
@@ -193,6 +208,50 @@ def parse_yaml(
         return root, loader.construct_document(root)
     except (yaml.YAMLError, _Bound, RecursionError) as exc:
         raise _input_error(exc, source, expected, loader, error) from None
+    finally:
+        loader.dispose()
+
+
+def _within_walk_bounds(root: yaml.Node, limits: YamlLimits) -> bool:
+    """Depth (every node counts, the root is 1) and aliases (repeated references) in bounds,
+    counted as the pure loader counts them while composing."""
+    seen: set[int] = {id(root)}
+    aliases = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.max_depth:
+            return False
+        for child in _children(node):
+            if id(child) in seen:
+                aliases += 1
+                if aliases > limits.max_aliases or depth + 1 > limits.max_depth:
+                    return False
+                continue
+            seen.add(id(child))
+            stack.append((child, depth + 1))
+    return True
+
+
+def _parse_fast(
+    text: str, dates: bool, limits: YamlLimits
+) -> tuple[yaml.Node | None, object] | None:
+    """Parse with libyaml when it is there and the text breaks no rule; None otherwise, so
+    that the pure loader parses it again to report the problem with its line."""
+    loader_class = _C_LOADERS.get(dates)
+    if loader_class is None:
+        return None
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        if not _within_walk_bounds(root, limits):
+            return None
+        _check_tree(root, limits)
+        return root, loader.construct_document(root)
+    except (yaml.YAMLError, _Bound, RecursionError, ValueError, TypeError):
+        return None
     finally:
         loader.dispose()
 
