@@ -6,9 +6,10 @@ They apply only when the document was read by OCR (``source_format == "scan"``):
   :data:`LOW_CONFIDENCE`; the finding names the page, table row and the figure to check.
 - ``ocr_figure_mismatch``: an instrument whose mean, confirmed by its weighted score (mean x
   weight), is not the mean of its indicator scores as read. When exactly one indicator has a
-  value that makes the mean hold and differs from the reading in one or two digits, the finding
-  names that indicator, what was read and what the arithmetic fits; otherwise it names the
-  instrument's row. The imported figure is never changed: a person checks the scan.
+  value that makes the mean hold and differs from the reading in one or two digits (or only
+  one such indicator was read with low confidence), the finding names that indicator, what was
+  read and what the arithmetic fits; otherwise it names the instrument's row and, for each
+  indicator a slip of one or two digits would explain, the values that fit. The imported figure is never changed: a person checks the scan.
 """
 
 from __future__ import annotations
@@ -134,6 +135,17 @@ def _figure_mismatch(context: AuditContext) -> Iterator[Finding]:
         yield _mismatch(context, instrument, mean, read, values, total)
 
 
+def _unsure(context: AuditContext, read: Mapping[int, tuple[int, Mapping[str, Any]]]) -> set[int]:
+    """Return the indicators whose score was read with low confidence."""
+    confidence = {u.pos: u.conf for u in context.units if u.in_table and u.conf is not None}
+    out = set()
+    for number, (index, _) in read.items():
+        pos = context.locate(field_path("document", "score_table", "rows", index, "score"))
+        if confidence.get(pos, 100.0) < LOW_CONFIDENCE:
+            out.add(number)
+    return out
+
+
 def _mismatch(
     context: AuditContext,
     instrument: Instrument,
@@ -149,6 +161,9 @@ def _mismatch(
         if any(_digits_apart(text, v) <= 2 for v in fits):
             low, high = min(fits), max(fits)
             suspects[number] = str(low) if low == high else f"{low}–{high}"
+    unsure = _unsure(context, read) & set(suspects)
+    if len(unsure) == 1:
+        suspects = {n: suspects[n] for n in unsure}
     code, mean_th = instrument.code, in_thai_digits(mean)
     if len(suspects) == 1:
         ((number, fit),) = suspects.items()
@@ -167,14 +182,17 @@ def _mismatch(
     pos = context.locate(field_path("document", "score_table", "rows", index, "mean"))
     listed = ", ".join(str(n) for n in sorted(values))
     average = round_half_up(total / len(values))
+    fits = "; ".join(f"indicator {n} would fit {v}" for n, v in sorted(suspects.items()))
+    fits_th = "; ".join(f"ตัวชี้วัดที่ {n} ควรเป็น {v}" for n, v in sorted(suspects.items()))
     return make_finding(
         "ocr_figure_mismatch",
         pos,
         f"the {code} mean {mean} (confirmed by its weighted score) is not the mean of indicators "
-        f"{listed} as read ({average}): one of them was misread; check the scan",
+        f"{listed} as read ({average}): one of them was misread; check the scan"
+        + (f" ({fits})" if fits else ""),
         f"คะแนนเฉลี่ย {code} {mean_th} (สอดคล้องกับคะแนนถ่วงน้ำหนัก) ไม่ใช่ค่าเฉลี่ยของตัวชี้วัดที่ "
         f"{in_thai_digits(listed)} ตามที่อ่านได้ ({in_thai_digits(average)}) "
-        "อาจอ่านตัวเลขผิด ควรตรวจกับต้นฉบับ",
+        "อาจอ่านตัวเลขผิด ควรตรวจกับต้นฉบับ" + (f" ({in_thai_digits(fits_th)})" if fits_th else ""),
     )
 
 
