@@ -9,9 +9,12 @@ Each page image is:
    (or height) long, horizontally and vertically; they are erased before OCR so that
    Tesseract sees only text, and handed to :func:`~ita_lib.documents.page_layout.read_pages`
    to rebuild the tables;
-4. cut into regions: each table cell with ink (padded, upscaled towards 300 dpi, read with
-   ``--psm 6``; a cell that may be a number read again with a digits-only whitelist) and the
-   text outside tables (``--psm 4``); one Tesseract run per page and mode reads all its regions;
+4. cut into regions: each table cell with ink and the text outside tables (``--psm 4``). A cell
+   that holds a figure is read glyph by glyph against Sarabun's digits
+   (:func:`~ita_lib.documents.ocr_digits.read_figure`); other cells are padded, upscaled towards
+   300 dpi and read with ``--psm 6`` (one Tesseract run per page and mode reads all its regions),
+   a cell that may be a number again with a digits-only whitelist; the Thai digits of every word
+   read are read again glyph by glyph (:func:`~ita_lib.documents.ocr_digits.fix_digits`);
 5. Thai syllables, which Tesseract reports as separate words, joined into words
    (:func:`~ita_lib.documents.ocr_words.join_syllables`); words keep their confidences.
 
