@@ -40,6 +40,7 @@ from ita_lib.documents.catalogue_rules import CATALOGUE_RULES, PARTIAL_RULES
 from ita_lib.documents.data_rules import DATA_RULES, SCORE_RULES
 from ita_lib.documents.importer import ImportResult, import_document
 from ita_lib.documents.layout import Position
+from ita_lib.documents.ocr_rules import OCR_RULES
 from ita_lib.documents.text_rules import (
     DATA_TEXT_RULES,
     SCORE_TEXT_RULES,
@@ -125,6 +126,7 @@ def audit_import(result: ImportResult) -> tuple[Finding, ...]:
         units=tuple(result.document.text_units()),
         leftovers=tuple((x.text, x.pos, x.section) for x in result.leftovers),
         has_document=True,
+        source_format=result.document.format,
     )
     return _run(context, complete=result.complete)
 
@@ -202,6 +204,7 @@ def _run(context: AuditContext, *, complete: bool = True) -> tuple[Finding, ...]
         *DATA_RULES,
         *CATALOGUE_RULES,
         *(TEXT_RULES if context.has_document else DATA_TEXT_RULES),
+        *(OCR_RULES if context.has_document else ()),
     )
     if not complete:
         rules = (*(r for r in rules if r not in (*SCORE_RULES, *SCORE_TEXT_RULES)), *PARTIAL_RULES)

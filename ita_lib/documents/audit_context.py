@@ -90,6 +90,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("measure_missing_monitoring", "warning", False, "a measure without monitoring"),
     Rule("measure_period_outside_year", "warning", False, "a period outside the measures' year"),
     Rule("duplicated_word", "info", False, "a word written twice in a row"),
+    Rule("ocr_low_confidence", "warning", True, "a figure OCR read with low confidence"),
+    Rule("ocr_figure_mismatch", "error", True, "a figure OCR read that the arithmetic rejects"),
 )
 """Every audit rule by id."""
 
@@ -180,6 +182,8 @@ class AuditContext:
         (each unit then names its data path in ``data_path``).
     leftovers, has_document
         For a document: the text that fit no section, and True.
+    source_format
+        How the document was read (``"scan"`` for OCR, ``"pdf"``, ``"docx"``, ``"text"``).
     """
 
     data: Mapping[str, Any]
@@ -189,6 +193,7 @@ class AuditContext:
     units: tuple[TextUnit, ...] = ()
     leftovers: tuple[tuple[str, Position, str], ...] = ()
     has_document: bool = False
+    source_format: str = ""
 
     @property
     def document(self) -> Mapping[str, Any]:

@@ -93,12 +93,14 @@ class Position:
 class Paragraph:
     """A paragraph of text (already cleaned) and where it is.
 
-    ``kind`` is ``"item"`` for an HTML ``<li>`` list item, else ``"p"``.
+    ``kind`` is ``"item"`` for an HTML ``<li>`` list item, else ``"p"``. ``conf`` is, for a
+    paragraph read by OCR, the lowest confidence (0–100) of its words (None otherwise).
     """
 
     text: str
     pos: Position
     kind: str = "p"
+    conf: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class TextUnit:
     pos: Position
     in_table: bool
     data_path: str | None = None  # the data path of an assessment's text (``suggestions.summary``)
+    conf: float | None = None  # OCR confidence of the lowest word (documents read by OCR)
 
 
 @dataclass(frozen=True)
@@ -234,12 +237,14 @@ class Document:
         """Yield every paragraph and every table-cell fragment (header rows excluded)."""
         for block in self.blocks:
             if isinstance(block, Paragraph):
-                yield TextUnit(block.text, block.pos, in_table=False)
+                yield TextUnit(block.text, block.pos, in_table=False, conf=block.conf)
                 continue
             for row in block.rows:
                 for cell in row.cells:
                     for fragment in cell.fragments:
-                        yield TextUnit(fragment.text, fragment.pos, in_table=True)
+                        confs = [p.conf for p in fragment.paragraphs if p.conf is not None]
+                        conf = min(confs) if confs else None
+                        yield TextUnit(fragment.text, fragment.pos, in_table=True, conf=conf)
 
 
 # -- Text cleaning -----------------------------------------------------------------------------

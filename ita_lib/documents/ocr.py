@@ -9,9 +9,12 @@ Each page image is:
    (or height) long, horizontally and vertically; they are erased before OCR so that
    Tesseract sees only text, and handed to :func:`~ita_lib.documents.page_layout.read_pages`
    to rebuild the tables;
-4. cut into regions: each table cell with ink (padded, upscaled towards 300 dpi, read with
-   ``--psm 6``; a cell that may be a number read again with a digits-only whitelist) and the
-   text outside tables (``--psm 4``); one Tesseract run per page and mode reads all its regions;
+4. cut into regions: each table cell with ink and the text outside tables (``--psm 4``). A cell
+   that holds a figure is read glyph by glyph against Sarabun's digits
+   (:func:`~ita_lib.documents.ocr_digits.read_figure`); other cells are padded, upscaled towards
+   300 dpi and read with ``--psm 6`` (one Tesseract run per page and mode reads all its regions),
+   a cell that may be a number again with a digits-only whitelist; the Thai digits of every word
+   read are read again glyph by glyph (:func:`~ita_lib.documents.ocr_digits.fix_digits`);
 5. Thai syllables, which Tesseract reports as separate words, joined into words
    (:func:`~ita_lib.documents.ocr_words.join_syllables`); words keep their confidences.
 
@@ -33,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ita_lib.documents.ocr_digits import fix_digits, read_figure
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
     is_numeric,
@@ -238,20 +242,29 @@ def _crop(binary: np.ndarray, box: tuple[int, int, int, int], scale: float) -> o
     return ImageOps.expand(image, _PAD, fill=255)
 
 
+def _on_page(word: Word, x0: int, y0: int, scale: float, ink: np.ndarray) -> Word:
+    """Return a word of a crop placed on the page, its Thai digits read again glyph by glyph."""
+    box = (x0 + (word.x0 - _PAD) / scale, y0 + (word.y0 - _PAD) / scale,
+           x0 + (word.x1 - _PAD) / scale, y0 + (word.y1 - _PAD) / scale)  # fmt: skip
+    left, top, right, bottom = (max(0, round(v)) for v in box)
+    text, conf = fix_digits(word.text, ink[top:bottom, left:right])
+    return Word(text, *box, word.em / scale, word.conf if conf is None else conf)
+
+
 def _read_regions(
     binary: np.ndarray, regions: list[_Region], scale: float, whitelist: str = ""
 ) -> list[list[Word]]:
     """Read regions (grouped by page segmentation mode); return each one's words on the page."""
     out: list[list[Word]] = [[] for _ in regions]
+    ink = binary == 0
     for psm in sorted({r.psm for r in regions}):
         chosen = [i for i, r in enumerate(regions) if r.psm == psm]
         crops = [_crop(binary, regions[i].box, scale) for i in chosen]
         for number, lines in _tesseract(crops, psm, whitelist).items():
             x0, y0 = regions[chosen[number - 1]].box[:2]
             out[chosen[number - 1]] = [
-                Word(w.text, x0 + (w.x0 - _PAD) / scale, y0 + (w.y0 - _PAD) / scale,
-                     x0 + (w.x1 - _PAD) / scale, y0 + (w.y1 - _PAD) / scale, w.em / scale, w.conf)
-                for line in lines for w in join_syllables(line)
+                w for line in lines
+                for w in join_syllables([_on_page(w, x0, y0, scale, ink) for w in line])
             ]  # fmt: skip
     return out
 
@@ -283,6 +296,21 @@ def _has_ink(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return int(ink[y0:y1, x0:x1].sum()) >= _MIN_INK
 
 
+def _figures(ink: np.ndarray, regions: list[_Region]) -> dict[int, list[Word]]:
+    """Read the table cells that hold a figure glyph by glyph (see :mod:`.ocr_digits`)."""
+    out: dict[int, list[Word]] = {}
+    for i, region in enumerate(regions):
+        x0, y0, x1, y1 = region.box
+        cell = ink[y0:y1, x0:x1]
+        figure = read_figure(cell) if region.column is not None else None
+        if figure is not None:
+            rows = np.flatnonzero(cell.any(axis=1))
+            cols = np.flatnonzero(cell.any(axis=0))
+            out[i] = [Word(figure.text, x0 + cols[0], y0 + rows[0], x0 + cols[-1] + 1,
+                           y0 + rows[-1] + 1, 10.0, figure.conf)]  # fmt: skip
+    return out
+
+
 def _numeric_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]:
     """Return the table cells to read again as numbers: short, with no Thai word in them."""
     texts = ["".join(w.text for w in ws) for ws in words]
@@ -301,12 +329,19 @@ def _read_page(number: int, image: object) -> Page:
     height, width = pixels.shape
     scale = min(2.0, max(1.0, _GOOD_WIDTH / width))
     regions, body = _regions(ink, rules)
-    binary = np.where(ink, 0, 255).astype(np.uint8)
-    words = _read_regions(binary, [r for r in regions if r.column], scale)
-    words += _read_regions(np.where(body, 0, 255).astype(np.uint8),
-                           [r for r in regions if not r.column], scale)  # fmt: skip
     regions = [r for r in regions if r.column] + [r for r in regions if not r.column]
-    numeric = _numeric_cells(regions, words)
+    figures = _figures(ink, regions)
+    binary = np.where(ink, 0, 255).astype(np.uint8)
+    cells = [r for i, r in enumerate(regions) if r.column and i not in figures]
+    read = iter(_read_regions(binary, cells, scale))
+    words = [figures[i] if i in figures else next(read) if r.column else [] for i, r in
+             enumerate(regions)]  # fmt: skip
+    outside = [i for i, r in enumerate(regions) if not r.column]
+    text = _read_regions(np.where(body, 0, 255).astype(np.uint8), [regions[i] for i in outside],
+                         scale)  # fmt: skip
+    for i, found in zip(outside, text, strict=True):
+        words[i] = found
+    numeric = [i for i in _numeric_cells(regions, words) if i not in figures]
     again = _read_regions(binary, [regions[i] for i in numeric], _NUMBER_SCALE * scale,
                           DIGITS_WHITELIST)  # fmt: skip
     for i, found in zip(numeric, again, strict=True):

@@ -314,7 +314,8 @@ def table_cells(
 def _cell_paragraphs(words: Sequence[Word], right: float, pos: Position) -> Cell:
     lines = _lines(words)
     texts = _paragraph_texts(lines, right)
-    paragraphs = tuple(Paragraph(text, pos) for text, _ in texts)
+    conf = min((w.conf for w in words), default=None)
+    paragraphs = tuple(Paragraph(text, pos, conf=conf) for text, _ in texts)
     return Cell((CellFragment(paragraphs, pos),)) if paragraphs else Cell()
 
 

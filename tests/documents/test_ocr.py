@@ -95,3 +95,31 @@ def test_table_cells_of_a_grid_with_a_merged_cell():
         Rule(0, 0, 0, 100), Rule(300, 0, 300, 100), Rule(100, 50, 100, 100)]  # fmt: skip
     (cells,) = table_cells(rules, 5)
     assert cells == ((0, 0, 300, 50), (0, 50, 100, 100), (100, 50, 300, 100))
+
+
+@pytest.fixture(scope="session")
+def scanned_score_page(tmp_path_factory):
+    """The sample's first page (its score table) as a 200 dpi scan, read once per session."""
+    tmp = tmp_path_factory.mktemp("score-scan")
+    pdf = text_to_pdf(DATA / "bueng-krachap-measures-2566.txt", tmp / "doc.pdf")
+    first = pdfium.PdfDocument.new()
+    first.import_pages(pdfium.PdfDocument(str(pdf)), [0])
+    first.save(str(tmp / "page1.pdf"))
+    return read_document(pdf_to_scan(tmp / "page1.pdf", tmp / "scan.pdf", dpi=200, angle=0.8))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
+def test_every_figure_of_the_scanned_score_table_is_read_exactly(scanned_score_page):
+    typed = read_document(DATA / "bueng-krachap-measures-2566.txt").tables()[0]
+    scanned = scanned_score_page.tables()[0]
+    figures = [
+        (r, c, cell.text)
+        for r, row in enumerate(typed.rows)
+        for c, cell in enumerate(row.cells)
+        if c > 0 and cell.text
+    ]
+    assert len(figures) == 20  # ten scores, three means, weights and weighted scores, the total
+    read = {(r, c): cell for r, row in enumerate(scanned.rows) for c, cell in enumerate(row.cells)}
+    assert [(r, c, read[r, c].text) for r, c, _ in figures] == figures
+    assert all(read[r, c].paragraphs[0].conf is not None for r, c, _ in figures)
