@@ -25,7 +25,14 @@ from ita_lib.model.framework_files import available_fiscal_years
 from ita_lib.text.decimals import to_decimal
 from ita_lib.text.digits import to_arabic_digits
 
-__all__ = ["OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "load_results_table", "parse_results_frame"]
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "load_results_table",
+    "parse_results_frame",
+    "read_table_file",
+    "schema_error",
+]
 
 REQUIRED_COLUMNS = ("fiscal_year", "agency_name", "agency_type", "province", *INDICATOR_KEYS)
 OPTIONAL_COLUMNS = ("itas_code", "district", "claimed_total")
@@ -83,11 +90,12 @@ def _schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True)
 
 
-def _read(path: Path) -> pd.DataFrame:
+def read_table_file(path: Path, *, what: str = "results table") -> pd.DataFrame:
+    """Read a CSV (UTF-8) or XLSX table with every cell as text; raise InputError if unreadable."""
     source = str(path)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InputError("file not found", source=source, expected="a CSV or XLSX results table")
+        raise InputError("file not found", source=source, expected=f"a CSV or XLSX {what}")
     try:
         if suffix == ".csv":
             with warnings.catch_warnings():
@@ -188,9 +196,14 @@ _EXPECTED = {
 }
 
 
-def _schema_error(
-    exc: SchemaErrors, frame: pd.DataFrame, raw: pd.DataFrame, source: str
+def schema_error(
+    exc: SchemaErrors,
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    source: str,
+    expected_by_check: dict[str, str] | None = None,
 ) -> InputError:
+    """Turn pandera's failures into one InputError: the first bad cell, by spreadsheet row."""
     cases = exc.failure_cases
     cases = cases[cases["index"].notna()] if cases["index"].notna().any() else cases
     order = {c: i for i, c in enumerate(frame.columns)}
@@ -199,7 +212,7 @@ def _schema_error(
     )
     first = cases.iloc[0]
     check = str(first["check"])
-    expected = _EXPECTED.get(check)
+    expected = {**_EXPECTED, **(expected_by_check or {})}.get(check)
     if check == "known_fiscal_year":
         expected = "a fiscal year with framework data: " + ", ".join(
             map(str, available_fiscal_years())
@@ -240,7 +253,7 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
     try:
         stat = path.stat()
     except OSError:
-        return parse_results_frame(_read(path), source=str(path))  # reports the problem
+        return parse_results_frame(read_table_file(path), source=str(path))  # reports the problem
     # The assessments are immutable, so the same unchanged file is read once per process (a
     # batch with peers reads the national table once per worker, not once per briefing).
     return _load_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
@@ -248,7 +261,7 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _load_unchanged(path: str, _mtime_ns: int, _size: int) -> tuple[Assessment, ...]:
-    return parse_results_frame(_read(Path(path)), source=path)
+    return parse_results_frame(read_table_file(Path(path)), source=path)
 
 
 def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[Assessment, ...]:
@@ -261,7 +274,7 @@ def parse_results_frame(raw: pd.DataFrame, *, source: str = "<table>") -> tuple[
     try:
         valid = _schema().validate(frame, lazy=True)
     except SchemaErrors as exc:
-        raise _schema_error(exc, frame, raw, source) from None
+        raise schema_error(exc, frame, raw, source) from None
     rows = []
     for index, row in valid.iterrows():
         claimed = row.get("claimed_total")
