@@ -17,6 +17,7 @@ from ita_lib.run.parameters import (
     PortfolioParameters,
     briefing_from_parameters,
 )
+from ita_lib.run.table_export import write_workbook
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,5 @@ __all__ = [
     "load_framework",
     "load_results_table",
     "score_assessment",
+    "write_workbook",
 ]

@@ -19,6 +19,7 @@ Only years whose framework has an OIT item catalogue (FY2564, FY2565) can hold i
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -41,6 +42,12 @@ __all__ = [
     "parse_item_results",
 ]
 
+
+def _missing(value: object) -> bool:
+    """Return whether a cell is empty: None or a float NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 ITEM_COLUMNS = ("fiscal_year", "itas_code", "agency_name", "item", "passed")
 _TRUE = {"1", "true", "yes", "y", "pass", "passed", "ผ่าน", "✓"}
 _FALSE = {"0", "false", "no", "n", "fail", "failed", "ไม่ผ่าน", "✗"}
@@ -56,10 +63,10 @@ def agency_key(itas_code: object, agency_name: object) -> str:
 
     Names are compared without white space, in Unicode NFC (as :func:`ita_lib.analysis.peers.same_agency`).
     """
-    code = "" if itas_code is None or itas_code != itas_code else str(itas_code).strip()
+    code = "" if _missing(itas_code) else str(itas_code).strip()
     if code:
         return "code:" + code
-    name = "" if agency_name is None or agency_name != agency_name else str(agency_name)
+    name = "" if _missing(agency_name) else str(agency_name)
     return "name:" + re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
 
 
@@ -79,7 +86,7 @@ def _schema(catalogues: dict[int, frozenset[str]], years: pd.Series) -> pa.DataF
         row_years = years.reindex(items.index)
         return pd.Series(
             [
-                code is not None and (y != y or code in catalogues.get(int(y), frozenset()))
+                code is not None and (_missing(y) or code in catalogues.get(int(y), frozenset()))
                 for y, code in zip(row_years, items, strict=True)
             ],
             index=items.index,
@@ -136,7 +143,7 @@ def _normalise(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if _missing(value):
         return None
     text = str(value).strip()
     return text or None
@@ -162,8 +169,8 @@ def parse_item_results(raw: pd.DataFrame, *, source: str = "<item table>") -> pd
         valid = _schema(catalogues, years).validate(frame, lazy=True)
     except SchemaErrors as exc:
         expected = dict(_EXPECTED)
-        expected["catalogue_year"] = (
-            "a fiscal year with an OIT item catalogue: " + ", ".join(map(str, catalogues))
+        expected["catalogue_year"] = "a fiscal year with an OIT item catalogue: " + ", ".join(
+            map(str, catalogues)
         )
         raise schema_error(exc, frame, raw, source, expected) from None
     names = valid["agency_name"] if "agency_name" in valid else pd.Series(None, index=valid.index)

@@ -14,11 +14,18 @@ the letters ฤ and ฦ, which ICU sorts as vowels).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
 __all__ = ["collation_backend", "thai_key", "thai_sorted"]
+
+
+def _missing(value: object) -> bool:
+    """Return whether a cell is empty: None or a float NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
 
 _LEADING_VOWELS = frozenset("เแโใไ")
 # Tone marks, the thanthakhat (cancellation mark), the mai taikhu and the nikhahit: they
@@ -72,7 +79,7 @@ def thai_key(text: object) -> bytes | tuple[str, str, str]:
         ICU's collation key, or the fallback's key (see the module's notes). Keys of one
         backend compare with each other only.
     """
-    value = "" if text is None or text != text else unicodedata.normalize("NFC", str(text))
+    value = "" if _missing(text) else unicodedata.normalize("NFC", str(text))
     collate = _icu_collator()
     return collate(value) if collate is not None else _fallback_key(value)
 
