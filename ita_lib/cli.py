@@ -215,7 +215,33 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ita_lib.run.table_export import write_workbook
+    from ita_lib.views import explore, explore_app, items
+
+    table = explore.load_results(args.results_table)
+    filters = explore.Filters(args.fiscal_year, args.province, args.agency_type, args.status)
+    selection = explore.select(table, filters)
+    joined = items.join_items(table, items.load_items(args.results_table, args.item_results))
+    print(write_workbook(args.output, explore_app.explore_tables(selection, joined)))
+    return EXIT_OK
+
+
 _Subparsers = Any  # argparse's private _SubParsersAction
+
+
+def _add_export(sub: _Subparsers) -> None:
+    export = sub.add_parser(
+        "export", help="write the explore notebook's filtered tables to one .xlsx workbook"
+    )
+    export.add_argument("results_table", help="results table .csv/.xlsx, or synthetic:<years>")
+    export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    export.add_argument("--item-results", default="", help="item results table .csv/.xlsx")
+    export.add_argument("--fiscal-year", type=int, default=0, help="year (default: the latest)")
+    export.add_argument("--province", default="", help="keep one province")
+    export.add_argument("--agency-type", default="", help="keep one agency type")
+    export.add_argument("--status", choices=["", "pass", "fail"], default="", help="pass or fail")
+    export.set_defaults(run=_cmd_export)
 
 
 def _add_score(sub: _Subparsers) -> None:
@@ -356,6 +382,7 @@ _SUBCOMMANDS = (
     _add_score,
     _add_analyse,
     _add_notebook,
+    _add_export,
     _add_brief,
     _add_email,
     _add_batch,

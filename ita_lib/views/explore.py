@@ -18,6 +18,7 @@ from ita_lib.exceptions import InputError
 from ita_lib.model.results_table import load_results_table, parse_results_frame
 from ita_lib.model.synthetic import synthetic_tables
 from ita_lib.render.briefing import HTMLFragment, render_fragment, synthetic_notice
+from ita_lib.text.collation import thai_sorted
 from ita_lib.views.tables import YEAR, show_table, thai_sort
 
 __all__ = [
@@ -136,7 +137,7 @@ def select(table: pd.DataFrame, filters: Filters = Filters()) -> Selection:
         if value not in ("", 0) and value not in allowed:
             raise InputError(
                 f"no such {name.replace('_', ' ')} in the table", location=name,
-                expected=", ".join(map(str, list(allowed)[:12])) + (" …" if len(allowed) > 12 else ""),
+                expected=", ".join(map(str, thai_sorted(allowed)[:12])) + (" …" if len(allowed) > 12 else ""),
                 found=value,
             )  # fmt: skip
     keep = table["fiscal_year"] == year

@@ -68,6 +68,7 @@ def explorer(table: pd.DataFrame):
     """
     import ipywidgets as widgets
     from IPython.display import display
+
     from ita_lib.views.agency import history_chart
 
     years = sorted(int(y) for y in table["fiscal_year"].unique())

@@ -97,10 +97,9 @@ def province_chart(frame: pd.DataFrame) -> HTMLFragment:
         )
         ax.set_yticks(y, labels)
         ax.axvline(national, color="#444444", linestyle=":", linewidth=1)
-        ax.text(national, -1.2, f"ทั้งประเทศ {national:.1f}%", ha="center", fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_xlabel("ร้อยละของหน่วยงานที่ผ่านเกณฑ์ 85 คะแนน")
+        ax.set_xlabel(f"ร้อยละของหน่วยงานที่ผ่านเกณฑ์ 85 คะแนน (เส้นจุด: ทุกจังหวัดรวมกัน {national:.1f}%)")
         ax.set_title(
             "สัดส่วนที่ผ่านเกณฑ์รายจังหวัด (น้อยไปมาก)" + mark(frame), loc="left", fontweight="bold"
         )

@@ -77,7 +77,7 @@ def show_table(
 
 def new_figure(rows: int, *, width: float = 8.0, per_row: float = 0.32) -> Figure:
     """Return a constrained-layout figure tall enough for ``rows`` labelled rows."""
-    return Figure(figsize=(width, per_row * max(rows, 1) + 1.6), layout="constrained")
+    return Figure(figsize=(width, max(per_row * rows + 1.6, 3.0)), layout="constrained")
 
 
 def chart_style() -> dict[str, object]:
