@@ -214,7 +214,9 @@ def test_html_fragment_displays_as_html_with_its_own_scoped_styles(sample):
     fragment = sample.headline()
     assert fragment._repr_html_() == fragment_style() + str(fragment)
     # class selectors only: shown inside JupyterLab, the styles restyle nothing else
-    rules = [line for line in fragment_css().splitlines() if "{" in line and not line.startswith("@")]
+    rules = [
+        line for line in fragment_css().splitlines() if "{" in line and not line.startswith("@")
+    ]
     assert rules
     assert all(line.lstrip().startswith(".ita-") for line in rules)
     assert ".ita-chip-fail" in fragment_css()  # the OIT grid's colours

@@ -1,4 +1,3 @@
-import pandas as pd
 import pytest
 
 from ita_lib.analysis.peers import results_frame
@@ -61,7 +60,10 @@ def test_select_defaults_to_the_latest_year_and_counts_n_of_m(frame):
     assert list(earlier.frame["agency_name"]) == ["ก3"]
     # counts add up: pass + fail = all, every year
     for year in (2564, 2565):
-        parts = [len(explore.select(frame, explore.Filters(year, status=s)).frame) for s in ("pass", "fail")]
+        parts = [
+            len(explore.select(frame, explore.Filters(year, status=s)).frame)
+            for s in ("pass", "fail")
+        ]
         assert sum(parts) == len(explore.select(frame, explore.Filters(year)).frame)
 
 
@@ -133,7 +135,9 @@ def test_real_data_has_no_notice(frame):
     assert explore.notice(frame) == ""
 
 
-@pytest.mark.parametrize("reference", ["synthetic:2599", "synthetic:abc", "synthetic:", "synthetic:2565:1:2"])
+@pytest.mark.parametrize(
+    "reference", ["synthetic:2599", "synthetic:abc", "synthetic:", "synthetic:2565:1:2"]
+)
 def test_bad_synthetic_reference(reference):
     with pytest.raises(InputError, match="synthetic"):
         explore.load_results(reference)
