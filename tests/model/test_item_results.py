@@ -96,7 +96,7 @@ def test_duplicates_and_columns_are_rejected(tmp_path, tables):
         load_item_results(_write(tmp_path, twice))
     with pytest.raises(InputError, match="missing column"):
         load_item_results(_write(tmp_path, frame.drop(columns="passed")))
-    with pytest.raises(InputError, match="missing column.*itas_code or agency_name"):
+    with pytest.raises(InputError, match=r"missing column.*itas_code or agency_name"):
         load_item_results(_write(tmp_path, frame.drop(columns="itas_code")))
     with pytest.raises(InputError, match="unknown or repeated column 'score'"):
         load_item_results(_write(tmp_path, frame.assign(score=1)))

@@ -18,7 +18,7 @@ def test_join_matches_every_item_and_agrees_with_the_indicators(national):
 
 
 def test_failing_items_nationally_counts_add_up(national):
-    table, joined = national
+    _table, joined = national
     failing = items.failing_items(joined, 2565)
     assert len(failing) == 43
     assert (failing["หน่วยงานที่ประเมิน"] == 400).all()
