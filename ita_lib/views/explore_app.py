@@ -55,6 +55,7 @@ def _interactive(table: pd.DataFrame) -> None:
     html = to_html_datatable(
         year_text(table), connected=False, maxBytes=0, showIndex=False,
         lengthMenu=[10, 25, 50, 100, 500], display_logo_when_loading=False,
+        columnDefs=[{"className": "dt-left", "targets": "_all"}],
     )  # fmt: skip
     display(HTML(html))
 
@@ -69,8 +70,11 @@ def explorer(table: pd.DataFrame):
     import ipywidgets as widgets
     from IPython.display import display
 
+    from itables import init_notebook_mode
+
     from ita_lib.views.agency import history_chart
 
+    init_notebook_mode(all_interactive=False, connected=False)  # the DataTables bundle, once
     years = sorted(int(y) for y in table["fiscal_year"].unique())
 
     def options(column: str) -> list[tuple[str, str]]:
