@@ -69,7 +69,6 @@ def explorer(table: pd.DataFrame):
     """
     import ipywidgets as widgets
     from IPython.display import display
-
     from itables import init_notebook_mode
 
     from ita_lib.views.agency import history_chart
