@@ -20,7 +20,7 @@ from ita_lib.analysis.peers import trend
 from ita_lib.model.assessment import Agency, Assessment
 from ita_lib.render.briefing import HTMLFragment
 from ita_lib.text.decimals import to_decimal
-from ita_lib.views.explore import PASS_MARK, agencies, mark
+from ita_lib.views.explore import PASS_MARK, agencies
 from ita_lib.views.tables import YEAR, chart, chart_style, new_figure, thai_sort
 
 __all__ = ["agency_history", "find_agencies", "history_chart"]
@@ -140,6 +140,3 @@ def history_chart(history: pd.DataFrame, *, synthetic: bool = False) -> HTMLFrag
         alt=alt,
         caption="เส้นประสีแดง: เกณฑ์ผ่าน 85 คะแนน · ป้ายกำกับ: คะแนนรวมและระดับตามเกณฑ์ของปีนั้น",
     )
-
-
-_ = mark, thai_sort

@@ -71,8 +71,6 @@ def explorer(table: pd.DataFrame):
     from IPython.display import display
     from itables import init_notebook_mode
 
-    from ita_lib.views.agency import history_chart
-
     init_notebook_mode(all_interactive=False, connected=False)  # the DataTables bundle, once
     years = sorted(int(y) for y in table["fiscal_year"].unique())
 
@@ -99,6 +97,23 @@ def explorer(table: pd.DataFrame):
     for w in (year, province, agency_type, status):
         w.observe(redraw, names="value")
     redraw()
+    query, found = _look_up_widgets(table)
+    filters = widgets.VBox(
+        [widgets.HBox([year, status]), widgets.HBox([province, agency_type]), out]
+    )
+    tabs = widgets.Tab([filters, widgets.VBox([query, found])])
+    tabs.set_title(0, "กรองหน่วยงาน")
+    tabs.set_title(1, "ค้นหาหน่วยงาน")
+    return tabs
+
+
+def _look_up_widgets(table: pd.DataFrame):
+    """Return the look-up tab's text box and output: an agency's history as soon as it is typed."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from ita_lib.views.agency import history_chart
+
     query = widgets.Text(
         placeholder="ชื่อหรือรหัส ITAS เช่น บึงกระจับ", description="ค้นหา", continuous_update=False
     )
@@ -116,13 +131,7 @@ def explorer(table: pd.DataFrame):
                 _interactive(matches)
 
     query.observe(look_up, names="value")
-    filters = widgets.VBox(
-        [widgets.HBox([year, status]), widgets.HBox([province, agency_type]), out]
-    )
-    tabs = widgets.Tab([filters, widgets.VBox([query, found])])
-    tabs.set_title(0, "กรองหน่วยงาน")
-    tabs.set_title(1, "ค้นหาหน่วยงาน")
-    return tabs
+    return query, found
 
 
 def selection_summary_text(count: int, query: str):
@@ -133,6 +142,3 @@ def selection_summary_text(count: int, query: str):
         " · แสดงประวัติของรายการแรก" if count > 1 else ""
     )
     return render_fragment("count.html.j2", text=text)
-
-
-_ = selection_summary

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -18,7 +17,7 @@ from ita_lib.render.charts import register_thai_font
 from ita_lib.render.downloads import chart_files, chart_links, download_links
 from ita_lib.text.collation import thai_key
 
-__all__ = ["YEAR", "chart", "new_figure", "show_table", "thai_sort", "year_text"]
+__all__ = ["YEAR", "chart", "chart_style", "new_figure", "show_table", "thai_sort", "year_text"]
 
 YEAR = "ปีงบประมาณ"
 
@@ -89,7 +88,3 @@ def chart(fig: Figure, *, title: str, alt: str, caption: str) -> HTMLFragment:
     """Embed a figure (PNG) with alt text and caption, and links to it as PNG and SVG."""
     files = chart_files(fig)
     return HTMLFragment(chart_fragment(files.png, alt, caption) + chart_links(files, title))
-
-
-__all__ += ["chart_style"]
-_ = mpl  # matplotlib settings are applied by callers with mpl.rc_context(chart_style())
