@@ -4,9 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PARAMS ?= params/bueng-krachap-2565.yaml
+LAB_IP ?= 127.0.0.1
+LAB_PORT ?= 8888
+THAI_FONT_DIR ?= $(HOME)/.local/share/fonts/ita-sarabun
 
 .DEFAULT_GOAL := help
-.PHONY: help setup briefing explore portfolio benchmark test test-fast lint format clean
+.PHONY: help setup briefing explore portfolio lab benchmark test test-fast lint format clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +30,13 @@ explore: $(STAMP) ## Run notebooks/explore.ipynb on its defaults (synthetic data
 
 portfolio: $(STAMP) ## Run notebooks/portfolio.ipynb on its defaults (synthetic data) and print the HTML path
 	@$(BIN)/ita notebook portfolio
+
+lab: $(STAMP) ## Start JupyterLab on .venv in notebooks/ (root too); installs Sarabun for the browser if no Thai font
+	@if command -v fc-list >/dev/null 2>&1 && [ -z "$$(fc-list :lang=th family)" ]; then \
+	  mkdir -p "$(THAI_FONT_DIR)" && cp ita_lib/fonts/Sarabun-*.ttf ita_lib/fonts/OFL.txt "$(THAI_FONT_DIR)/" && \
+	  fc-cache -f "$(THAI_FONT_DIR)" >/dev/null && echo "installed the Sarabun font for the browser in $(THAI_FONT_DIR)"; fi
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=$(LAB_IP) --ServerApp.port=$(LAB_PORT) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 benchmark: $(STAMP) ## Time a naive papermill loop, ita batch (50 and 500 agencies) and the in-process floor
 	$(BIN)/python benchmarks/batch_benchmark.py

@@ -18,6 +18,7 @@ from ita_lib.run.parameters import (
     briefing_from_parameters,
     progress_from_parameters,
 )
+from ita_lib.run.table_export import write_workbook
 
 __version__ = "0.1.0"
 
@@ -40,4 +41,5 @@ __all__ = [
     "load_results_table",
     "progress_from_parameters",
     "score_assessment",
+    "write_workbook",
 ]

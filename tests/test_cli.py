@@ -225,3 +225,36 @@ def test_analyse_text_and_bad_input(capsys, tmp_path):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(f"ita: error: {bad}: scores")
+
+
+def test_export_writes_the_filtered_tables_to_one_workbook(tmp_path, capsys):
+    import pandas as pd
+
+    from ita_lib.views import explore
+
+    out = tmp_path / "x" / "tables.xlsx"
+    args = ["export", "synthetic:2564-2565:300", "-o", str(out), "--province", "เชียงใหม่"]
+    assert main([*args, "--status", "fail"]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    sheets = pd.read_excel(out, sheet_name=None, dtype={"ปีงบประมาณ": str})
+    table = explore.load_results("synthetic:2564-2565:300")
+    expected = explore.agencies(
+        explore.select(table, explore.Filters(province="เชียงใหม่", status="fail")).frame
+    )
+    chosen = sheets["หน่วยงานที่เลือก"]
+    assert chosen["หน่วยงาน"].tolist() == expected["หน่วยงาน"].tolist()
+    assert chosen["คะแนนรวม"].tolist() == expected["คะแนนรวม"].tolist()
+    assert set(chosen["ปีงบประมาณ"]) <= {"2565"}
+    assert sheets["ภาพรวมรายปี"]["ปีงบประมาณ"].tolist() == ["2564", "2565"]
+    assert len(sheets["ข้อ OIT ที่ไม่ผ่านบ่อย"]) == 43
+
+
+def test_export_rejects_unknown_filters_and_names(tmp_path, capsys):
+    assert (
+        main(["export", "synthetic:2565:50", "-o", str(tmp_path / "a.xlsx"), "--province", "ไม่มี"])
+        == 2
+    )
+    assert "no such province" in capsys.readouterr().err
+    assert main(["export", "synthetic:2565:50", "-o", str(tmp_path / "a.csv")]) == 2
+    assert "not an Excel file name" in capsys.readouterr().err
+    assert not (tmp_path / "a.csv").exists()

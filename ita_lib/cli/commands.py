@@ -277,3 +277,15 @@ def cmd_draft_report(args: argparse.Namespace) -> int:
     print(draft_report(progress, args.output, thai_digits=not args.arabic_digits,
                        overwrite=args.overwrite))  # fmt: skip
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ita_lib.run.table_export import write_workbook
+    from ita_lib.views import explore, explore_app, items
+
+    table = explore.load_results(args.results_table)
+    filters = explore.Filters(args.fiscal_year, args.province, args.agency_type, args.status)
+    selection = explore.select(table, filters)
+    joined = items.join_items(table, items.load_items(args.results_table, args.item_results))
+    print(write_workbook(args.output, explore_app.explore_tables(selection, joined)))
+    return EXIT_OK

@@ -13,6 +13,7 @@ from ita_lib.cli.commands import (
     cmd_draft_measures,
     cmd_draft_report,
     cmd_email,
+    cmd_export,
     cmd_framework,
     cmd_import,
     cmd_notebook,
@@ -20,6 +21,20 @@ from ita_lib.cli.commands import (
 )
 
 _Subparsers = Any  # argparse's private _SubParsersAction
+
+
+def _add_export(sub: _Subparsers) -> None:
+    export = sub.add_parser(
+        "export", help="write the explore notebook's filtered tables to one .xlsx workbook"
+    )
+    export.add_argument("results_table", help="results table .csv/.xlsx, or synthetic:<years>")
+    export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    export.add_argument("--item-results", default="", help="item results table .csv/.xlsx")
+    export.add_argument("--fiscal-year", type=int, default=0, help="year (default: the latest)")
+    export.add_argument("--province", default="", help="keep one province")
+    export.add_argument("--agency-type", default="", help="keep one agency type")
+    export.add_argument("--status", choices=["", "pass", "fail"], default="", help="pass or fail")
+    export.set_defaults(run=cmd_export)
 
 
 def _add_score(sub: _Subparsers) -> None:
@@ -194,6 +209,7 @@ _SUBCOMMANDS = (
     _add_score,
     _add_analyse,
     _add_notebook,
+    _add_export,
     _add_brief,
     _add_email,
     _add_batch,

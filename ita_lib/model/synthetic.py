@@ -12,6 +12,13 @@ Every row is marked (:mod:`ita_lib.model.synthetic_marks`): the agency name ends
 and the ITAS code starts with ``SYN-``.
 The agencies, names and scores are invented; they must not be published as results.
 
+:func:`synthetic_tables` builds the same agencies over several fiscal years (their latent
+integrity persists from year to year, so histories look like real ones) together with the
+**item results** of every agency and year whose framework has an OIT item catalogue: one row per
+agency, year and OIT item, whose roll-up (:func:`ita_lib.analysis.scoring.oit_rollup`) gives
+exactly the indicators 9 and 10 of the results table. Items differ in difficulty (a fixed,
+seeded offset per item), so some fail far more often than others, as in real results.
+
 ``python benchmarks/synthetic_table.py OUT.csv [--rows N] [--seed S] [--fiscal-year Y]`` writes
 one as CSV.
 """
@@ -19,6 +26,7 @@ one as CSV.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -36,7 +44,9 @@ __all__ = [
     "AGENCY_TYPES",
     "NATIONAL_FIGURES",
     "PROVINCES",
+    "SyntheticTables",
     "synthetic_results_table",
+    "synthetic_tables",
     "write_synthetic_table",
 ]
 
@@ -115,7 +125,6 @@ _CENTRAL_NAMES = {
 _GROUP_SHIFT = {"local": -0.05, "province": 0.6, "central": 0.7, "university": 0.5}
 _IIT_MEAN, _EIT_MEAN = 86.2, 84.2
 _OIT_INDICATOR_LOGIT = {9: 2.23, 10: 1.1}
-_BASE_MEAN = 81.25  # the mean total the constants above give (FY2564)
 _FALLBACK_OIT_SIZES = {9: (9, 8, 7, 4, 5), 10: (8, 2)}  # FY2564-2565 sub-indicators
 
 
@@ -139,26 +148,54 @@ def _two_decimals(values: np.ndarray) -> list[str]:
     ]
 
 
-def _oit_indicator(
-    rng: np.random.Generator, latent: np.ndarray, sizes: Sequence[int], logit: float
-) -> np.ndarray:
-    """Roll up simulated item results: sub-indicator = mean of items, indicator = mean of subs."""
-    p_pass = 1 / (1 + np.exp(-(logit + 1.6 * latent)))
-    subs = [rng.binomial(n, p_pass) / n * 100 for n in sizes]
-    return np.mean(subs, axis=0)
+_ITEM_SPREAD = 0.8  # spread of the items' difficulties (logit scale)
+_PERSISTENCE = 0.8  # correlation of an agency's latent value from one year to the next
 
 
-def _oit_sizes(framework: Framework, number: int) -> tuple[int, ...]:
-    """Return the item counts of an OIT indicator's sub-indicators (or FY2564's, if unknown)."""
-    subs = framework.sub_indicators_of(number) if framework.oit_rollup_known else ()
-    sizes = tuple(len(framework.items_of(s.code)) for s in subs)
-    return sizes if sizes and all(sizes) else _FALLBACK_OIT_SIZES[number]
+@dataclass(frozen=True)
+class _OitDraw:
+    """Indicator 9 and 10 scores and, when the catalogue is known, each item's results."""
+
+    scores: dict[str, np.ndarray]
+    items: dict[str, np.ndarray]  # item code -> passed (bool per agency)
 
 
-def _scores(
-    rng: np.random.Generator, latent: np.ndarray, framework: Framework
-) -> dict[str, np.ndarray]:
-    """Draw the ten indicator scores of agencies with the given latent values."""
+def _item_offsets(codes: Sequence[str]) -> np.ndarray:
+    """Return each item's difficulty offset: fixed and seeded, the same in every table."""
+    offsets = np.random.default_rng(4321).normal(0, _ITEM_SPREAD, len(codes))
+    return offsets - offsets.mean()
+
+
+def _draw_oit(rng: np.random.Generator, latent: np.ndarray, framework: Framework) -> _OitDraw:
+    """Simulate OIT item results and roll them up: sub-indicator = mean, indicator = mean of subs."""
+    scores: dict[str, np.ndarray] = {}
+    items: dict[str, np.ndarray] = {}
+    known = framework.oit_rollup_known
+    for number in (9, 10):
+        logit = _OIT_INDICATOR_LOGIT[number] + 1.6 * latent
+        subs = framework.sub_indicators_of(number) if known else ()
+        if not subs:
+            sizes = _FALLBACK_OIT_SIZES[number]
+            p_pass = 1 / (1 + np.exp(-logit))
+            scores[f"ind{number}"] = np.mean(
+                [rng.binomial(n, p_pass) / n * 100 for n in sizes], axis=0
+            )
+            continue
+        sub_scores = []
+        for sub in subs:
+            codes = [item.code for item in framework.items_of(sub.code)]
+            offsets = _item_offsets(codes)
+            passed = rng.random((len(latent), len(codes))) < 1 / (
+                1 + np.exp(-(logit[:, None] + offsets[None, :]))
+            )
+            items.update({code: passed[:, k] for k, code in enumerate(codes)})
+            sub_scores.append(passed.mean(axis=1) * 100)
+        scores[f"ind{number}"] = np.mean(sub_scores, axis=0)
+    return _OitDraw(scores, items)
+
+
+def _scores(rng: np.random.Generator, latent: np.ndarray, framework: Framework) -> _OitDraw:
+    """Draw the ten indicator scores (and the OIT item results) of agencies."""
     rows = len(latent)
     scores: dict[str, np.ndarray] = {}
     for number in range(1, 9):
@@ -166,10 +203,8 @@ def _scores(
         mean, spread = (_IIT_MEAN, 4.0) if instrument == "IIT" else (_EIT_MEAN, 4.5)
         value = mean + spread * latent + rng.normal(0, 2.5, rows)
         scores[f"ind{number}"] = np.clip(value, 40, 100)
-    for number in (9, 10):
-        sizes = _oit_sizes(framework, number)
-        scores[f"ind{number}"] = _oit_indicator(rng, latent, sizes, _OIT_INDICATOR_LOGIT[number])
-    return scores
+    oit = _draw_oit(rng, latent, framework)
+    return _OitDraw({**scores, **oit.scores}, oit.items)
 
 
 def _mean_total(scores: dict[str, np.ndarray]) -> float:
@@ -183,18 +218,110 @@ def _mean_total(scores: dict[str, np.ndarray]) -> float:
 def _latent_offset(fiscal_year: int) -> float:
     """Return the latent shift that brings the mean total to the year's national average."""
     target = NATIONAL_FIGURES[fiscal_year][1]
-    if abs(target - _BASE_MEAN) < 0.005:
-        return 0.0
     framework = load_framework(fiscal_year)
-    mix = [_GROUP_SHIFT[group] for _, count, group in _type_counts(3000) for _ in range(count)]
+    mix = [_GROUP_SHIFT[group] for _, count, group in _type_counts(8300) for _ in range(count)]
     shifts = np.array(mix)
     low, high = -3.0, 3.0
     for _ in range(30):
         middle = (low + high) / 2
         rng = np.random.default_rng(20240)  # the same draws for every trial offset
-        mean = _mean_total(_scores(rng, rng.normal(0, 1, len(shifts)) + shifts + middle, framework))
+        latent = rng.normal(0, 1, len(shifts)) + shifts + middle
+        mean = _mean_total(_scores(rng, latent, framework).scores)
         low, high = (middle, high) if mean < target else (low, middle)
     return round((low + high) / 2, 4)
+
+
+@dataclass(frozen=True)
+class SyntheticTables:
+    """A synthetic results table and its item results (see :func:`synthetic_tables`).
+
+    Attributes
+    ----------
+    results
+        The results table: columns ``fiscal_year, agency_name, agency_type, province,
+        ind1 .. ind10, itas_code``, every cell as text, one row per agency and year.
+    items
+        The item results in long form: columns ``fiscal_year`` (int), ``itas_code`` (str),
+        ``item`` (str, e.g. ``"o12"``) and ``passed`` (bool), one row per agency, year and OIT
+        item of the year's catalogue (none for years without one: FY2566 onwards).
+    """
+
+    results: pd.DataFrame
+    items: pd.DataFrame
+
+
+def synthetic_tables(
+    rows: int | None = None, *, fiscal_years: Sequence[int] = (2564,), seed: int = 0
+) -> SyntheticTables:
+    """Build a synthetic national table over one or more fiscal years, with item results.
+
+    Parameters
+    ----------
+    rows
+        Number of agencies; default: the number assessed nationally in the first year.
+    fiscal_years
+        Fiscal years with framework data and national figures (2564 to 2568). The same
+        agencies (names, types, provinces, ``SYN-`` codes) appear in every year.
+    seed
+        Seed of the random generator: the same arguments give the same tables.
+
+    Returns
+    -------
+    SyntheticTables
+        The results table (years in the order given) and the item results.
+    """
+    years = list(dict.fromkeys(int(y) for y in fiscal_years))
+    if not years:
+        raise ValueError("fiscal_years must name at least one fiscal year")
+    rows = _row_count(rows, years[0])
+    for year in years[1:]:
+        _row_count(rows, year)
+    rng = np.random.default_rng(seed)
+    types, groups, provinces, names = _agencies(rng, rows)
+    codes = [f"{SYNTHETIC_CODE_PREFIX}{i + 1:05d}" for i in range(rows)]
+    base = rng.normal(0, 1, rows)
+    group_shift = np.array([_GROUP_SHIFT[g] for g in groups])
+    results, items = [], []
+    for k, year in enumerate(years):
+        framework = load_framework(year)
+        latent = base if k == 0 else _PERSISTENCE * base + 0.6 * rng.normal(0, 1, rows)
+        draw = _scores(rng, latent + group_shift + _latent_offset(year), framework)
+        results.append(
+            pd.DataFrame(
+                {
+                    "fiscal_year": [str(year)] * rows,
+                    "agency_name": names,
+                    "agency_type": types,
+                    "province": provinces,
+                    **{key: _two_decimals(draw.scores[key]) for key in INDICATOR_KEYS},
+                    "itas_code": codes,
+                }
+            )
+        )
+        items.append(_item_frame(year, codes, draw.items))
+    return SyntheticTables(
+        pd.concat(results, ignore_index=True), pd.concat(items, ignore_index=True)
+    )
+
+
+def _item_frame(year: int, codes: list[str], items: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Return item results in long form, agency by agency, items in catalogue order."""
+    columns = ["fiscal_year", "itas_code", "item", "passed"]
+    if not items:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(columns, (int, str, str, bool), strict=True)}
+        )
+    item_codes = list(items)
+    passed = np.column_stack([items[c] for c in item_codes])
+    return pd.DataFrame(
+        {
+            "fiscal_year": np.full(passed.size, year, dtype=int),
+            "itas_code": np.repeat(codes, len(item_codes)),
+            "item": np.tile(item_codes, len(codes)),
+            "passed": passed.reshape(-1),
+        },
+        columns=columns,
+    )
 
 
 def synthetic_results_table(
@@ -216,24 +343,10 @@ def synthetic_results_table(
     -------
     pandas.DataFrame
         Columns ``fiscal_year, agency_name, agency_type, province, ind1 .. ind10,
-        itas_code`` as text, in the results-table format (docs/batch-runs.md).
+        itas_code`` as text, in the results-table format (docs/batch-runs.md). Its item
+        results: :func:`synthetic_tables`.
     """
-    rows = _row_count(rows, fiscal_year)
-    framework = load_framework(fiscal_year)
-    rng = np.random.default_rng(seed)
-    types, groups, provinces, names = _agencies(rng, rows)
-    shift = np.array([_GROUP_SHIFT[g] for g in groups]) + _latent_offset(fiscal_year)
-    scores = _scores(rng, rng.normal(0, 1, rows) + shift, framework)
-    return pd.DataFrame(
-        {
-            "fiscal_year": [str(fiscal_year)] * rows,
-            "agency_name": names,
-            "agency_type": types,
-            "province": provinces,
-            **{key: _two_decimals(scores[key]) for key in INDICATOR_KEYS},
-            "itas_code": [f"{SYNTHETIC_CODE_PREFIX}{i + 1:05d}" for i in range(rows)],
-        }
-    )
+    return synthetic_tables(rows, fiscal_years=(fiscal_year,), seed=seed).results
 
 
 def _row_count(rows: int | None, fiscal_year: int) -> int:

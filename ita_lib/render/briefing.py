@@ -14,6 +14,8 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -48,6 +50,8 @@ __all__ = [
     "PeerSummary",
     "briefing_title",
     "chart_fragment",
+    "fragment_css",
+    "fragment_style",
     "render_fragment",
     "section_fragment",
     "synthetic_notice",
@@ -61,7 +65,10 @@ class HTMLFragment(str):
     __slots__ = ()
 
     def _repr_html_(self) -> str:
-        return str(self)
+        # JupyterLab has none of the page's styles: each fragment carries its own (class
+        # selectors only, so nothing else in JupyterLab changes); the HTML export strips them
+        # and puts them once in the page's head (ita_lib.run.export).
+        return fragment_style() + str(self) if self else ""
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # The plain-text stand-in Jupyter stores beside the HTML: short, so that executed
@@ -98,6 +105,21 @@ class NumberFormat:
     def period(self, period: Period) -> str:
         """Format a period of months (``ต.ค. 2565 – ก.ย. 2566``)."""
         return format_period(period, thai_digits=self.thai_digits)
+
+
+FRAGMENT_STYLE_START = '<style data-ita-fragment="1">'
+
+
+@cache
+def fragment_css() -> str:
+    """Return the fragments' stylesheet (class selectors only: ``templates/fragments/fragments.css``)."""
+    return (files("ita_lib") / "templates" / "fragments" / "fragments.css").read_text("utf-8")
+
+
+@cache
+def fragment_style() -> str:
+    """Return the ``<style>`` element each fragment carries in JupyterLab."""
+    return f"{FRAGMENT_STYLE_START}{fragment_css()}</style>"
 
 
 def _environment() -> Environment:

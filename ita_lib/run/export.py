@@ -19,7 +19,15 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-__all__ = ["FONT_UNICODES", "REMOVED_TAGS", "embedded_fonts", "export_html", "subset_woff2"]
+from ita_lib.render.briefing import fragment_css, fragment_style
+
+__all__ = [
+    "FONT_UNICODES",
+    "REMOVED_TAGS",
+    "embedded_fonts",
+    "export_html",
+    "subset_woff2",
+]
 
 REMOVED_TAGS = ("parameters", "injected-parameters", "remove_cell")
 
@@ -81,7 +89,12 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
     str
         The HTML page.
     """
-    resources = {"metadata": {"name": title}, "ita_fonts": embedded_fonts()}
+    resources = {
+        "metadata": {"name": title},
+        "ita_fonts": embedded_fonts(),
+        "ita_fragment_css": fragment_css(),
+    }
+    notebook = _without_fragment_styles(notebook)
     body, _ = _html_exporter().from_notebook_node(notebook, resources=resources)
     return body
 
@@ -120,6 +133,25 @@ def subset_woff2(font: bytes, unicodes: tuple[int, ...] = FONT_UNICODES) -> byte
         out = io.BytesIO()
         subset.save_font(tt, out, options)
     return out.getvalue()
+
+
+def _without_fragment_styles(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy whose HTML outputs no longer carry the fragments' stylesheet (the page has it once)."""
+    style = fragment_style()
+    if not any(
+        style in str(output.get("data", {}).get("text/html", ""))
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    ):
+        return notebook
+    copy = nbformat.from_dict(notebook)
+    for cell in copy.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html is not None:
+                text = "".join(html) if isinstance(html, list) else html
+                output["data"]["text/html"] = text.replace(style, "")
+    return copy
 
 
 @cache

@@ -302,21 +302,38 @@ class ExploreParameters(NotebookParameters):
     Attributes
     ----------
     results_table
-        A results table (CSV/XLSX), or ``synthetic:<fiscal year>`` for the seeded synthetic
-        national table (marked synthetic on every page).
+        A results table (CSV/XLSX), or ``synthetic:<fiscal years>[:<rows>]`` (``synthetic:2565``,
+        ``synthetic:2564-2565``) for the seeded synthetic national table (marked synthetic on
+        every page).
+    item_results
+        An item results table (CSV/XLSX, ``ita_lib.model.item_results``); "" uses the synthetic
+        table's own items, or none for a real table.
+    fiscal_year
+        The year of the static views (0: the latest in the table).
     agency_type, province
         Keep one agency type or province in the static views ("" keeps all).
+    status
+        ``""`` (all), ``"fail"`` (below 85) or ``"pass"``.
+    agency
+        A name, part of one, or an ITAS code: the history of that agency ("" shows none).
     limit
-        Rows in the list of agencies below the pass mark.
+        Rows shown of each long list (the downloads always hold every row).
+    export_xlsx
+        A path: write the filtered tables there as one .xlsx workbook ("" writes none).
     """
 
     notebook: ClassVar[str] = "explore"
-    path_fields: ClassVar[tuple[str, ...]] = ("results_table",)
+    path_fields: ClassVar[tuple[str, ...]] = ("results_table", "item_results", "export_xlsx")
 
-    results_table: str = "synthetic:2565"
+    results_table: str = "synthetic:2564-2565"
+    item_results: str = ""
+    fiscal_year: int = Field(0, ge=0)
     agency_type: str = ""
     province: str = ""
+    status: Literal["", "pass", "fail"] = ""
+    agency: str = ""
     limit: int = Field(20, ge=1)
+    export_xlsx: str = ""
 
 
 class PortfolioParameters(NotebookParameters):

@@ -33,6 +33,7 @@ from ita_lib.render.briefing import HTMLFragment, chart_fragment, synthetic_noti
 from ita_lib.render.briefing import table_fragment as show
 from ita_lib.render.charts import NO_MATH, figure_png, register_thai_font
 from ita_lib.text.decimals import round_half_up
+from ita_lib.text.wrapping import wrap_thai
 
 __all__ = [
     "analyse_portfolio",
@@ -40,6 +41,7 @@ __all__ = [
     "common_failed_items_chart",
     "load_portfolio",
     "notice",
+    "portfolio_files",
     "ranking",
     "show",
     "support_priorities",
@@ -128,22 +130,42 @@ def synthetic_portfolio(
     return tuple(portfolio)
 
 
+def portfolio_files(folder: Path) -> list[Path]:
+    """Return the assessment files of a folder, searched recursively, in a stable order.
+
+    A folder written by ``ita batch`` (it holds ``manifest.json``) contributes its
+    ``<fiscal year>/<agency>/assessment.yaml`` files only; any other folder every ``*.yaml`` and
+    ``*.yml`` file below it. Hidden folders are skipped.
+    """
+    if (folder / "manifest.json").is_file():
+        found = folder.rglob("assessment.yaml")
+    else:
+        found = (p for pattern in ("*.yaml", "*.yml") for p in folder.rglob(pattern))
+    visible = [
+        p for p in found if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(visible, key=lambda p: p.relative_to(folder).as_posix())
+
+
 def load_portfolio(reference: str) -> tuple[Assessment, ...]:
     """Load a portfolio: ``synthetic`` (the seeded synthetic one) or a folder of assessment files.
+
+    The folder is searched recursively (:func:`portfolio_files`), so the output folder of
+    ``ita batch`` (``outputs/`` or one fiscal year of it) is a portfolio as it is.
 
     Raises
     ------
     InputError
-        When the folder does not exist or holds no ``*.yaml`` assessment file.
+        When the folder does not exist or holds no assessment file.
     """
     if reference == SYNTHETIC_PORTFOLIO:
         return synthetic_portfolio()
     folder = Path(reference)
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    files = portfolio_files(folder) if folder.is_dir() else []
     if not files:
         raise InputError(
             "no assessment files found", source=reference,
-            expected="a folder of assessment YAML files, or 'synthetic'",
+            expected="a folder of assessment YAML files (searched recursively), an ita batch output folder, or 'synthetic'",
         )  # fmt: skip
     return tuple(load_assessment(path) for path in files)
 
@@ -277,9 +299,10 @@ def common_failed_items_chart(analyses: Iterable[Analysis], *, top: int = 10) ->
     """Draw the OIT items that cost the portfolio most points (bars), as a figure."""
     table = common_failed_items(analyses).head(top)
     family = register_thai_font()
-    labels = [f"{code} {name[:28]}" for code, name in zip(table["ข้อ"], table["ชื่อ"], strict=True)][
-        ::-1
-    ]
+    labels = [
+        "\n".join(wrap_thai(f"{code} {name}", 34))
+        for code, name in zip(table["ข้อ"], table["ชื่อ"], strict=True)
+    ][::-1]
     values = list(table["คะแนนที่เสียรวม"])[::-1]
     with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "font.size": 10, **NO_MATH}):
         fig = Figure(figsize=(8, 0.45 * max(len(labels), 1) + 1.4), layout="constrained")

@@ -225,9 +225,19 @@ def test_number_format():
     assert NumberFormat(thai_digits=True).int(27) == "๒๗"
 
 
-def test_html_fragment_displays_as_html(sample):
+def test_html_fragment_displays_as_html_with_its_own_scoped_styles(sample):
+    from ita_lib.render.briefing import fragment_css, fragment_style
+
     fragment = sample.headline()
-    assert fragment._repr_html_() == str(fragment)
+    assert fragment._repr_html_() == fragment_style() + str(fragment)
+    # class selectors only: shown inside JupyterLab, the styles restyle nothing else
+    rules = [
+        line for line in fragment_css().splitlines() if "{" in line and not line.startswith("@")
+    ]
+    assert rules
+    selectors = [part for line in rules for part in line.split("{")[0].split(",")]
+    assert all(".ita-" in part for part in selectors)
+    assert ".ita-chip-fail" in fragment_css()  # the OIT grid's colours
 
 
 def test_charts_use_the_bundled_sarabun_font():

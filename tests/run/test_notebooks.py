@@ -216,7 +216,19 @@ def test_edge_cases_give_a_sensible_briefing(tmp_path, minimal, write_yaml, case
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("explore", ["ภาพรวม", "8,303", "หน่วยงานที่ต่ำกว่าเกณฑ์ 85 คะแนน", "เครื่องมือที่ฉุดคะแนน"]),
+        (
+            "explore",
+            [
+                "ปีงบประมาณ 2565 · ทุกหน่วยงาน: 8,300 จาก 8,300 หน่วยงานของปีนั้น",
+                "ทั้งตาราง 16,600 แถว 2 ปีงบประมาณ",
+                "แสดง 20 จาก 8,300 แถว",
+                "ภาพรวมรายปี",
+                "ประวัติหน่วยงาน",
+                "ข้อ OIT ที่ไม่ผ่านบ่อยที่สุด",
+                "ผลรายข้อ OIT ของ 16,600 หน่วยงาน-ปี",
+                "เครื่องมือที่ฉุดคะแนน",
+            ],
+        ),
         ("portfolio", ["อันดับของหน่วยงาน", "ข้อ OIT ที่ไม่ผ่านบ่อยที่สุด", "จุดที่การสนับสนุน"]),
     ],
 )
@@ -244,10 +256,23 @@ def test_explore_with_a_params_file_filters(tmp_path):
 
     params = tmp_path / "explore.yaml"
     params.write_text(
-        "results_table: synthetic:2565:400\nprovince: เชียงใหม่\nlimit: 3\n", encoding="utf-8"
+        "results_table: synthetic:2564-2565:400\nprovince: เชียงใหม่\nstatus: fail\nlimit: 3\n"
+        "agency: SYN-00007\nexport_xlsx: tables.xlsx\n",
+        encoding="utf-8",
     )
     assert main(["notebook", "explore", "-f", str(params), "--output-root", str(tmp_path)]) == 0
     html = (tmp_path / "notebooks" / "explore" / "explore.html").read_text(encoding="utf-8")
     text = _text(html)
-    assert "เชียงใหม่" in text
-    assert "กรุงเทพมหานคร" not in text
+    assert "จังหวัดเชียงใหม่ · ต่ำกว่าเกณฑ์ 85" in text
+    # the workbook holds exactly the agencies the page counts
+    import re
+
+    import pandas as pd
+
+    count = int(re.search(r"ต่ำกว่าเกณฑ์ 85: (\d+) จาก 400", text).group(1))
+    sheets = pd.read_excel(tmp_path / "tables.xlsx", sheet_name=None)
+    chosen = sheets["หน่วยงานที่เลือก"]
+    assert len(chosen) == count
+    assert set(chosen["จังหวัด"]) <= {"เชียงใหม่"}
+    assert (chosen["คะแนนรวม"] < 85).all()
+    assert "SYN-00007" in text or "ประวัติหน่วยงาน" in text

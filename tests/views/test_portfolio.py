@@ -102,3 +102,26 @@ def test_load_portfolio_from_a_folder(tmp_path, write_yaml, minimal):
     assert [m.agency.name for m in members] == ["เทศบาลตำบลทดสอบ", "อื่น"]
     with pytest.raises(InputError, match="no assessment files"):
         portfolio.load_portfolio(str(tmp_path / "none"))
+
+
+def test_load_portfolio_reads_batch_output_folders_recursively(tmp_path, minimal):
+    import json
+
+    import yaml
+
+    for year, slug, name in ((2565, "b", "ข"), (2564, "a", "ก"), (2565, "a", "ค")):
+        folder = tmp_path / "outputs" / str(year) / slug
+        folder.mkdir(parents=True)
+        data = {**minimal, "agency": {"name": name}}
+        (folder / "assessment.yaml").write_text(
+            yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+        )
+        (folder / "briefing.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "outputs" / "manifest.json").write_text(
+        json.dumps({"agencies": []}), encoding="utf-8"
+    )
+    (tmp_path / "outputs" / "params.yaml").write_text(
+        "assessment: x\n", encoding="utf-8"
+    )  # not read
+    members = portfolio.load_portfolio(str(tmp_path / "outputs"))
+    assert [m.agency.name for m in members] == ["ก", "ค", "ข"]  # 2564/a, 2565/a, 2565/b
