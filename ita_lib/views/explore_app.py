@@ -27,6 +27,8 @@ from ita_lib.views.tables import year_text
 
 __all__ = ["explore_tables", "explorer"]
 
+_HINT = '<p class="ita-count">เลือกปี จังหวัด ประเภท หรือผล เพื่อแสดงรายชื่อแบบค้นหาและเรียงได้</p>'
+
 
 def explore_tables(
     selection: Selection, joined: JoinedItems | None = None
@@ -68,7 +70,6 @@ def explorer(table: pd.DataFrame):
     Under papermill the widgets are created but stay idle (no browser).
     """
     import ipywidgets as widgets
-    from IPython.display import display
     from itables import init_notebook_mode
 
     init_notebook_mode(all_interactive=False, connected=False)  # the DataTables bundle, once
@@ -85,21 +86,23 @@ def explorer(table: pd.DataFrame):
     status = widgets.Dropdown(
         options=[("ทั้งหมด", ""), ("ต่ำกว่า 85", "fail"), ("ผ่าน 85", "pass")], description="ผล"
     )
+    summary = widgets.HTML(str(selection_summary(select(table))) + _HINT)
     out = widgets.Output()
 
     def redraw(_change: object = None) -> None:
         chosen = select(table, Filters(year.value, province.value, agency_type.value, status.value))
+        summary.value = str(selection_summary(chosen))
         out.clear_output()
         with out:
-            display(selection_summary(chosen))
             _interactive(agencies(chosen.frame))
 
+    # Nothing is drawn into the output before the first choice: under papermill (no browser) a
+    # display captured by an Output widget while the cell runs can stall the run.
     for w in (year, province, agency_type, status):
         w.observe(redraw, names="value")
-    redraw()
     query, found = _look_up_widgets(table)
     filters = widgets.VBox(
-        [widgets.HBox([year, status]), widgets.HBox([province, agency_type]), out]
+        [widgets.HBox([year, status]), widgets.HBox([province, agency_type]), summary, out]
     )
     tabs = widgets.Tab([filters, widgets.VBox([query, found])])
     tabs.set_title(0, "กรองหน่วยงาน")
