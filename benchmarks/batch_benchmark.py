@@ -247,7 +247,7 @@ def dask(params: list[Path], work: Path, workers: int) -> dict[str, object]:
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         return batch(
             params, work, workers, name=f"dask-{workers}", scheduler=cluster.scheduler_address

@@ -327,7 +327,7 @@ def test_the_same_batch_runs_on_a_dask_cluster(tmp_path):
         processes=False,  # the worker is a thread of this process, its kernel a child
         protocol="tcp://",
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: another cluster may hold 8787
     ) as cluster:
         report = run_batch([table], output_root=root, scheduler=cluster.scheduler_address)
     assert report.succeeded
