@@ -82,11 +82,15 @@ def _is_own(candidate: str, core: str) -> bool:
     return _levenshtein(candidate[: len(core)], core) <= limit
 
 
+_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _agency_names(context: AuditContext) -> Iterator[Finding]:
     doc_terms = load_document_terms()
     terms = load_audit_terms()
     own_name = context.assessment.agency.name
-    own_type, core = split_agency_name(own_name, doc_terms)
+    # a trailing remark such as "(ตัวอย่างสมมติ)" or "(ข้อมูลสังเคราะห์)" is no part of the name
+    own_type, core = split_agency_name(_REMARK.sub("", own_name), doc_terms)
     spellings = _type_spellings(doc_terms)
     alternation = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     pattern = re.compile(rf"({alternation})\s?([{_THAI_LETTERS}][{_THAI_LETTERS}\-]*)?")

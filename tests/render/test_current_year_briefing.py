@@ -52,3 +52,9 @@ def test_the_earlier_year_is_found_among_peers():
     briefing = _briefing(peers=(previous,))
     assert briefing.previous is previous
     assert "ไม่ผ่านซ้ำ" in _text(briefing.year_change())
+
+
+def test_the_illustrative_mark_is_no_other_agency():
+    from ita_lib.documents.audit import audit_assessment_file
+
+    assert audit_assessment_file("bundled:tambon-tuayang-2568") == ()
