@@ -67,7 +67,7 @@ def read_score_table(
         skip = {label_col, *_instrument_cell(cells, roles, framework)}
         values, others, rating = _sort_cells(cells, skip, roles, bands, terms)
         key = match_key(label)
-        number = indicator_of(label, framework)
+        number = indicator_of(label, framework, ocr=build.ocr)
         if number is None and any(key.startswith(t) for t in terms.total_labels):
             total = _merge_total(total, _total_of(values, rating, row.pos))
             build.row_leftovers(others, "score_table", "not a number in the total row")
