@@ -124,9 +124,7 @@ def find_fiscal_years(
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "analysis"]
     as_measures = None if known is None else {*known, *(y + 1 for y in known)}
     measures = _year_in(title + measures_heads, ("measures", "plain"), as_measures)
-    assessed = _year_in(results, ("result", "plain"), known) or _year_in(
-        title, ("result",), known
-    )
+    assessed = _year_in(results, ("result", "plain"), known) or _year_in(title, ("result",), known)
     if assessed is None and measures is None:
         raise InputError(
             "cannot find the assessment year",

@@ -181,7 +181,7 @@ def _indicator_names(framework: Framework) -> list[tuple[int, str]]:
 def _likest_name(label: str, framework: Framework) -> int | None:
     """Return the one indicator whose name's consonants are alike with the label's, or None."""
     rest = thai_skeleton(label)
-    rest = rest[len(_LABEL_PREFIX) :] if rest.startswith(_LABEL_PREFIX) else rest
+    rest = rest.removeprefix(_LABEL_PREFIX)
     if not rest:
         return None
     alike = {

@@ -162,9 +162,7 @@ def _keyword_matches(key: str, keyword: str, how: str) -> bool:
         return False
     if how == "skeleton":
         return key == word if whole else word in key
-    return len(word) > _SKELETON_MIN and (
-        _one_edit(key, word) if whole else near_in(word, key)
-    )
+    return len(word) > _SKELETON_MIN and (_one_edit(key, word) if whole else near_in(word, key))
 
 
 def _one_edit(a: str, b: str) -> bool:
