@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ita_lib.documents.extraction import (
+    UNREAD_BY_OCR,
     Collector,
     cell_number,
     indicator_of,
@@ -150,7 +151,9 @@ def _row_entry(
     else:
         instrument = instrument_of(label, framework)
         if instrument is None:
-            build.row_leftovers(row.cells, "score_table", "row of no indicator")
+            unread = build.ocr and "score" in values
+            reason = UNREAD_BY_OCR["indicator"] if unread else "row of no indicator"
+            build.row_leftovers(row.cells, "score_table", reason)
             return None
         entry = {"instrument": instrument, **entry}
         if "score" in values and "mean" not in values:

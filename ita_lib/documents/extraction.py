@@ -26,6 +26,7 @@ from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = [
     "INDICATOR_RE",
+    "UNREAD_BY_OCR",
     "Collector",
     "Leftover",
     "cell_number",
@@ -39,6 +40,12 @@ __all__ = [
     "strip_dots",
 ]
 
+UNREAD_BY_OCR = {
+    "indicator": "indicator not read by OCR",
+    "item": "item code not read by OCR",
+    "measure": "measure number not read by OCR",
+}
+"""Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")

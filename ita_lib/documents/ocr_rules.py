@@ -10,11 +10,16 @@ They apply only when the document was read by OCR (``source_format == "scan"``):
   one such indicator was read with low confidence), the finding names that indicator, what was
   read and what the arithmetic fits; otherwise it names the instrument's row and, for each
   indicator a slip of one or two digits would explain, the values that fit. The imported figure is never changed: a person checks the scan.
+- ``ocr_unread``: a score-table row with a score whose indicator OCR could read neither by
+  number nor by name, a suggestion (``ข้อ ...``) whose item code it could not read, or a
+  measures-table row with a title whose number it could not read; such a row is left out of
+  the import, and the finding names its page and row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +30,7 @@ from ita_lib.documents.audit_context import (
     in_thai_digits,
     make_finding,
 )
+from ita_lib.documents.extraction import UNREAD_BY_OCR
 from ita_lib.model.findings import Finding
 from ita_lib.model.framework_entries import Instrument
 from ita_lib.text.decimals import round_half_up
@@ -196,8 +202,38 @@ def _mismatch(
     )
 
 
+_UNREAD_EN = {"indicator": "indicator of this row", "item": "item code of this suggestion",
+              "measure": "number of this measure"}  # fmt: skip
+_UNREAD_TH = {"indicator": "ตัวชี้วัดของแถวนี้", "item": "รหัสข้อของข้อเสนอแนะนี้",
+              "measure": "ลำดับของมาตรการนี้"}  # fmt: skip
+
+
+def _unread(context: AuditContext) -> Iterator[Finding]:
+    """One finding per row or paragraph of a scan holding a field OCR could not read."""
+    if context.source_format != "scan":
+        return
+    what_of = {reason: what for what, reason in UNREAD_BY_OCR.items()}
+    seen: set[tuple[int | None, ...]] = set()
+    for text, pos, _, reason in context.leftovers:
+        what = what_of.get(reason)
+        key = (pos.page, pos.table, pos.row, None if pos.row is not None else pos.line)
+        if what is None or key in seen:
+            continue
+        seen.add(key)
+        row = replace(pos, cell=None, paragraph=None) if pos.row is not None else pos
+        short = text if len(text) <= 50 else text[:47] + "..."
+        yield make_finding(
+            "ocr_unread",
+            row,
+            f"OCR could not read the {_UNREAD_EN[what]} here ('{short}'); it was left out of the import: "
+            "check the scan and enter it by hand",
+            f"OCR อ่าน{_UNREAD_TH[what]}ไม่ได้ ('{short}') จึงไม่ได้นำเข้า ควรตรวจกับต้นฉบับและกรอกเอง",
+        )
+
+
 OCR_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _low_confidence,
     _figure_mismatch,
+    _unread,
 )
 """The rules on figures read by OCR (they find nothing in other documents)."""

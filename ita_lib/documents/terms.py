@@ -23,6 +23,7 @@ from ita_lib.text.thai_repair import thai_skeleton
 __all__ = [
     "AgencyType",
     "DocumentTerms",
+    "classify_header",
     "classify_table",
     "headers_alike",
     "load_document_terms",
@@ -234,9 +235,16 @@ def classify_table(
     tuple
         The kind and the column index of each role found in the header.
     """
+    return classify_header(table.header_texts, terms, tolerant=tolerant)
+
+
+def classify_header(
+    header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
+) -> tuple[str | None, dict[str, int]]:
+    """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
     for kind in ("analysis", "measures", "score"):
         required, _ = terms.tables[kind]
-        roles = _column_roles(table.header_texts, kind, terms, tolerant)
+        roles = _column_roles(header, kind, terms, tolerant)
         present = all(any(a in roles for a in r.split("|")) for r in required)
         if present and (kind != "measures" or len(roles) >= 3):
             return kind, roles
