@@ -93,6 +93,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("ocr_low_confidence", "warning", True, "a figure OCR read with low confidence"),
     Rule("ocr_figure_mismatch", "error", True, "a figure OCR read that the arithmetic rejects"),
     Rule("ocr_unread", "warning", True, "an indicator, item or measure OCR could not read"),
+    Rule("ocr_doubtful_item", "warning", True, "an item code OCR read under another heading"),
 )
 """Every audit rule by id."""
 

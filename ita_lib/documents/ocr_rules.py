@@ -14,6 +14,8 @@ They apply only when the document was read by OCR (``source_format == "scan"``):
   number nor by name, a suggestion (``ข้อ ...``) whose item code it could not read, or a
   measures-table row with a title whose number it could not read; such a row is left out of
   the import, and the finding names its page and row.
+- ``ocr_doubtful_item``: a suggestion whose item code, as read, does not belong under the
+  (sub-)indicator heading it is read under: OCR misread the code or the heading.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ita_lib.documents.audit_context import (
     in_thai_digits,
     make_finding,
 )
+from ita_lib.documents.data_rules import misplaced_suggestions
 from ita_lib.documents.extraction import UNREAD_BY_OCR
 from ita_lib.model.findings import Finding
 from ita_lib.model.framework_entries import Instrument
@@ -231,9 +234,25 @@ def _unread(context: AuditContext) -> Iterator[Finding]:
         )
 
 
+def _doubtful_items(context: AuditContext) -> Iterator[Finding]:
+    """In a scan, a suggestion whose item code and heading disagree: OCR misread one of them."""
+    if context.source_format != "scan":
+        return
+    for index, code, where_en, where_th, belongs in misplaced_suggestions(context):
+        yield make_finding(
+            "ocr_doubtful_item",
+            context.locate(field_path("suggestions", "by_item", index)),
+            f"OCR read the item code {code} under {where_en}, but {code} belongs to {belongs}: "
+            "the code or the heading was misread; check the scan",
+            f"OCR อ่านรหัสข้อ {code} ใต้{where_th} แต่ข้อ {code} อยู่ในตัวชี้วัด "
+            f"{in_thai_digits(belongs)} อาจอ่านรหัสข้อหรือหัวข้อผิด ควรตรวจกับต้นฉบับ",
+        )
+
+
 OCR_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _low_confidence,
     _figure_mismatch,
     _unread,
+    _doubtful_items,
 )
 """The rules on figures read by OCR (they find nothing in other documents)."""
