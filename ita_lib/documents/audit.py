@@ -124,7 +124,7 @@ def audit_import(result: ImportResult) -> tuple[Finding, ...]:
         framework=load_framework(assessment.fiscal_year),
         locate=_locator(result.positions),
         units=tuple(result.document.text_units()),
-        leftovers=tuple((x.text, x.pos, x.section) for x in result.leftovers),
+        leftovers=tuple((x.text, x.pos, x.section, x.reason) for x in result.leftovers),
         has_document=True,
         source_format=result.document.format,
     )

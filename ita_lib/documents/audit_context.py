@@ -92,6 +92,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("duplicated_word", "info", False, "a word written twice in a row"),
     Rule("ocr_low_confidence", "warning", True, "a figure OCR read with low confidence"),
     Rule("ocr_figure_mismatch", "error", True, "a figure OCR read that the arithmetic rejects"),
+    Rule("ocr_unread", "warning", True, "an indicator, item or measure OCR could not read"),
+    Rule("ocr_doubtful_item", "warning", True, "an item code OCR read under another heading"),
 )
 """Every audit rule by id."""
 
@@ -181,7 +183,7 @@ class AuditContext:
         The texts to scan: a document's paragraphs and cells, or an assessment's own texts
         (each unit then names its data path in ``data_path``).
     leftovers, has_document
-        For a document: the text that fit no section, and True.
+        For a document: the text that fit no section (text, position, section, reason), and True.
     source_format
         How the document was read (``"scan"`` for OCR, ``"pdf"``, ``"docx"``, ``"text"``).
     """
@@ -191,7 +193,7 @@ class AuditContext:
     framework: Framework
     locate: Callable[[str], Position | None]
     units: tuple[TextUnit, ...] = ()
-    leftovers: tuple[tuple[str, Position, str], ...] = ()
+    leftovers: tuple[tuple[str, Position, str, str], ...] = ()  # text, where, section, why
     has_document: bool = False
     source_format: str = ""
 

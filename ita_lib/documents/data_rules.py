@@ -30,7 +30,7 @@ from ita_lib.text.decimals import round_half_up
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.years import fiscal_year_bounds
 
-__all__ = ["DATA_RULES", "SCORE_RULES"]
+__all__ = ["DATA_RULES", "SCORE_RULES", "misplaced_suggestions"]
 _TOLERANCE = Decimal("0.01")
 
 
@@ -187,7 +187,12 @@ def _fiscal_years(context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _suggestion_groups(context: AuditContext) -> Iterator[Finding]:
+def misplaced_suggestions(context: AuditContext) -> Iterator[tuple[int, str, str, str, str]]:
+    """Yield each suggestion written under a heading its item does not belong to.
+
+    Yields (index in ``suggestions.by_item``, item code, the heading in English and in Thai,
+    where the item belongs).
+    """
     framework = context.framework
     for index, group in enumerate(context.document.get("suggestion_groups") or ()):
         code = group.get("item")
@@ -205,13 +210,17 @@ def _suggestion_groups(context: AuditContext) -> Iterator[Finding]:
                 if wrong_sub
                 else (f"ตัวชี้วัดที่ {in_thai_digits(written_ind)}")
             )
-            belongs = item.sub_indicator or str(item.indicator)
-            yield make_finding(
-                "suggestion_group_mismatch",
-                context.locate(field_path("suggestions", "by_item", index)),
-                f"the suggestion on {code} is under {where_en}, but {code} belongs to {belongs}",
-                f"ข้อเสนอแนะข้อ {code} อยู่ใต้{where_th} แต่ข้อ {code} อยู่ในตัวชี้วัด {in_thai_digits(belongs)}",
-            )
+            yield index, code, where_en, where_th, item.sub_indicator or str(item.indicator)
+
+
+def _suggestion_groups(context: AuditContext) -> Iterator[Finding]:
+    for index, code, where_en, where_th, belongs in misplaced_suggestions(context):
+        yield make_finding(
+            "suggestion_group_mismatch",
+            context.locate(field_path("suggestions", "by_item", index)),
+            f"the suggestion on {code} is under {where_en}, but {code} belongs to {belongs}",
+            f"ข้อเสนอแนะข้อ {code} อยู่ใต้{where_th} แต่ข้อ {code} อยู่ในตัวชี้วัด {in_thai_digits(belongs)}",
+        )
 
 
 # -- Rules on the agency's analysis -----------------------------------------------------------------

@@ -71,7 +71,7 @@ def read_analysis_table(
     for row in table.rows:
         cells = row.cells
         label = cells[label_col].text if label_col < len(cells) else ""
-        number = indicator_of(label, framework) if label else None
+        number = indicator_of(label, framework, ocr=build.ocr) if label else None
         entry: dict[str, Any] = {"label": label}
         if number is not None:
             entry["indicator"] = number

@@ -10,7 +10,7 @@ assessment year, one after มาตรการ the measures' year, whichever c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from ita_lib.documents.extraction import strip_dots
@@ -85,10 +85,15 @@ def _mentions(texts: Iterable[tuple[str, Position]]) -> Iterator[tuple[int, Posi
 
 
 def _year_in(
-    texts: Sequence[tuple[str, Position]], cues: Sequence[str]
+    texts: Sequence[tuple[str, Position]],
+    cues: Sequence[str],
+    plausible: Collection[int] | None = None,
 ) -> tuple[int, Position] | None:
-    """Return the first year written with the first of ``cues`` that any year has."""
-    mentions = list(_mentions(texts))
+    """Return the first year written with the first of ``cues`` that any year has.
+
+    Years not in ``plausible`` (when given) are passed over.
+    """
+    mentions = [m for m in _mentions(texts) if plausible is None or m[0] in plausible]
     for cue in cues:
         for year, pos, found in mentions:
             if found == cue:
@@ -97,9 +102,13 @@ def _year_in(
 
 
 def find_fiscal_years(
-    layout: Layout, source: str
+    layout: Layout, source: str, known: Collection[int] | None = None
 ) -> tuple[int, int | None, Position | None, list[str]]:
     """Return (assessment year, measures' fiscal year, where, notes on what was inferred).
+
+    ``known`` (for a document read by OCR, which misreads a Thai digit now and then: ``๒๕๒๕``
+    for ``๒๕๖๕``) are the assessment years there is framework data for; then only those years
+    are taken as assessment years, and only those and the years after them as measures' years.
 
     Raises
     ------
@@ -113,8 +122,9 @@ def find_fiscal_years(
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
     results += [(p.text, p.pos) for s, p in layout.headings if s == "suggestions"]
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "analysis"]
-    measures = _year_in(title + measures_heads, ("measures", "plain"))
-    assessed = _year_in(results, ("result", "plain")) or _year_in(title, ("result",))
+    as_measures = None if known is None else {*known, *(y + 1 for y in known)}
+    measures = _year_in(title + measures_heads, ("measures", "plain"), as_measures)
+    assessed = _year_in(results, ("result", "plain"), known) or _year_in(title, ("result",), known)
     if assessed is None and measures is None:
         raise InputError(
             "cannot find the assessment year",

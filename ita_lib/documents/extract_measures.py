@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ita_lib.documents.extraction import Collector, join_list, join_single
+from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, join_list, join_single
 from ita_lib.documents.layout import Cell, Table
+from ita_lib.documents.terms import classify_header, headers_alike
 from ita_lib.exceptions import InputError
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.periods import parse_period
@@ -40,7 +41,7 @@ def read_measures(
         number = _measure_number(number_cell.text)
         title = join_single(cell(cells, "title"))
         if number is None or not title:
-            build.row_leftovers(cells, "measures", "row of no measure")
+            build.row_leftovers(cells, "measures", _no_measure(table, cells, title, build))
             continue
         index = start + len(measures)
         measure: dict[str, Any] = {"number": number, "title": title}
@@ -79,3 +80,15 @@ def read_measures(
         extra = [c for i, c in enumerate(cells) if i not in used]
         build.row_leftovers(extra, "measures", "cell of no column")
     return measures, written
+
+
+def _no_measure(table: Table, cells: Sequence[Cell], title: str, build: Collector) -> str:
+    """Return why a row is no measure: in a scan, a titled row whose number OCR did not read.
+
+    A row that is a header row read again (on a later page) is no such row.
+    """
+    texts = [c.text for c in cells]
+    header = headers_alike(texts, table.header_texts) or (
+        classify_header(texts, build.terms, tolerant=True)[0] is not None
+    )
+    return UNREAD_BY_OCR["measure"] if build.ocr and title and not header else "row of no measure"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ita_lib.documents.extraction import (
+    UNREAD_BY_OCR,
     Collector,
     cell_number,
     indicator_of,
@@ -67,7 +68,7 @@ def read_score_table(
         skip = {label_col, *_instrument_cell(cells, roles, framework)}
         values, others, rating = _sort_cells(cells, skip, roles, bands, terms)
         key = match_key(label)
-        number = indicator_of(label, framework)
+        number = indicator_of(label, framework, ocr=build.ocr)
         if number is None and any(key.startswith(t) for t in terms.total_labels):
             total = _merge_total(total, _total_of(values, rating, row.pos))
             build.row_leftovers(others, "score_table", "not a number in the total row")
@@ -150,7 +151,9 @@ def _row_entry(
     else:
         instrument = instrument_of(label, framework)
         if instrument is None:
-            build.row_leftovers(row.cells, "score_table", "row of no indicator")
+            unread = build.ocr and "score" in values
+            reason = UNREAD_BY_OCR["indicator"] if unread else "row of no indicator"
+            build.row_leftovers(row.cells, "score_table", reason)
             return None
         entry = {"instrument": instrument, **entry}
         if "score" in values and "mean" not in values:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ita_lib.documents.extraction import Collector, instrument_of
+from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, instrument_of
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.documents.sections import HEADING_MAX
 from ita_lib.model.framework import Framework
@@ -21,6 +21,7 @@ from ita_lib.text.digits import to_arabic_digits
 __all__ = ["read_suggestions"]
 _SUB_HEADING = re.compile(r"^\s*ตัวชี้วัดย่อย(?:ที่)?\s*(\d{1,2})\s*\.\s*(\d{1,2})")
 _INDICATOR_HEADING = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*(\d{1,2})(?!\s*\.\s*\d)")
+_ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ...": an item whose code OCR misread
 _ITEM_LINE = re.compile(
     r"^\s*(?:ข้อ\s*)?(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$)[\s.:)\-–]*(?P<text>.*)$"
 )
@@ -86,6 +87,12 @@ def _read_paragraph(
         build.leftover(code, pos, "suggestions", "item code without a suggestion")
     item = _ITEM_LINE.match(text)
     code = normalize_item_code(item["code"]) if item else None
+    if code is not None and build.ocr:
+        code = _letter_in_context(code, state.instrument)
+    if code is None and build.ocr and _ITEM_WORD.match(text):
+        build.leftover(text, paragraph.pos, "suggestions", UNREAD_BY_OCR["item"])
+        state.last = "item"
+        return
     if item and code is not None:
         if item["text"].strip():
             _add_item(code, item["text"].strip(), paragraph.pos, state, build)
@@ -94,6 +101,17 @@ def _read_paragraph(
         state.last = "item"
         return
     _read_text(paragraph, state, framework, build)
+
+
+def _letter_in_context(code: str, instrument: str | None) -> str:
+    """Return an item code read by OCR with its letter taken from the instrument it is under.
+
+    OCR reads the ``e`` of ``e๑๒`` as ``0`` or ``o`` (the letter an agency's ``0๑๒`` means);
+    under the EIT or IIT paragraph an item is that instrument's.
+    """
+    if instrument in ("EIT", "IIT") and code.startswith("o"):
+        return instrument[0].lower() + code[1:]
+    return code
 
 
 def _read_text(

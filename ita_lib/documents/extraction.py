@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Any
 
 from ita_lib.documents.layout import Cell, Position, join_wrapped
@@ -21,12 +22,15 @@ from ita_lib.model.framework import Framework
 from ita_lib.model.structures import dotted_path
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.numbers import parse_number
+from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = [
     "INDICATOR_RE",
+    "UNREAD_BY_OCR",
     "Collector",
     "Leftover",
     "cell_number",
+    "indicator_by_name",
     "indicator_of",
     "instrument_of",
     "is_empty_marker",
@@ -36,6 +40,12 @@ __all__ = [
     "strip_dots",
 ]
 
+UNREAD_BY_OCR = {
+    "indicator": "indicator not read by OCR",
+    "item": "item code not read by OCR",
+    "measure": "measure number not read by OCR",
+}
+"""Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
@@ -115,21 +125,78 @@ def join_list(cell: Cell) -> list[tuple[str, Position]]:
 # -- Indicators and instruments named in a label -------------------------------------------------
 
 
-def indicator_of(label: str, framework: Framework) -> int | None:
-    """Return the indicator a row label names (by number or by name), or None."""
+def indicator_of(label: str, framework: Framework, *, ocr: bool = False) -> int | None:
+    """Return the indicator a row label names (by number or by name), or None.
+
+    Parameters
+    ----------
+    label
+        The label (``ตัวชี้วัดที่ ๖ คุณภาพการดำเนินงาน``).
+    framework
+        The assessment year's framework: its indicators' numbers, names and aliases.
+    ocr
+        The label was read by OCR: its name, compared on Thai consonants (see
+        :func:`indicator_by_name`), wins over its number when they disagree, as OCR misreads
+        a Thai digit (``๖`` as ``๐``) more often than a whole name.
+    """
     text = to_arabic_digits(label)
     match = INDICATOR_RE.search(text) or _LEADING_INDICATOR.match(text)
-    if match and int(match[1]) in {i.number for i in framework.indicators}:
-        return int(match[1])
-    if instrument_of(label, framework) is not None:
+    by_number = int(match[1]) if match else None
+    if by_number not in {i.number for i in framework.indicators}:
+        by_number = None
+    if by_number is not None and not ocr:
+        return by_number
+    if by_number is None and instrument_of(label, framework) is not None:
         return None  # an instrument heading names its instrument, not an indicator
-    key = match_key(label)
-    best: tuple[int, int] | None = None
-    for indicator in framework.indicators:
-        for name in (indicator.name_th, *indicator.aliases_th):
-            if name and match_key(name) in key and (best is None or len(name) > best[0]):
-                best = (len(name), indicator.number)
-    return None if best is None else best[1]
+    by_name = indicator_by_name(label, framework, ocr=ocr)
+    return by_name if by_name is not None else by_number
+
+
+def indicator_by_name(label: str, framework: Framework, *, ocr: bool = False) -> int | None:
+    """Return the indicator whose name (or alias) the label contains, or None.
+
+    The longest name contained wins. With ``ocr``, a label no name is contained in as written
+    is compared by Thai consonants only (OCR drops the marks above and below the line): the
+    longest name whose consonants appear in the label's, or else the one name whose consonants
+    are at least :data:`_NAME_LIKENESS` alike with the rest of the label's.
+    """
+    keys = (match_key,) + ((thai_skeleton,) if ocr else ())
+    for key_of in keys:
+        key = key_of(label)
+        best: tuple[int, int] | None = None
+        for number, name in _indicator_names(framework):
+            if key_of(name) and key_of(name) in key and (best is None or len(name) > best[0]):
+                best = (len(name), number)
+        if best is not None:
+            return best[1]
+    return _likest_name(label, framework) if ocr else None
+
+
+_NAME_LIKENESS = 0.75
+_LABEL_PREFIX = thai_skeleton("ตัวชี้วัดที่")
+
+
+def _indicator_names(framework: Framework) -> list[tuple[int, str]]:
+    return [
+        (indicator.number, name)
+        for indicator in framework.indicators
+        for name in (indicator.name_th, *indicator.aliases_th)
+        if name
+    ]
+
+
+def _likest_name(label: str, framework: Framework) -> int | None:
+    """Return the one indicator whose name's consonants are alike with the label's, or None."""
+    rest = thai_skeleton(label)
+    rest = rest.removeprefix(_LABEL_PREFIX)
+    if not rest:
+        return None
+    alike = {
+        number
+        for number, name in _indicator_names(framework)
+        if SequenceMatcher(None, thai_skeleton(name), rest).ratio() >= _NAME_LIKENESS
+    }
+    return alike.pop() if len(alike) == 1 else None
 
 
 def instrument_of(label: str, framework: Framework) -> str | None:
@@ -172,6 +239,7 @@ class Collector:
 
     source: str
     terms: DocumentTerms
+    ocr: bool = False  # the document was read by OCR (a scan)
     positions: dict[str, Position] = field(default_factory=dict)
     leftovers: list[Leftover] = field(default_factory=list)
 

@@ -67,7 +67,7 @@ from ita_lib.documents.writer import dump_assessment_yaml, write_assessment_yaml
 from ita_lib.exceptions import InputError, UnknownFiscalYearError
 from ita_lib.model.assessment_file import parse_assessment
 from ita_lib.model.framework import Framework
-from ita_lib.model.framework_files import load_framework
+from ita_lib.model.framework_files import available_fiscal_years, load_framework
 from ita_lib.model.structures import freeze, thaw
 
 __all__ = [
@@ -306,12 +306,13 @@ def import_parsed(document: Document) -> ImportResult:
     """
     terms = load_document_terms()
     source = document.source
-    build = Collector(source=source, terms=terms)
+    build = Collector(source=source, terms=terms, ocr=document.format == "scan")
     layout = read_layout(document, terms)
     check_kind(layout, source)
     agency, agency_pos = _find_agency(layout, terms, source)
     build.at(agency_pos, "agency", "name")
-    fiscal_year, measures_fy, fy_pos, notes = find_fiscal_years(layout, source)
+    known = available_fiscal_years() if build.ocr else None
+    fiscal_year, measures_fy, fy_pos, notes = find_fiscal_years(layout, source, known)
     build.at(fy_pos, "fiscal_year")
     framework = _framework_for(fiscal_year, fy_pos, source)
     tables = _read_tables(layout, framework, build)

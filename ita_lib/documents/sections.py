@@ -14,18 +14,28 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ita_lib.documents.layout import Document, Paragraph, Table, join_wrapped
-from ita_lib.documents.terms import DocumentTerms, classify_table
+from ita_lib.documents.terms import DocumentTerms, classify_table, headers_alike
 from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
 HEADING_MAX = 200
+_RUN_ON_HEADING = 60
 
 
-def _heading_section(text: str, terms: DocumentTerms) -> str | None:
-    """Return the section a numbered heading opens, or None if ``text`` is no heading."""
-    if len(text) > HEADING_MAX or not _SECTION_NUMBER.match(to_arabic_digits(text)):
+def _heading_section(text: str, terms: DocumentTerms, tolerant: bool = False) -> str | None:
+    """Return the section a numbered heading opens, or None if ``text`` is no heading.
+
+    With ``tolerant`` (text read by OCR, which may run a heading into the paragraph after it)
+    a longer paragraph is a heading when a keyword is among its first :data:`_RUN_ON_HEADING`
+    characters.
+    """
+    if not _SECTION_NUMBER.match(to_arabic_digits(text)):
         return None
+    if len(text) > HEADING_MAX:
+        if not tolerant:
+            return None
+        text = text[:_RUN_ON_HEADING]
     best: tuple[int, str] | None = None
     for section, keywords in terms.sections.items():
         for keyword in keywords:
@@ -59,16 +69,19 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     suggestions: list[Paragraph] = []
     tables: list[tuple[str | None, Table, Mapping[str, int]]] = []
     tables_seen: set[str] = set()
+    tolerant = document.format == "scan"
     for block in document.blocks:
         if isinstance(block, Table):
-            kind, roles = classify_table(block, terms)
+            kind, roles = classify_table(block, terms, tolerant=tolerant)
+            if kind is None and tolerant:
+                kind, roles = _repeated_header(block, tables)
             key = _key_column(kind, roles)
             tables.append((kind, block.merge_continuations(key), MappingProxyType(roles)))
             if kind is not None:
                 section = _TABLE_SECTION[kind]
                 tables_seen.add(section)
             continue
-        opened = _heading_section(block.text, terms)
+        opened = _heading_section(block.text, terms, tolerant)
         intro_possible = section in ("front", "results") and all(
             s != "suggestions" for s, _ in headings
         )
@@ -91,6 +104,20 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _repeated_header(
+    table: Table, before: Sequence[tuple[str | None, Table, Mapping[str, int]]]
+) -> tuple[str | None, dict[str, int]]:
+    """Return the kind and columns of the last classified table when ``table`` repeats its header.
+
+    OCR may misread a header keyword on one page (``สำดับ`` for ``ลำดับ``); a table whose header
+    is that of the classified table before it, read a little differently, is of its kind.
+    """
+    last = next(((k, t, r) for k, t, r in reversed(before) if k is not None), None)
+    if last is None or not headers_alike(last[1].header_texts, table.header_texts):
+        return None, {}
+    return last[0], dict(last[2])
 
 
 def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:

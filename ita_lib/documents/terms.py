@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
@@ -17,17 +18,23 @@ from pydantic import BaseModel, ConfigDict
 from ita_lib.documents.layout import Table
 from ita_lib.model.packaged import load_catalogue
 from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = [
     "AgencyType",
     "DocumentTerms",
+    "classify_header",
     "classify_table",
+    "headers_alike",
     "load_document_terms",
     "match_key",
+    "near_in",
     "split_agency_name",
 ]
 
 _TERMS_FILE = "document_terms.yaml"
+_HEADER_LIKENESS = 0.7
+_SKELETON_MIN = 3  # consonants: shorter keywords match only a whole header cell by skeleton
 
 
 @dataclass(frozen=True)
@@ -138,31 +145,122 @@ def split_agency_name(
 # -- Tables --------------------------------------------------------------------------------------
 
 
-def _column_roles(header: Sequence[str], kind: str, terms: DocumentTerms) -> dict[str, int]:
+def _keyword_matches(key: str, keyword: str, how: str) -> bool:
+    """Return True when a header cell's key matches a keyword (``=`` keywords: the whole cell).
+
+    ``how`` is ``exact`` (as written), ``skeleton`` (Thai consonants only, see
+    :func:`~ita_lib.text.thai_repair.thai_skeleton`) or ``near`` (consonants, one of them
+    misread, added or lost). By consonants, a keyword of fewer than :data:`_SKELETON_MIN`
+    consonants only matches a whole cell, and ``near`` only applies to longer keywords.
+    """
+    whole = keyword.startswith("=")
+    word = keyword[1:] if whole else keyword
+    if how == "exact":
+        word = match_key(word)
+        return key == word if whole else word in key
+    key, word = thai_skeleton(key), thai_skeleton(word)
+    if not word or (not whole and len(word) < _SKELETON_MIN):
+        return False
+    if how == "skeleton":
+        return key == word if whole else word in key
+    return len(word) > _SKELETON_MIN and (_one_edit(key, word) if whole else near_in(word, key))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Return True when ``a`` and ``b`` are at most one insertion, deletion or change apart."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def near_in(word: str, text: str) -> bool:
+    """Return True when ``text`` contains ``word`` with at most one character changed, added or lost.
+
+    >>> near_in("นหนก", "นวหนกรอยล"), near_in("นหนก", "ถวงรอยล")
+    (True, False)
+    """
+    size = len(word)
+    return any(
+        _one_edit(text[start : start + length], word)
+        for length in (size - 1, size, size + 1)
+        for start in range(max(1, len(text) - length + 1))
+    )
+
+
+def _column_roles(
+    header: Sequence[str], kind: str, terms: DocumentTerms, tolerant: bool
+) -> dict[str, int]:
     _, columns = terms.tables[kind]
     roles: dict[str, int] = {}
     for index, text in enumerate(header):
         key = match_key(text)
         if not key:
             continue
-        for role, keywords in columns:
-            if role in roles:
-                continue
-            if any(
-                key == match_key(k[1:]) if k.startswith("=") else match_key(k) in key
-                for k in keywords
-            ):
+        for how in ("exact", "skeleton", "near") if tolerant else ("exact",):
+            role = next(
+                (
+                    r
+                    for r, keywords in columns
+                    if r not in roles and any(_keyword_matches(key, k, how) for k in keywords)
+                ),
+                None,
+            )
+            if role is not None:
                 roles[role] = index
                 break
     return roles
 
 
-def classify_table(table: Table, terms: DocumentTerms) -> tuple[str | None, dict[str, int]]:
-    """Return the kind of a table (``analysis``, ``measures``, ``score`` or None) and its columns by role."""
+def classify_table(
+    table: Table, terms: DocumentTerms, *, tolerant: bool = False
+) -> tuple[str | None, dict[str, int]]:
+    """Return the kind of a table (``analysis``, ``measures``, ``score`` or None) and its columns.
+
+    Parameters
+    ----------
+    table
+        The table; its header row's cells are matched against the catalogue's keywords.
+    terms
+        The importer's catalogue.
+    tolerant
+        For text read by OCR: a header cell no keyword matches as written is matched again
+        on Thai consonants only, as OCR drops marks above and below the line, then allowing
+        one consonant misread, added or lost.
+
+    Returns
+    -------
+    tuple
+        The kind and the column index of each role found in the header.
+    """
+    return classify_header(table.header_texts, terms, tolerant=tolerant)
+
+
+def classify_header(
+    header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
+) -> tuple[str | None, dict[str, int]]:
+    """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
     for kind in ("analysis", "measures", "score"):
         required, _ = terms.tables[kind]
-        roles = _column_roles(table.header_texts, kind, terms)
+        roles = _column_roles(header, kind, terms, tolerant)
         present = all(any(a in roles for a in r.split("|")) for r in required)
         if present and (kind != "measures" or len(roles) >= 3):
             return kind, roles
     return None, {}
+
+
+def headers_alike(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Return True when two header rows read by OCR are the same header (a repeated header row).
+
+    They have as many cells, and their Thai consonants are on average at least
+    :data:`_HEADER_LIKENESS` alike (OCR reads a repeated header a little differently each time).
+    """
+    if len(first) != len(second) or not first:
+        return False
+    likeness = [
+        SequenceMatcher(None, thai_skeleton(a), thai_skeleton(b)).ratio()
+        for a, b in zip(first, second, strict=True)
+    ]
+    return sum(likeness) / len(likeness) >= _HEADER_LIKENESS

@@ -335,7 +335,7 @@ def prose_levels(
 
 
 def _unplaced(context: AuditContext) -> Iterator[Finding]:
-    for text, pos, section in context.leftovers:
+    for text, pos, section, _ in context.leftovers:
         short = text if len(text) <= 60 else text[:57] + "..."
         yield make_finding(
             "unplaced_text",

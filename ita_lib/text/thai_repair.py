@@ -13,7 +13,8 @@ Text taken out of a PDF's text layer (or read by OCR) is often not the text that
   (:func:`join_split_marks`).
 
 :func:`repair_thai` applies all of these and NFC normalisation. Every function is pure and
-leaves text that needs no repair unchanged.
+leaves text that needs no repair unchanged. :func:`thai_skeleton` keeps only the consonants,
+for comparing OCR text with known words when OCR drops the marks above and below the line.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "map_pua",
     "order_marks",
     "repair_thai",
+    "thai_skeleton",
 ]
 
 PUA_TO_THAI: Mapping[str, str] = MappingProxyType(
@@ -160,3 +162,28 @@ def repair_thai(text: str) -> str:
     text = drop_doubled_marks(order_marks(text))
     text = compose_sara_am(text)
     return unicodedata.normalize("NFC", order_marks(text))
+
+
+_CONSONANTS = re.compile(r"[^\u0e01-\u0e2e]+")
+
+
+def thai_skeleton(text: str) -> str:
+    """Return the Thai consonants of ``text`` only: its skeleton, for tolerant comparisons.
+
+    OCR of a scan drops or misreads vowels above and below the line, tone marks, spaces and
+    punctuation, and reads stray marks as Latin letters; the consonants survive best.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The Thai consonants (U+0E01–U+0E2E) in their order; everything else dropped.
+
+    >>> thai_skeleton("wv av ' ตวชวด '") == thai_skeleton("ตัวชี้วัด") == "ตวชวด"
+    True
+    """
+    return _CONSONANTS.sub("", unicodedata.normalize("NFC", text))

@@ -1,5 +1,6 @@
 """Scans: deskew, table rules, OCR, and the message when Tesseract is missing."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from pdf_fixtures import FONTS, pdf_to_scan, text_to_pdf
 from PIL import Image, ImageDraw, ImageFont
 
 from ita_lib.cli import main
+from ita_lib.documents.audit import audit
+from ita_lib.documents.importer import import_document, import_parsed
 from ita_lib.documents.ocr import deskew, drop_specks, find_rules
 from ita_lib.documents.page_layout import Rule, table_cells
 from ita_lib.documents.reading import read_document
@@ -98,14 +101,23 @@ def test_table_cells_of_a_grid_with_a_merged_cell():
 
 
 @pytest.fixture(scope="session")
-def scanned_score_page(tmp_path_factory):
-    """The sample's first page (its score table) as a 200 dpi scan, read once per session."""
-    tmp = tmp_path_factory.mktemp("score-scan")
-    pdf = text_to_pdf(DATA / "bueng-krachap-measures-2566.txt", tmp / "doc.pdf")
-    first = pdfium.PdfDocument.new()
-    first.import_pages(pdfium.PdfDocument(str(pdf)), [0])
-    first.save(str(tmp / "page1.pdf"))
-    return read_document(pdf_to_scan(tmp / "page1.pdf", tmp / "scan.pdf", dpi=200, angle=0.8))
+def sample_pdf(tmp_path_factory):
+    """The sample document as a text-layer PDF (35 pages)."""
+    tmp = tmp_path_factory.mktemp("sample-pdf")
+    return text_to_pdf(DATA / "bueng-krachap-measures-2566.txt", tmp / "doc.pdf")
+
+
+@pytest.fixture(scope="session")
+def scanned_sample(sample_pdf, tmp_path_factory):
+    """The whole sample document as a 200 dpi scan, read by OCR once per session."""
+    tmp = tmp_path_factory.mktemp("sample-scan")
+    return read_document(pdf_to_scan(sample_pdf, tmp / "scan.pdf", dpi=200, angle=0.8))
+
+
+@pytest.fixture(scope="session")
+def scanned_score_page(scanned_sample):
+    """The scanned sample, whose first page holds the score table."""
+    return scanned_sample
 
 
 @pytest.mark.slow
@@ -123,3 +135,46 @@ def test_every_figure_of_the_scanned_score_table_is_read_exactly(scanned_score_p
     read = {(r, c): cell for r, row in enumerate(scanned.rows) for c, cell in enumerate(row.cells)}
     assert [(r, c, read[r, c].text) for r, c, _ in figures] == figures
     assert all(read[r, c].paragraphs[0].conf is not None for r, c, _ in figures)
+
+
+def _fields(data):
+    return {
+        "agency": data["agency"],
+        "fiscal_year": data["fiscal_year"],
+        "measures_fiscal_year": data["measures_fiscal_year"],
+        "scores": data["scores"],
+        "claimed_total": data.get("claimed_total"),
+        "claimed_rating": data.get("claimed_rating"),
+        "failed_items": data.get("oit", {}).get("failed_items"),
+        "suggestions_by_item": [s["item"] for s in data["suggestions"].get("by_item", [])],
+        "measures": len(data["measures"]),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
+def test_the_scanned_sample_imports_its_figures_and_flags_what_ocr_misread(
+    sample_pdf, scanned_sample
+):
+    text = import_document(DATA / "bueng-krachap-measures-2566.txt").data
+    paged = import_document(sample_pdf)  # the same pages with a text layer: where each field is
+    scan = import_parsed(scanned_sample)
+    assert scanned_sample.format == "scan"
+    typed, read = _fields(text), _fields(scan.data)
+    assert len(read["scores"]) == 10
+    equal = {name for name in typed if typed[name] == read[name]}
+    assert equal == {"agency", "fiscal_year", "measures_fiscal_year", "scores", "claimed_total",
+                     "claimed_rating"}  # fmt: skip
+    # Every suggestion and measure OCR did not read right has an OCR finding on its page.
+    ocr_pages = {
+        int(re.match(r"page (\d+)", str(f.line))[1])
+        for f in audit(scan)
+        if f.rule in ("ocr_unread", "ocr_doubtful_item")
+    }
+    by_item = text["suggestions"]["by_item"]
+    wrong_items = [i for i, s in enumerate(by_item) if s["item"] not in read["suggestions_by_item"]]
+    read_numbers = {m["number"] for m in scan.data["measures"]}
+    missing = [i for i, m in enumerate(text["measures"]) if m["number"] not in read_numbers]
+    expected = {paged.positions[f"suggestions.by_item[{i}]"].page for i in wrong_items}
+    expected |= {paged.positions[f"measures[{i}]"].page for i in missing}
+    assert expected <= ocr_pages

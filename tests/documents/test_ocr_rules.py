@@ -4,11 +4,14 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from ita_lib.documents.audit import audit_import
 from ita_lib.documents.importer import import_parsed
 from ita_lib.documents.layout import Cell, CellFragment, Table
 from ita_lib.documents.ocr_rules import fitting_values
 from ita_lib.documents.reading import parse_text
+from ita_lib.exceptions import InputError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "bueng-krachap-measures-2566.txt"
 
@@ -97,3 +100,69 @@ def test_fitting_values_hold_the_mean():
     values = fitting_values(Decimal("94.18"), others, 5, mean)
     assert Decimal("94.13") in values
     assert all(Decimal(str(round((others + v) / 5, 2))) == mean for v in values)
+
+
+def _as_scanned(*changes: tuple[str, str]):
+    """The sample with some of its text as OCR misreads it, read as a scan."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return _document(text, "scan")
+
+
+_MISREAD_TABLE = (
+    ("ตัวชี้วัด\tคะแนน ITA", "wv av ' ตวชวด '\tคะนแนน ITA"),  # the bold header cell
+    ("น้ำหนัก (ร้อยละ)", "นั้วหนัก . (ร้อยละ )"),
+    ("ตัวชี้วัดที่ ๖ คุณภาพ", "ตัวชีวัดที๐ คุณภาพ"),  # ๖ read as ๐
+    ("ตัวชี้วัดที่ ๗ ประสิทธิภาพ", "ตัวชีวัดทีซ ประสิทธิภาพ"),  # ๗ read as ซ
+    ("ตัวชี้วัดที่ ๘ การปรับปรุงระบบ", "ตัวชีวัดที๕ การปรับปรุงระบบ"),  # ๘ read as ๕
+)
+
+
+def test_a_scanned_score_table_with_misread_header_and_labels_imports_like_the_text():
+    typed = import_parsed(parse_text(SAMPLE.read_text(encoding="utf-8"))).data
+    scanned = import_parsed(_as_scanned(*_MISREAD_TABLE)).data
+    assert scanned["scores"] == typed["scores"]
+    assert scanned["claimed_total"] == typed["claimed_total"]  # from the น้ำหนัก column
+    assert (
+        scanned["document"]["score_table"]["columns"] == typed["document"]["score_table"]["columns"]
+    )
+
+
+def test_misread_headers_are_matched_only_in_scans():
+    document = replace(_as_scanned(*_MISREAD_TABLE), format="text")
+    with pytest.raises(InputError, match="no score table"):  # as typed text it is none
+        import_parsed(document)
+
+
+def test_a_misread_year_in_a_scan_is_passed_over():
+    heading = "จากผลการประเมิน ITA ในปีงบประมาณ พ.ศ. ๒๕๖๕"
+    scanned = import_parsed(_as_scanned((heading, heading.replace("๒๕๖๕", "๒๕๒๕")))).data
+    assert (scanned["fiscal_year"], scanned["measures_fiscal_year"]) == (2565, 2566)
+
+
+def test_an_eit_item_read_with_a_zero_is_the_eit_item():
+    scanned = import_parsed(_as_scanned(("ข้อ e๑๒", "ข้อ 0๑๒"))).data
+    assert scanned["suggestions"]["by_item"][0]["item"] == "e12"
+
+
+def test_unread_item_codes_and_measure_numbers_are_ocr_findings_at_their_place():
+    document = _as_scanned(("ข้อ e๑๔", "ข้อ eae ."), ("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"))
+    result = import_parsed(document)
+    assert "e14" not in [s["item"] for s in result.data["suggestions"]["by_item"]]
+    assert 18 not in [m["number"] for m in result.data["measures"]]
+    unread = [f for f in _ocr_findings(document) if f.rule == "ocr_unread"]
+    assert [f.line for f in unread] == [36, 136]
+    assert "item code" in unread[0].message
+    assert "number of this measure" in unread[1].message
+    assert "OCR อ่าน" in unread[1].message_th
+
+
+def test_an_item_code_under_another_heading_in_a_scan_is_doubtful():
+    assert [f for f in _ocr_findings(_as_scanned()) if f.rule == "ocr_doubtful_item"] == []
+    document = _as_scanned(("ข้อ 0๒๘", "ข้อ 0๕"))  # under 9.4; o5 belongs to 9.1
+    (finding,) = [f for f in _ocr_findings(document) if f.rule == "ocr_doubtful_item"]
+    assert finding.line == 62
+    assert "o5" in finding.message
+    assert "9.1" in finding.message

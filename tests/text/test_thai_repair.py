@@ -12,6 +12,7 @@ from ita_lib.text.thai_repair import (
     map_pua,
     order_marks,
     repair_thai,
+    thai_skeleton,
 )
 
 CLEAN = [
@@ -72,3 +73,10 @@ def test_result_is_nfc_and_input_unchanged():
     out = repair_thai(text)
     assert unicodedata.is_normalized("NFC", out)
     assert text == "ผ\uf70bู"
+
+
+def test_thai_skeleton_keeps_the_consonants_ocr_reads():
+    assert thai_skeleton("ตัวชี้วัดที่ ๖ คุณภาพการดำเนินงาน") == "ตวชวดทคณภพกรดนนงน"
+    assert thai_skeleton("ตัวชีวัดที๐ คุณภาพการดำเนินงาน |") == "ตวชวดทคณภพกรดนนงน"
+    assert thai_skeleton("wv av ' ตวชวด '") == thai_skeleton("ตัวชี้วัด")
+    assert thai_skeleton("IIT 2566") == ""
