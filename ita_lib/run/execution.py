@@ -35,7 +35,7 @@ from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
-from ita_lib.run.export import REMOVED_TAGS, export_html
+from ita_lib.run.export import REMOVED_TAGS, export_html, slim_notebook
 from ita_lib.run.parameters import (
     BriefingParameters,
     ExploreParameters,
@@ -172,9 +172,15 @@ def execute_notebook(
     execution_timeout: int = CELL_TIMEOUT_SECONDS,
     engine_name: str | None = None,
     stem: str = "briefing",
+    keep_outputs: bool = False,
     **engine_kwargs: Any,
 ) -> BriefingOutput:
     """Execute a notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
+
+    The kept ``<stem>.ipynb`` records the parameters, the cells, their plain-text results and
+    papermill's timings, but not the HTML, SVG or images the page already holds
+    (:func:`ita_lib.run.export.slim_notebook`), unless ``keep_outputs``. The notebook of a
+    failed run is kept whole.
 
     Parameters
     ----------
@@ -192,6 +198,8 @@ def execute_notebook(
         papermill engine and its options (default: papermill's, with a fresh kernel).
     stem
         Name of the output files (default ``briefing``: ``briefing.html``, ``briefing.ipynb``).
+    keep_outputs
+        Keep the rich outputs in ``<stem>.ipynb`` too (the analysts' notebooks do).
 
     Returns
     -------
@@ -220,7 +228,11 @@ def execute_notebook(
             engine_kwargs=engine_kwargs,
         )
         write_atomic(html_path, export_html(executed, title=title))
-        executed_path.replace(notebook_path)
+        if keep_outputs:
+            executed_path.replace(notebook_path)
+        else:
+            slim = slim_notebook(executed, exported_to=html_path.name)
+            write_atomic(notebook_path, nbformat.writes(slim))
     failed.unlink(missing_ok=True)
     return BriefingOutput(html_path=html_path, notebook_path=notebook_path)
 
@@ -333,4 +345,5 @@ def run_analyst_notebook(
         title=title,
         notebook=NOTEBOOKS_DIR / f"{name}.ipynb",
         stem=name,
+        keep_outputs=True,
     )

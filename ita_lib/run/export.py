@@ -8,6 +8,7 @@ the page, so it needs no installed Thai font.
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import threading
 from contextlib import ExitStack
@@ -19,7 +20,14 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-__all__ = ["FONT_UNICODES", "REMOVED_TAGS", "embedded_fonts", "export_html", "subset_woff2"]
+__all__ = [
+    "FONT_UNICODES",
+    "REMOVED_TAGS",
+    "embedded_fonts",
+    "export_html",
+    "slim_notebook",
+    "subset_woff2",
+]
 
 REMOVED_TAGS = ("parameters", "injected-parameters", "remove_cell")
 
@@ -84,6 +92,42 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
     resources = {"metadata": {"name": title}, "ita_fonts": embedded_fonts()}
     body, _ = _html_exporter().from_notebook_node(notebook, resources=resources)
     return body
+
+
+RICH_OUTPUT_TYPES = frozenset({"display_data", "execute_result"})
+
+
+def slim_notebook(notebook: nbformat.NotebookNode, *, exported_to: str) -> nbformat.NotebookNode:
+    """Return a copy of an executed notebook without the payloads its HTML export carries.
+
+    Every ``display_data`` and ``execute_result`` output keeps only its ``text/plain``
+    stand-in (``<ita_lib HTML fragment>`` for a briefing section); HTML, SVG, images and
+    any other rich representation are dropped, since the exported page holds them. Stream
+    and error outputs, execution counts, the parameters and papermill's metadata (timings,
+    exceptions) are kept, and ``metadata.ita`` says where the rich outputs went.
+
+    Parameters
+    ----------
+    notebook
+        The executed notebook; not changed.
+    exported_to
+        Name of the exported page (``briefing.html``), recorded in the metadata.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A new notebook.
+    """
+    slim = copy.deepcopy(notebook)
+    for cell in slim.cells:
+        for output in cell.get("outputs", ()):
+            if output.get("output_type") not in RICH_OUTPUT_TYPES:
+                continue
+            text = output.get("data", {}).get("text/plain", f"<output in {exported_to}>")
+            output["data"] = nbformat.NotebookNode({"text/plain": text})
+            output["metadata"] = nbformat.NotebookNode()
+    slim.metadata["ita"] = {"rich_outputs": "removed", "exported_to": exported_to}
+    return slim
 
 
 FONT_UNICODES = (

@@ -160,6 +160,14 @@ def test_table_batch_outputs_skip_and_redo(tmp_path):
     assert entries[f"{table} row 5"]["error_kind"] == "input"
     for key in ("2565/1001", "2565/เทศบาลตำบลสอง", "2565/1003"):
         assert {p.name for p in (root / key).iterdir()} == OUTPUT_FILES
+        assert entries[key]["bytes"] == sum(p.stat().st_size for p in (root / key).iterdir())
+    made = [entries[key]["bytes"] for key in ("2565/1001", "2565/เทศบาลตำบลสอง", "2565/1003")]
+    assert manifest["bytes"] == {
+        "written": sum(made),
+        "total": sum(made),
+        "per_briefing": sum(made) // 3,
+    }
+    assert manifest["bytes"]["per_briefing"] < 200_000
     assert not _leftovers(root)
     [worker] = manifest["workers"]
     assert worker["briefings"] == 3
@@ -187,6 +195,7 @@ def test_table_batch_outputs_skip_and_redo(tmp_path):
     before = {key: (root / key / "briefing.html").stat().st_mtime_ns for key in list(entries)[:3]}
     again = run_batch([table], output_root=root, workers=1, run_timestamp="1 ต.ค. 2569")
     assert again.counts == {"ok": 0, "skipped": 3, "failed": 1, "pending": 0}
+    assert _manifest(root)["bytes"] == {**manifest["bytes"], "written": 0}
     assert {key: (root / key / "briefing.html").stat().st_mtime_ns for key in before} == before
 
     # a changed row and a missing briefing are made again; the rest is skipped
