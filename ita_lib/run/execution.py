@@ -163,6 +163,21 @@ def _papermill(
         ) from None
 
 
+def _keep_notebook(
+    executed: nbformat.NotebookNode,
+    executed_path: Path,
+    notebook_path: Path,
+    html_path: Path,
+    keep_outputs: bool,
+) -> None:
+    """Move the executed notebook into place, slimmed unless ``keep_outputs``."""
+    if keep_outputs:
+        executed_path.replace(notebook_path)
+    else:
+        slim = slim_notebook(executed, exported_to=html_path.name)
+        write_atomic(notebook_path, nbformat.writes(slim))
+
+
 def execute_notebook(
     parameters: Mapping[str, Any],
     out_dir: str | Path,
@@ -175,12 +190,7 @@ def execute_notebook(
     keep_outputs: bool = False,
     **engine_kwargs: Any,
 ) -> BriefingOutput:
-    """Execute a notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
-
-    The kept ``<stem>.ipynb`` records the parameters, the cells, their plain-text results and
-    papermill's timings, but not the HTML, SVG or images the page already holds
-    (:func:`ita_lib.run.export.slim_notebook`), unless ``keep_outputs``. The notebook of a
-    failed run is kept whole.
+    """Execute a notebook with papermill; write ``<stem>.html`` and a slim ``<stem>.ipynb``.
 
     Parameters
     ----------
@@ -199,7 +209,9 @@ def execute_notebook(
     stem
         Name of the output files (default ``briefing``: ``briefing.html``, ``briefing.ipynb``).
     keep_outputs
-        Keep the rich outputs in ``<stem>.ipynb`` too (the analysts' notebooks do).
+        Keep the HTML, SVG and images in ``<stem>.ipynb`` (the analysts' notebooks do);
+        otherwise it keeps parameters, cells, plain-text results and timings
+        (:func:`ita_lib.run.export.slim_notebook`). A failed run's notebook is kept whole.
 
     Returns
     -------
@@ -218,21 +230,12 @@ def execute_notebook(
     with tempfile.TemporaryDirectory(prefix=".run-", dir=out_dir) as work:
         executed_path = Path(work) / notebook_path.name
         executed = _papermill(
-            notebook,
-            executed_path,
-            parameters,
-            failed=failed,
-            stem=stem,
-            execution_timeout=execution_timeout,
-            engine_name=engine_name,
+            notebook, executed_path, parameters, failed=failed, stem=stem,
+            execution_timeout=execution_timeout, engine_name=engine_name,
             engine_kwargs=engine_kwargs,
-        )
+        )  # fmt: skip
         write_atomic(html_path, export_html(executed, title=title))
-        if keep_outputs:
-            executed_path.replace(notebook_path)
-        else:
-            slim = slim_notebook(executed, exported_to=html_path.name)
-            write_atomic(notebook_path, nbformat.writes(slim))
+        _keep_notebook(executed, executed_path, notebook_path, html_path, keep_outputs)
     failed.unlink(missing_ok=True)
     return BriefingOutput(html_path=html_path, notebook_path=notebook_path)
 

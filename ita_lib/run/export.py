@@ -17,7 +17,9 @@ from importlib.resources import as_file, files
 from typing import Any
 
 import nbformat
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 __all__ = [
@@ -41,15 +43,34 @@ def _templates_dir() -> str:
 
 
 class _BriefingExporter(HTMLExporter):
-    """nbconvert's HTML exporter without a schema validation after every preprocessor.
+    """nbconvert's HTML exporter without two passes a briefing does not need.
 
-    nbconvert validates the whole notebook after each of its ~13 preprocessors (a third of the
-    export time); the notebook comes from papermill, which validated it, and the only enabled
-    preprocessor removes cells. The output is the same.
+    - nbconvert validates the whole notebook after each of its ~13 preprocessors (a third of
+      the export time); the notebook comes from papermill, which validated it, and the only
+      enabled preprocessor removes cells.
+    - :meth:`HTMLExporter.from_notebook_node` parses the finished page with BeautifulSoup and
+      serialises it again (about half the export time), to give ``<img>`` without ``alt`` a
+      stand-in text and JupyterLab cells a ``tabindex``. The briefing template is the classic
+      one (no JupyterLab cells) and every image ita_lib draws has its own ``alt``; the page is
+      the template's output as written (escaped by Jinja's autoescape and ita_lib's templates).
     """
 
     def _validate_preprocessor(self, nbc: nbformat.NotebookNode, preprocessor: Any) -> None:
         """Skip the validation."""
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """Render the page with the template, as HTMLExporter does, without the soup pass."""
+        resources = self._init_resources(resources)
+        data_filter = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter(
+            "highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self)
+        )
+        self.register_filter("filter_data_type", data_filter)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 def _html_exporter() -> HTMLExporter:
