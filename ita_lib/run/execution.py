@@ -35,7 +35,7 @@ from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
-from ita_lib.run.export import REMOVED_TAGS, export_html, slim_notebook
+from ita_lib.run.export import REMOVED_TAGS, export_html, notebook_json, slim_notebook
 from ita_lib.run.parameters import (
     BriefingParameters,
     ExploreParameters,
@@ -175,7 +175,7 @@ def _keep_notebook(
         executed_path.replace(notebook_path)
     else:
         slim = slim_notebook(executed, exported_to=html_path.name)
-        write_atomic(notebook_path, nbformat.writes(slim))
+        write_atomic(notebook_path, notebook_json(slim))
 
 
 def execute_notebook(

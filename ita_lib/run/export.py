@@ -8,7 +8,6 @@ the page, so it needs no installed Thai font.
 from __future__ import annotations
 
 import base64
-import copy
 import io
 import threading
 from contextlib import ExitStack
@@ -27,6 +26,7 @@ __all__ = [
     "REMOVED_TAGS",
     "embedded_fonts",
     "export_html",
+    "notebook_json",
     "slim_notebook",
     "subset_woff2",
 ]
@@ -118,8 +118,16 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
 RICH_OUTPUT_TYPES = frozenset({"display_data", "execute_result"})
 
 
+def _slim_output(output: nbformat.NotebookNode, exported_to: str) -> nbformat.NotebookNode:
+    if output.get("output_type") not in RICH_OUTPUT_TYPES:
+        return output
+    text = output.get("data", {}).get("text/plain", f"<output in {exported_to}>")
+    data = nbformat.NotebookNode({"text/plain": text})
+    return nbformat.NotebookNode({**output, "data": data, "metadata": nbformat.NotebookNode()})
+
+
 def slim_notebook(notebook: nbformat.NotebookNode, *, exported_to: str) -> nbformat.NotebookNode:
-    """Return a copy of an executed notebook without the payloads its HTML export carries.
+    """Return an executed notebook without the payloads its HTML export carries.
 
     Every ``display_data`` and ``execute_result`` output keeps only its ``text/plain``
     stand-in (``<ita_lib HTML fragment>`` for a briefing section); HTML, SVG, images and
@@ -130,7 +138,7 @@ def slim_notebook(notebook: nbformat.NotebookNode, *, exported_to: str) -> nbfor
     Parameters
     ----------
     notebook
-        The executed notebook; not changed.
+        The executed notebook; not changed (the result shares its unchanged parts).
     exported_to
         Name of the exported page (``briefing.html``), recorded in the metadata.
 
@@ -139,16 +147,26 @@ def slim_notebook(notebook: nbformat.NotebookNode, *, exported_to: str) -> nbfor
     nbformat.NotebookNode
         A new notebook.
     """
-    slim = copy.deepcopy(notebook)
-    for cell in slim.cells:
-        for output in cell.get("outputs", ()):
-            if output.get("output_type") not in RICH_OUTPUT_TYPES:
-                continue
-            text = output.get("data", {}).get("text/plain", f"<output in {exported_to}>")
-            output["data"] = nbformat.NotebookNode({"text/plain": text})
-            output["metadata"] = nbformat.NotebookNode()
-    slim.metadata["ita"] = {"rich_outputs": "removed", "exported_to": exported_to}
-    return slim
+    cells = [
+        nbformat.NotebookNode(
+            {**cell, "outputs": [_slim_output(o, exported_to) for o in cell.outputs]}
+        )
+        if cell.get("outputs")
+        else cell
+        for cell in notebook.cells
+    ]
+    ita = {"rich_outputs": "removed", "exported_to": exported_to}
+    metadata = nbformat.NotebookNode({**notebook.metadata, "ita": ita})
+    return nbformat.NotebookNode({**notebook, "cells": cells, "metadata": metadata})
+
+
+def notebook_json(notebook: nbformat.NotebookNode) -> str:
+    """Return a notebook as nbformat writes it, without validating it again.
+
+    For notebooks papermill has run (and validated); :func:`nbformat.writes` would validate
+    the whole notebook against the schema first.
+    """
+    return nbformat.v4.nbjson.writes(notebook)
 
 
 FONT_UNICODES = (
