@@ -11,7 +11,9 @@ The agencies are a realistic synthetic national set (:mod:`ita_lib.analysis.synt
 per agency an assessment file with OIT item results, suggestions, 8-30 measures and peers;
 every agency marked synthetic). It prints seconds per briefing, the ratios, peak memory per
 worker, bytes written per briefing, the projected national run (8,300 briefings) and a Dask
-run on a local cluster of 1 and 2 workers against the local pool. Run from the repository root::
+run on a local cluster of 1 and 2 workers against the local pool, and the time to score a
+national results table (8,300 rows) with the vectorised scorer against the row-by-row
+``Decimal`` one. Run from the repository root::
 
     python benchmarks/batch_benchmark.py            # sizes 50 and 500, naive loop of 8
     python benchmarks/batch_benchmark.py --quick    # sizes 20 and 60, naive loop of 4
@@ -218,6 +220,31 @@ def _same_html(work: Path, batch_root: Path, count: int) -> bool:
     return True
 
 
+# -- 4. table scoring --------------------------------------------------------------------------
+
+
+def table_scoring(work: Path) -> dict[str, object]:
+    """Score a national table (8,300 rows) vectorised, warm, and check it against Decimal."""
+    from ita_lib.analysis.scoring import score_assessment
+    from ita_lib.analysis.table_scoring import score_assessments
+    from ita_lib.model.results_table import load_results_table
+    from ita_lib.model.synthetic import write_synthetic_table
+
+    rows = load_results_table(write_synthetic_table(work / "national.csv", NATIONAL))
+    score_assessments(rows)  # warm: frameworks read and cached
+    start = time.perf_counter()
+    table = score_assessments(rows)
+    vectorised = time.perf_counter() - start
+    start = time.perf_counter()
+    expected = [score_assessment(row) for row in rows]
+    decimal = time.perf_counter() - start
+    equal = all(
+        table.as_decimal(table.total, i) == e.total_2dp and table.rating[i] == e.rating
+        for i, e in enumerate(expected)
+    )
+    return {"seconds": vectorised, "decimal_seconds": decimal, "equal": equal}
+
+
 # -- report ------------------------------------------------------------------------------------
 
 
@@ -327,7 +354,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     same = _same_html(work, runs[sizes[0]]["root"], count)
     print(f"floor HTML byte-identical to ita batch HTML: {'yes' if same else 'NO'}")
-    extra = {} if args.no_dask else _dask_figures(inputs, sizes[0], work, runs[sizes[0]])
+    scored = table_scoring(work)
+    print(
+        f"table scoring, {NATIONAL} rows: {scored['seconds']:.3f} s vectorised (warm), "
+        f"{scored['decimal_seconds']:.2f} s row by row in Decimal; "
+        f"equal: {'yes' if scored['equal'] else 'NO'}"
+    )
+    extra = {f"table scoring, {NATIONAL} rows (warm), s": (scored["seconds"], "<= 0.3")}
+    if not args.no_dask:
+        extra |= _dask_figures(inputs, sizes[0], work, runs[sizes[0]])
     _print_figures(runs, sizes, t_naive, t_floor, extra)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -12,6 +12,8 @@ import ita_lib
 
 __all__ = [
     "OUTPUT_NAMES",
+    "STORED_NAMES",
+    "briefing_bytes",
     "canonical_json",
     "input_hash",
     "library_fingerprint",
@@ -20,6 +22,7 @@ __all__ = [
 ]
 
 OUTPUT_NAMES = ("briefing.html", "briefing.ipynb")  # what a stamp vouches for
+STORED_NAMES = (*OUTPUT_NAMES, "briefing.stamp.json", "assessment.yaml")  # what a run writes
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -80,3 +83,18 @@ def output_fingerprints(out_dir: Path) -> dict[str, dict[str, object]]:
             continue
         found[name] = {"size": len(data), "sha256": sha256_hex(data)}
     return found
+
+
+def briefing_bytes(out_dir: Path) -> int:
+    """Return the bytes a briefing's folder holds of what a batch writes (:data:`STORED_NAMES`).
+
+    The HTML, the executed notebook, the stamp and, for a table row, its assessment file;
+    missing files count 0. A PDF edition (written after the batch) is not counted.
+    """
+    total = 0
+    for name in STORED_NAMES:
+        try:
+            total += (out_dir / name).stat().st_size
+        except OSError:
+            continue
+    return total

@@ -73,6 +73,7 @@ class JobResult:
     error: str | None = None
     error_kind: str | None = None
     failed_notebook: str | None = None
+    bytes_written: int = 0
     worker_peak_rss_kib: int = 0
     kernel_peak_rss_kib: int = 0
     kernels_started: int = 0
@@ -107,6 +108,7 @@ class ManifestEntry:
     failed_notebook: str | None = None
     input_hash: str | None = None
     duration_s: float | None = None
+    bytes: int | None = None
     error: str | None = None
     error_kind: str | None = None
     worker: str | None = None

@@ -30,6 +30,7 @@ __all__ = [
     "Progress",
     "build_manifest",
     "relative_path",
+    "stored_bytes",
     "write_outputs",
 ]
 
@@ -77,9 +78,22 @@ def build_manifest(
         "complete": complete,
         "synthetic": any(entry.synthetic for entry in entries),
         "counts": {s: counts.get(s, 0) for s in ("ok", "skipped", "failed", "pending")},
+        "bytes": stored_bytes(entries),
         "workers": [workers[name] for name in sorted(workers)],
         "briefings": [asdict(entry) for entry in entries],
     }
+
+
+def stored_bytes(entries: list[ManifestEntry]) -> dict[str, int]:
+    """Return the bytes the briefings hold: made by this run, in total and per briefing.
+
+    ``written`` sums the briefings made now (``ok``), ``total`` those made now or up to
+    date, ``per_briefing`` is ``total`` over their number (0 when there is none).
+    """
+    written = sum(entry.bytes or 0 for entry in entries if entry.status == "ok")
+    done = [entry.bytes or 0 for entry in entries if entry.status in ("ok", "skipped")]
+    total = sum(done)
+    return {"written": written, "total": total, "per_briefing": total // len(done) if done else 0}
 
 
 @cache
@@ -144,6 +158,7 @@ def _record_result(entry: ManifestEntry, result: JobResult, root: Path) -> None:
     entry.error, entry.error_kind = result.error, result.error_kind
     entry.failed_notebook = relative_path(result.failed_notebook, root)
     if result.status == "ok":
+        entry.bytes = result.bytes_written
         entry.html = relative_path(job_dir / HTML_NAME, root)
         entry.notebook = relative_path(job_dir / NOTEBOOK_NAME, root)
 

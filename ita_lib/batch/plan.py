@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_lib.analysis.table_scoring import score_assessments
-from ita_lib.batch.hashing import input_hash, output_fingerprints, sha256_hex
+from ita_lib.batch.hashing import briefing_bytes, input_hash, output_fingerprints, sha256_hex
 from ita_lib.batch.jobs import (
     ASSESSMENT_NAME,
     STAMP_NAME,
@@ -389,6 +389,7 @@ def jobs_to_run(plan: Plan, root: Path, *, force: bool) -> list[BriefingJob]:
             entry.html = relative_path(Path(job.out_dir) / HTML_NAME, root)
             entry.notebook = relative_path(Path(job.out_dir) / NOTEBOOK_NAME, root)
             entry.duration_s = 0.0
+            entry.bytes = briefing_bytes(Path(job.out_dir))
         else:
             to_run.append(job)
     return to_run

@@ -28,7 +28,7 @@ from typing import Any
 
 import ita_lib
 from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
-from ita_lib.batch.hashing import library_fingerprint, output_fingerprints
+from ita_lib.batch.hashing import briefing_bytes, library_fingerprint, output_fingerprints
 from ita_lib.batch.jobs import ASSESSMENT_NAME, STAMP_NAME, BatchSettings, BriefingJob, JobResult
 from ita_lib.batch.lifetime import die_with_parent
 from ita_lib.exceptions import InputError, ITAError
@@ -179,6 +179,7 @@ def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
     outcome: dict[str, Any] = {"status": "ok"}
     try:
         _make_briefing(job, settings, kernel)
+        outcome["bytes_written"] = briefing_bytes(Path(job.out_dir))
     except BriefingRunError as exc:
         _remove_outputs(Path(job.out_dir))  # they were made from other inputs
         outcome = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -113,7 +114,8 @@ FRAGMENT_STYLE_START = '<style data-ita-fragment="1">'
 @cache
 def fragment_css() -> str:
     """Return the fragments' stylesheet (class selectors only: ``templates/fragments/fragments.css``)."""
-    return (files("ita_lib") / "templates" / "fragments" / "fragments.css").read_text("utf-8")
+    css = (files("ita_lib") / "templates" / "fragments" / "fragments.css").read_text("utf-8")
+    return re.sub(r"/\*.*?\*/\n?", "", css, flags=re.DOTALL)  # comments are for maintainers
 
 
 @cache

@@ -35,7 +35,7 @@ from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
-from ita_lib.run.export import REMOVED_TAGS, export_html
+from ita_lib.run.export import REMOVED_TAGS, export_html, notebook_json, slim_notebook
 from ita_lib.run.parameters import (
     BriefingParameters,
     ExploreParameters,
@@ -163,6 +163,21 @@ def _papermill(
         ) from None
 
 
+def _keep_notebook(
+    executed: nbformat.NotebookNode,
+    executed_path: Path,
+    notebook_path: Path,
+    html_path: Path,
+    keep_outputs: bool,
+) -> None:
+    """Move the executed notebook into place, slimmed unless ``keep_outputs``."""
+    if keep_outputs:
+        executed_path.replace(notebook_path)
+    else:
+        slim = slim_notebook(executed, exported_to=html_path.name)
+        write_atomic(notebook_path, notebook_json(slim))
+
+
 def execute_notebook(
     parameters: Mapping[str, Any],
     out_dir: str | Path,
@@ -172,9 +187,10 @@ def execute_notebook(
     execution_timeout: int = CELL_TIMEOUT_SECONDS,
     engine_name: str | None = None,
     stem: str = "briefing",
+    keep_outputs: bool = False,
     **engine_kwargs: Any,
 ) -> BriefingOutput:
-    """Execute a notebook with papermill and write ``<stem>.html`` and ``<stem>.ipynb``.
+    """Execute a notebook with papermill; write ``<stem>.html`` and a slim ``<stem>.ipynb``.
 
     Parameters
     ----------
@@ -192,6 +208,10 @@ def execute_notebook(
         papermill engine and its options (default: papermill's, with a fresh kernel).
     stem
         Name of the output files (default ``briefing``: ``briefing.html``, ``briefing.ipynb``).
+    keep_outputs
+        Keep the HTML, SVG and images in ``<stem>.ipynb`` (the analysts' notebooks do);
+        otherwise it keeps parameters, cells, plain-text results and timings
+        (:func:`ita_lib.run.export.slim_notebook`). A failed run's notebook is kept whole.
 
     Returns
     -------
@@ -210,17 +230,12 @@ def execute_notebook(
     with tempfile.TemporaryDirectory(prefix=".run-", dir=out_dir) as work:
         executed_path = Path(work) / notebook_path.name
         executed = _papermill(
-            notebook,
-            executed_path,
-            parameters,
-            failed=failed,
-            stem=stem,
-            execution_timeout=execution_timeout,
-            engine_name=engine_name,
+            notebook, executed_path, parameters, failed=failed, stem=stem,
+            execution_timeout=execution_timeout, engine_name=engine_name,
             engine_kwargs=engine_kwargs,
-        )
+        )  # fmt: skip
         write_atomic(html_path, export_html(executed, title=title))
-        executed_path.replace(notebook_path)
+        _keep_notebook(executed, executed_path, notebook_path, html_path, keep_outputs)
     failed.unlink(missing_ok=True)
     return BriefingOutput(html_path=html_path, notebook_path=notebook_path)
 
@@ -333,4 +348,5 @@ def run_analyst_notebook(
         title=title,
         notebook=NOTEBOOKS_DIR / f"{name}.ipynb",
         stem=name,
+        keep_outputs=True,
     )

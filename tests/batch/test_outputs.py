@@ -7,7 +7,15 @@ import json
 import pytest
 from browser import CHROMIUM, measure
 
-from ita_lib.batch.outputs import INDEX_NAME, MANIFEST_NAME, write_outputs
+from ita_lib.batch.jobs import ManifestEntry
+from ita_lib.batch.outputs import (
+    INDEX_NAME,
+    MANIFEST_NAME,
+    _index_template,
+    build_manifest,
+    stored_bytes,
+    write_outputs,
+)
 
 
 def _manifest() -> dict:
@@ -67,3 +75,18 @@ def test_the_index_becomes_cards_on_a_phone(tmp_path):
     wide = measure(tmp_path / INDEX_NAME, tmp_path, 1280, "td[data-label]")
     cells = {m["text"]: m for m in wide["marked"]}
     assert cells["92.56"]["left"] > cells["องค์กรปกครองส่วนท้องถิ่น"]["right"]  # a table row
+
+
+def test_the_manifest_and_the_index_tell_the_bytes_stored():
+    entries = [
+        ManifestEntry(key="2565/a", source="t.csv row 2", status="ok", bytes=150_000),
+        ManifestEntry(key="2565/b", source="t.csv row 3", status="skipped", bytes=130_000),
+        ManifestEntry(key="2565/c", source="t.csv row 4", status="failed"),
+        ManifestEntry(key="2565/d", source="t.csv row 5"),
+    ]
+    meta = {"started_at": "2026-11-26T09:00:00+00:00", "ita_lib_version": "0"}
+    manifest = build_manifest(entries, {}, meta, complete=True)
+    assert manifest["bytes"] == {"written": 150_000, "total": 280_000, "per_briefing": 140_000}
+    assert stored_bytes([]) == {"written": 0, "total": 0, "per_briefing": 0}
+    index = _index_template().render(manifest=manifest, fonts=[])
+    assert "พื้นที่จัดเก็บ 0.3 MB · เฉลี่ย 140 KB ต่อหน่วยงาน · เขียนในรอบนี้ 0.1 MB" in index

@@ -160,6 +160,14 @@ def test_table_batch_outputs_skip_and_redo(tmp_path):
     assert entries[f"{table} row 5"]["error_kind"] == "input"
     for key in ("2565/1001", "2565/เทศบาลตำบลสอง", "2565/1003"):
         assert {p.name for p in (root / key).iterdir()} == OUTPUT_FILES
+        assert entries[key]["bytes"] == sum(p.stat().st_size for p in (root / key).iterdir())
+    made = [entries[key]["bytes"] for key in ("2565/1001", "2565/เทศบาลตำบลสอง", "2565/1003")]
+    assert manifest["bytes"] == {
+        "written": sum(made),
+        "total": sum(made),
+        "per_briefing": sum(made) // 3,
+    }
+    assert manifest["bytes"]["per_briefing"] < 200_000
     assert not _leftovers(root)
     [worker] = manifest["workers"]
     assert worker["briefings"] == 3
@@ -187,6 +195,7 @@ def test_table_batch_outputs_skip_and_redo(tmp_path):
     before = {key: (root / key / "briefing.html").stat().st_mtime_ns for key in list(entries)[:3]}
     again = run_batch([table], output_root=root, workers=1, run_timestamp="1 ต.ค. 2569")
     assert again.counts == {"ok": 0, "skipped": 3, "failed": 1, "pending": 0}
+    assert _manifest(root)["bytes"] == {**manifest["bytes"], "written": 0}
     assert {key: (root / key / "briefing.html").stat().st_mtime_ns for key in before} == before
 
     # a changed row and a missing briefing are made again; the rest is skipped
@@ -336,6 +345,55 @@ def test_the_same_batch_runs_on_a_dask_cluster(tmp_path):
     assert [e["status"] for e in manifest["briefings"]] == ["ok", "ok"]
     assert (root / "2565" / "D2" / "briefing.html").is_file()
     assert manifest["workers"][0]["kernels_started"] == 1
+
+
+@pytest.mark.slow
+def test_a_dask_run_resumes_a_partly_done_output_root_like_the_local_pool(tmp_path):
+    from distributed import LocalCluster
+
+    rows = [{"name": f"เทศบาลตำบลต่อ{i}", "code": f"R{i}"} for i in range(4)]
+    table = _table(tmp_path / "t.csv", rows[:3])
+    root = tmp_path / "out"
+    assert run_batch([table], output_root=root, workers=1).succeeded  # the local pool
+    # what a batch killed mid-run leaves: one briefing without its stamp (written last),
+    # a run folder and a temporary file; and the table has grown by one row since
+    (root / "2565" / "R1" / STAMP_NAME).unlink()
+    (root / "2565" / "R1" / ".run-killed").mkdir()
+    (root / "2565" / "R1" / ".briefing.html.x1y2.tmp").write_text("<html", encoding="utf-8")
+    _table(table, rows)
+    done = {key: (root / "2565" / key / "briefing.html").stat().st_mtime_ns for key in ("R0", "R2")}
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        status = _cli(
+            str(table), "--output-root", str(root), "--scheduler", cluster.scheduler_address
+        )
+    assert status == 0
+    manifest = _manifest(root)
+    assert manifest["complete"] is True
+    assert manifest["scheduler"] == cluster.scheduler_address
+    statuses = {key: e["status"] for key, e in _by_key(manifest).items()}
+    assert statuses == {
+        "2565/R0": "skipped",
+        "2565/R1": "ok",
+        "2565/R2": "skipped",
+        "2565/R3": "ok",
+    }
+    assert sum(w["briefings"] for w in manifest["workers"]) == 2  # only the missing ones ran
+    after = {key: (root / "2565" / key / "briefing.html").stat().st_mtime_ns for key in done}
+    assert after == done  # the briefings that were done are not touched
+    assert not _leftovers(root)
+    for i in range(4):
+        assert {p.name for p in (root / "2565" / f"R{i}").iterdir()} == OUTPUT_FILES
+    # and a local run after the Dask one finds everything up to date
+    again = run_batch([table], output_root=root, workers=1)
+    assert again.counts == {"ok": 0, "skipped": 4, "failed": 0, "pending": 0}
 
 
 @pytest.mark.slow

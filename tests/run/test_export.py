@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import io
 
+import nbformat
 import pytest
 from browser import CHROMIUM, measure, screenshot
 from fontTools.ttLib import TTFont
 
-from ita_lib.run.export import FONT_UNICODES, embedded_fonts
+from ita_lib.run.export import FONT_UNICODES, embedded_fonts, slim_notebook
 
 THAI = range(0x0E01, 0x0E3B)
 
@@ -59,3 +60,36 @@ def test_the_sample_reads_on_a_phone_and_a_desktop(sample_run, tmp_path, width):
         counts = {colour: n for n, colour in rgb.getcolors(maxcolors=1 << 20)}
         assert len(counts) > 50  # text, cards and charts were drawn
         assert counts.get((11, 61, 99), 0) > 500  # the dark blue of the headings and total
+
+
+def test_slim_notebook_drops_what_the_page_holds_and_keeps_the_record():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"parameters": {"assessment": "a.yaml"}}
+    cell = nbformat.v4.new_code_cell("briefing.headline()", execution_count=3)
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="a warning\n"),
+        nbformat.v4.new_output(
+            "execute_result",
+            data={"text/html": "<p>สรุป</p>" * 500, "text/plain": "<ita_lib HTML fragment>"},
+            execution_count=3,
+        ),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo" * 100}),
+        nbformat.v4.new_output("error", ename="E", evalue="v", traceback=["t"]),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# หัวข้อ"), cell]
+    before = nbformat.writes(nb)
+
+    slim = slim_notebook(nb, exported_to="briefing.html")
+
+    assert nbformat.writes(nb) == before  # the input is not changed
+    stream, result, display, error = slim.cells[1].outputs
+    assert stream.text == "a warning\n"
+    assert result.data == {"text/plain": "<ita_lib HTML fragment>"}
+    assert result.execution_count == 3
+    assert display.data == {"text/plain": "<output in briefing.html>"}
+    assert error.ename == "E"
+    assert slim.cells[0].source == "# หัวข้อ"
+    assert slim.metadata["papermill"]["parameters"] == {"assessment": "a.yaml"}
+    assert slim.metadata["ita"] == {"rich_outputs": "removed", "exported_to": "briefing.html"}
+    nbformat.validate(slim)
+    assert len(nbformat.writes(slim)) < len(before) / 5

@@ -78,9 +78,8 @@ def test_sample_briefing(sample_run):
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert len(re.findall(r"@font-face \{ font-family: Sarabun;[^}]*font/woff2", html)) == 2
     assert "data:image/png" not in html
-    # indicator and contribution charts, inline (nbconvert writes viewBox in lower case, which
-    # the HTML parser of browsers and WeasyPrint puts back for SVG elements)
-    assert len(re.findall(r'<svg role="img" viewbox="0 0 [\d.]+ [\d.]+"><title>', html)) == 2
+    # indicator and contribution charts, inline, as ita_lib writes them (no re-serialisation)
+    assert len(re.findall(r'<svg viewBox="0 0 [\d.]+ [\d.]+" role="img"><title>', html)) == 2
     assert len(output.html_path.read_bytes()) < 150_000  # fonts subset, charts as SVG
     assert "ข้อสังเกต: มีชื่อหน่วยงานอื่น (เทศบาลตำบลศาลาลาย)" in text  # flagged where shown
     assert "ไม่พบข้อคลาดเคลื่อน" not in text
@@ -94,6 +93,12 @@ def test_executed_notebook_records_its_parameters(sample_run):
     nb = nbformat.read(output.notebook_path, as_version=4)
     assert nb.metadata["papermill"]["parameters"]["assessment"] == "bundled:bueng-krachap-2565"
     assert not list(output.html_path.parent.glob(".run-*"))
+    # the page's sections are in briefing.html only, not a second time in the notebook
+    results = [o for c in nb.cells for o in c.get("outputs", []) if "data" in o]
+    assert results
+    assert {key for o in results for key in o.data} == {"text/plain"}
+    assert nb.metadata["ita"]["exported_to"] == "briefing.html"
+    assert output.notebook_path.stat().st_size < 40_000
 
 
 @pytest.mark.slow
@@ -178,6 +183,9 @@ def test_failing_notebook_keeps_the_executed_notebook_and_no_html(tmp_path):
     assert info.value.notebook_path == str(folder / "briefing.failed.ipynb")
     assert (folder / "briefing.failed.ipynb").is_file()
     assert not (folder / "briefing.html").exists()
+    failed = nbformat.read(folder / "briefing.failed.ipynb", as_version=4)
+    kept = [o for c in failed.cells for o in c.get("outputs", []) if "data" in o]
+    assert any("text/html" in o.data for o in kept)  # whole, for diagnosis
 
 
 EDGE_CASES = {
