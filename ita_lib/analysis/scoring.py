@@ -25,6 +25,7 @@ __all__ = [
     "SubIndicatorScore",
     "oit_rollup",
     "score_assessment",
+    "score_json",
 ]
 
 _HUNDRED = Decimal(100)
@@ -151,15 +152,23 @@ class ScoreResult:
 
         Scores are numbers rounded to two decimals.
         """
-        return {
-            "fiscal_year": self.fiscal_year,
-            "agency_name": self.agency_name,
-            "instruments": {i.code: float(i.score_2dp) for i in self.instruments},
-            "total": float(self.total_2dp),
-            "rating": self.rating,
-            "passed": self.passed,
-            "checks": [c.to_dict() for c in self.checks],
-        }
+        return score_json(self)
+
+
+def score_json(result: Any) -> dict[str, Any]:
+    """Return the JSON form of scores: a :class:`ScoreResult`, or any object with its fields.
+
+    ``ita score --json`` prints it, for one assessment or for every row of a table.
+    """
+    return {
+        "fiscal_year": result.fiscal_year,
+        "agency_name": result.agency_name,
+        "instruments": {i.code: float(i.score_2dp) for i in result.instruments},
+        "total": float(result.total_2dp),
+        "rating": result.rating,
+        "passed": result.passed,
+        "checks": [c.to_dict() for c in result.checks],
+    }
 
 
 def oit_rollup(

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ita_lib.analysis.scoring import ScoreResult, score_assessment
+from ita_lib.analysis.scoring import ScoreResult, score_assessment, score_json
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
@@ -193,15 +193,7 @@ class RowScore:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form, as :meth:`ScoreResult.to_dict` gives it."""
-        return {
-            "fiscal_year": self.fiscal_year,
-            "agency_name": self.agency_name,
-            "instruments": {i.code: float(i.score_2dp) for i in self.instruments},
-            "total": float(self.total_2dp),
-            "rating": self.rating,
-            "passed": self.passed,
-            "checks": [],
-        }
+        return score_json(self)
 
 
 def row_results(assessments: Sequence[Assessment]) -> Iterator[RowScore | ScoreResult]:

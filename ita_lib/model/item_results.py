@@ -30,6 +30,7 @@ from pandera.errors import SchemaErrors
 
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework_files import available_fiscal_years, load_framework
+from ita_lib.model.results_table import cell_error
 from ita_lib.model.table_files import read_table_file
 from ita_lib.text.codes import normalize_item_code
 from ita_lib.text.digits import to_arabic_digits
@@ -41,15 +42,6 @@ __all__ = [
     "load_item_results",
     "parse_item_results",
 ]
-
-_TABLE_EXPECTED = {
-    "coerce_dtype('Int64')": "a Buddhist-era year such as 2565",
-    "coerce_dtype('float64')": "a number",
-    "score_range": "a score from 0 to 100",
-    "two_decimals": "a score with at most two decimals",
-    "not_nullable": "a value (the cell is empty)",
-    "str_length(1, None)": "non-empty text",
-}
 
 
 def schema_error(
@@ -66,24 +58,8 @@ def schema_error(
     cases = cases.assign(_col=cases["column"].map(order)).sort_values(
         ["index", "_col"], kind="stable", na_position="last"
     )
-    first = cases.iloc[0]
-    check = str(first["check"])
-    expected = {**_TABLE_EXPECTED, **(expected_by_check or {})}.get(check)
-    if check == "known_fiscal_year":
-        expected = "a fiscal year with framework data: " + ", ".join(
-            map(str, available_fiscal_years())
-        )
-    row = f"row {int(first['index']) + 2}" if pd.notna(first["index"]) else "table"
-    location = f"{row}, column {first['column']}"
-    found = first["failure_case"]
-    if pd.notna(first["index"]) and first["column"] in frame.columns:
-        # the cell as written (Thai digits, spaces), not the coerced number
-        cell = raw.iloc[raw.index.get_loc(first["index"]), frame.columns.get_loc(first["column"])]
-        found = "" if pd.isna(cell) else str(cell)
     others = len(cases.drop_duplicates(["index", "column"])) - 1  # one problem per cell
-    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
-    message = f"invalid value ({check})" + more
-    return InputError(message, source=source, location=location, expected=expected, found=found)
+    return cell_error(cases.iloc[0], frame, raw, source, others, expected_by_check)
 
 
 def _missing(value: object) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -31,6 +32,7 @@ from ita_lib.text.numbers import parse_number
 __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "cell_error",
     "load_results_table",
     "parse_results_frame",
     "parse_results_rows",
@@ -192,11 +194,21 @@ def _strict_check(text: object) -> str | None:
     return "two_decimals" if isinstance(exponent, int) and exponent < -2 else None
 
 
-def _cell_error(
-    first: pd.Series, frame: pd.DataFrame, raw: pd.DataFrame, source: str, more: int
+def cell_error(
+    first: pd.Series,
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    source: str,
+    more: int,
+    expected_by_check: Mapping[str, str] | None = None,
 ) -> InputError:
+    """Turn one pandera failure case into an InputError naming the spreadsheet row and column.
+
+    ``raw`` holds the cells as written (Thai digits, spaces), shown as what was found; ``more``
+    counts the other bad cells; ``expected_by_check`` adds or overrides what each check expects.
+    """
     check = str(first["check"])
-    expected = _EXPECTED.get(check)
+    expected = {**_EXPECTED, **(expected_by_check or {})}.get(check)
     if check == "known_fiscal_year":
         expected = "a fiscal year with framework data: " + ", ".join(
             map(str, available_fiscal_years())
@@ -224,10 +236,10 @@ def _row_errors(
     cases = cases.drop_duplicates(["index", "column"])  # one problem per cell
     whole = cases[cases["index"].isna()]
     if len(whole):  # a problem of a column, not of a row
-        raise _cell_error(whole.iloc[0], frame, raw, source, len(cases) - 1)
+        raise cell_error(whole.iloc[0], frame, raw, source, len(cases) - 1)
     errors: dict[int, InputError] = {}
     for index, group in cases.groupby("index", sort=True):
-        errors[int(index)] = _cell_error(group.iloc[0], frame, raw, source, len(group) - 1)
+        errors[int(index)] = cell_error(group.iloc[0], frame, raw, source, len(group) - 1)
         errors[int(index)].problems = len(group)  # type: ignore[attr-defined]
     return errors
 
