@@ -2,23 +2,25 @@
 
 1. **naive**: a loop that runs the ``papermill`` CLI and then ``jupyter nbconvert`` for each
    agency (a new Python, a new kernel and new imports every time);
-2. **ita batch**: ``ita batch TABLE`` (worker processes, each with a warm, reset-between-runs
-   kernel), at two batch sizes, with the peak memory of each worker;
+2. **ita batch**: ``ita batch`` (worker processes, each running the notebooks on its own
+   IPython shell, reset between notebooks), at two batch sizes, with the peak memory of each
+   worker;
 3. **floor**: the same briefing content made in one Python process without a kernel: the
    notebook's cells executed in-process, then the same HTML export and atomic write.
 
 The agencies are a realistic synthetic national set (:mod:`ita_lib.analysis.synthetic_set`:
 per agency an assessment file with OIT item results, suggestions, 8-30 measures and peers;
 every agency marked synthetic). It prints seconds per briefing, the ratios, peak memory per
-worker, bytes written per briefing, the projected national run (8,300 briefings) and a Dask
-run on a local cluster of 1 and 2 workers against the local pool, and the time to score a
+worker, bytes written per briefing, the projected national run (8,300 briefings: start-up
+plus seconds per further briefing, fitted through the two sizes), a Dask run on a local
+cluster of 1 and 2 warm workers against the local pool, and the time to score a
 national results table (8,300 rows) with the vectorised scorer against the row-by-row
 ``Decimal`` one. Run from the repository root::
 
     python benchmarks/batch_benchmark.py            # sizes 50 and 500, naive loop of 8
     python benchmarks/batch_benchmark.py --quick    # sizes 20 and 60, naive loop of 4
 
-Timings are wall-clock and include start-up (``ita batch`` starting workers and kernels).
+Timings are wall-clock and include start-up (``ita batch`` planning and starting workers).
 """
 
 from __future__ import annotations
@@ -270,15 +272,31 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def dask(params: list[Path], work: Path, workers: int) -> dict[str, object]:
-    """Run ``ita batch`` on a local Dask cluster of ``workers`` single-threaded processes."""
+    """Run ``ita batch`` on a local Dask cluster of ``workers`` single-threaded processes.
+
+    The cluster's workers are started and warmed first by a small batch (imports, fonts,
+    first figures), as on a long-lived cluster; the timed batch then runs on warm workers.
+    Its time still includes the ``ita batch`` command's own start and planning.
+    """
     from distributed import LocalCluster
 
     with LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
+        warm = params[: 2 * workers]
+        batch(warm, work, workers, name=f"dask-{workers}-warm", scheduler=cluster.scheduler_address)
         return batch(
             params, work, workers, name=f"dask-{workers}", scheduler=cluster.scheduler_address
         )
+
+
+def national(runs: dict, sizes: list[int]) -> tuple[float, float, float]:
+    """Fit ``seconds = start + per_briefing * n`` through the two batch sizes; return the
+    start-up seconds, the seconds per further briefing and the projected national minutes."""
+    small, big = sizes[0], sizes[-1]
+    marginal = (runs[big]["seconds"] - runs[small]["seconds"]) / (big - small)
+    start = runs[big]["seconds"] - marginal * big
+    return start, marginal, (start + marginal * NATIONAL) / 60
 
 
 def _print_figures(
@@ -286,10 +304,15 @@ def _print_figures(
 ) -> None:
     """Print the table of figures against their targets."""
     big = runs[sizes[-1]]["per_briefing"]
+    start, marginal, minutes = national(runs, sizes)
+    print(
+        f"national projection: {start:.1f} s to start, then {marginal:.4f} s per briefing "
+        f"(fitted through {sizes[0]} and {sizes[-1]} agencies)"
+    )
     rows = [
         ("naive / ita batch (speed-up)", t_naive / big, ">= 20"),
         ("ita batch / floor", big / t_floor["per_briefing"], "<= 1.2"),
-        (f"projected national run ({NATIONAL}), minutes", big * NATIONAL / 60, "<= 10"),
+        (f"projected national run ({NATIONAL}), minutes", minutes, "<= 10"),
     ]
     for size in sizes:
         peak = max(w["peak_rss_mib"] + w["kernel_peak_rss_mib"] for w in runs[size]["workers"])
@@ -305,12 +328,12 @@ def _print_figures(
 
 
 def _dask_figures(inputs: list, size: int, work: Path, local: dict) -> dict:
-    """Dask on 1 and 2 local workers against the local pool (same agencies)."""
+    """Dask on 1 and 2 warm local workers against the local pool (same agencies)."""
     params = [p for p, _, _ in inputs[:size]]
     one, two = dask(params, work, 1), dask(params, work, 2)
     for n, run in ((1, one), (2, two)):
         print(
-            f"Dask LocalCluster, {n} worker(s), {size} agencies: {run['seconds']:.1f} s, "
+            f"Dask LocalCluster, {n} warm worker(s), {size} agencies: {run['seconds']:.1f} s, "
             f"{run['per_briefing']:.3f} s/briefing"
         )
     return {
@@ -362,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     extra = {f"table scoring, {NATIONAL} rows (warm), s": (scored["seconds"], "<= 0.3")}
     if not args.no_dask:
-        extra |= _dask_figures(inputs, sizes[0], work, runs[sizes[0]])
+        extra |= _dask_figures(inputs, sizes[-1], work, runs[sizes[-1]])
     _print_figures(runs, sizes, t_naive, t_floor, extra)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -7,11 +7,11 @@ worker died is reported ``failed`` (kind ``worker``) and the others go on.
 from __future__ import annotations
 
 import multiprocessing
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
+from multiprocessing.context import BaseContext
 
 from ita_lib.batch.jobs import BatchSettings, BriefingJob, JobResult
 from ita_lib.batch.workers import init_local_worker, run_job, shutdown_worker_kernels
@@ -28,10 +28,49 @@ def _crashed(job: BriefingJob, reason: str) -> JobResult:
     )
 
 
+def _run_pool(
+    jobs: list[BriefingJob],
+    settings: BatchSettings,
+    workers: int,
+    on_result: OnResult,
+    context: BaseContext,
+) -> tuple[list[BriefingJob], set[str]]:
+    """Run jobs on one pool; return the jobs lost when a worker died and the keys of those
+    among them that had started."""
+    started_queue = context.SimpleQueue()
+    lost: list[BriefingJob] = []
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=context,
+        initializer=init_local_worker,
+        initargs=(started_queue,),
+    ) as pool:
+        futures = {pool.submit(run_job, job, settings): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                try:
+                    on_result(future.result())
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    started = set()
+    while not started_queue.empty():
+        started.add(started_queue.get())
+    return lost, started
+
+
 def run_local(
     jobs: list[BriefingJob], settings: BatchSettings, workers: int, on_result: OnResult
 ) -> None:
-    """Run jobs on a pool of worker processes; a job whose worker died is retried once.
+    """Run jobs on a pool of worker processes; a job whose worker died is tried again alone.
+
+    When a worker dies (a crash, ``os._exit``, the out-of-memory killer), the pool loses every
+    job not yet finished. Those that had not started run again as usual; those that were
+    running run again one by one, each on a worker of its own, and a job whose worker dies
+    there too is reported ``failed`` (kind ``worker``), so that one bad agency never fails
+    the others.
 
     Parameters
     ----------
@@ -44,32 +83,22 @@ def run_local(
     on_result
         Called in this process with every job's result.
     """
-    attempts: Counter[str] = Counter()
-    pending = jobs
     context = multiprocessing.get_context("spawn")
-    while pending:
-        retry: list[BriefingJob] = []
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(pending)),
-            mp_context=context,
-            initializer=init_local_worker,
-        ) as pool:
-            futures = {pool.submit(run_job, job, settings): job for job in pending}
-            try:
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        on_result(future.result())
-                    except BrokenProcessPool:
-                        attempts[job.key] += 1
-                        if attempts[job.key] < 2:
-                            retry.append(job)
-                        else:
-                            on_result(_crashed(job, "the worker process died twice"))
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-        pending = retry
+    pending, suspects = list(jobs), []
+    while pending or suspects:
+        if suspects:
+            job = suspects.pop(0)
+            lost, _ = _run_pool([job], settings, 1, on_result, context)
+            if lost:
+                on_result(_crashed(job, "the worker process died twice on this briefing"))
+            continue
+        lost, started = _run_pool(pending, settings, workers, on_result, context)
+        if lost and not started:
+            for job in lost:
+                on_result(_crashed(job, "the worker processes died before starting a briefing"))
+            return
+        pending = [job for job in lost if job.key not in started]
+        suspects = [job for job in lost if job.key in started]
 
 
 def run_dask(

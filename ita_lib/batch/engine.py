@@ -33,7 +33,7 @@ from typing import Any, Self
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.engines import Engine, NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.iorw import write_ipynb
 from papermill.utils import merge_kwargs, remove_args
 
@@ -47,6 +47,7 @@ __all__ = [
     "KernelCommandError",
     "WarmKernel",
     "WarmKernelEngine",
+    "execute_saving_at_end",
     "register_engine",
 ]
 
@@ -237,6 +238,34 @@ class _FinalSaveManager(NotebookExecutionManager):
         """Skip the per-cell save."""
 
 
+def execute_saving_at_end(
+    engine: type[Engine],
+    nb: Any,
+    kernel_name: str,
+    output_path: str | None,
+    log_output: bool,
+    **kwargs: Any,
+) -> Any:
+    """Run ``engine.execute_managed_notebook`` without saving after every cell.
+
+    papermill writes the executed notebook once at the end; when the run stops abnormally
+    (time-out, dead kernel), the partial notebook is written to ``output_path`` here.
+    """
+    nb_man = _FinalSaveManager(
+        nb, output_path=None, log_output=log_output, progress_bar=False, autosave_cell_every=0
+    )
+    nb_man.notebook_start()
+    try:
+        engine.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+    except BaseException:
+        nb_man.notebook_complete()
+        if output_path:
+            write_ipynb(nb_man.nb, output_path)
+        raise
+    nb_man.notebook_complete()
+    return nb_man.nb
+
+
 class WarmKernelEngine(NBClientEngine):
     """papermill engine ``"ita_warm"``: execute on a :class:`WarmKernel` passed as ``warm_kernel``.
 
@@ -265,19 +294,7 @@ class WarmKernelEngine(NBClientEngine):
                 autosave_cell_every=autosave_cell_every,
                 **remove_args(["warm_kernel"], **kwargs),
             )
-        nb_man = _FinalSaveManager(
-            nb, output_path=None, log_output=log_output, progress_bar=False, autosave_cell_every=0
-        )
-        nb_man.notebook_start()
-        try:
-            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-        except BaseException:
-            nb_man.notebook_complete()
-            if output_path:
-                write_ipynb(nb_man.nb, output_path)
-            raise
-        nb_man.notebook_complete()
-        return nb_man.nb
+        return execute_saving_at_end(cls, nb, kernel_name, output_path, log_output, **kwargs)
 
     @classmethod
     def execute_managed_notebook(

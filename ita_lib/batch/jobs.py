@@ -87,6 +87,8 @@ class BatchSettings:
     execution_timeout: int
     max_runs: int
     library_fingerprint: str | None  # checked by each worker when set (Dask)
+    engine: str = "inprocess"  # "inprocess" (the worker's own shell) or "kernel" (warm kernels)
+    planner: str | None = None  # "host/pid" of the process that planned the batch
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""Snapshot and reset the state of a reused Jupyter kernel; this module runs inside the kernel.
+"""Snapshot and reset the state of a reused IPython shell: a warm kernel's, or a worker's own.
 
-:mod:`ita_lib.batch.engine` keeps one kernel running for many briefing notebooks. Right after the
-kernel starts it runs :func:`snapshot` (which also imports ``ita_lib``, pandas and matplotlib
-once, the point of reusing the kernel), and before every later notebook it runs
-:func:`restore`, so that a notebook sees what a fresh kernel would show it:
+:mod:`ita_lib.batch.engine` keeps one kernel running for many briefing notebooks (this module
+then runs inside the kernel); :mod:`ita_lib.batch.inprocess` runs them on one shell inside the
+worker process. Right after the kernel (or the shell) starts it runs :func:`snapshot` (which
+also imports ``ita_lib``, pandas and matplotlib once, the point of reuse), and before every
+later notebook it runs :func:`restore`, so that a notebook sees what a fresh kernel would show
+it:
 
 - an empty user namespace, execution count 1 and a new history session (IPython's
   ``reset(new_session=True)``, like ``%reset -f``);
@@ -12,8 +14,8 @@ once, the point of reusing the kernel), and before every later notebook it runs
 
 Modules a notebook imported stay imported (that is what makes reuse fast), so module-level
 state changed by a notebook survives; ``ita_lib`` keeps only pure caches (framework data,
-templates, the registered font). The engine also recycles the kernel after a bounded number of
-notebooks and after any failure.
+templates, the registered font). The kernel engine also recycles its kernel after a bounded
+number of notebooks and after any failure.
 """
 
 from __future__ import annotations
@@ -41,17 +43,21 @@ FULL_GC_EVERY = 10  # a full garbage collection costs ~50 ms with pandas and mat
 _state: dict[str, Any] = {}
 
 
-def snapshot(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
+def snapshot(preload: Sequence[str] = DEFAULT_PRELOAD, *, in_kernel: bool = True) -> None:
     """Import ``preload`` modules, register the Thai font and record the kernel's state.
 
     Parameters
     ----------
     preload
         Modules to import once, before the first notebook.
+    in_kernel
+        True in a kernel process, which is then tied to its worker (it ends when the worker
+        dies); False when notebooks run in the worker's own process.
     """
-    from ita_lib.batch.lifetime import die_with_parent
+    if in_kernel:
+        from ita_lib.batch.lifetime import die_with_parent
 
-    die_with_parent(kernel_signal=False)  # the kernel ends with its worker
+        die_with_parent(kernel_signal=False)  # the kernel ends with its worker
     for name in preload:
         importlib.import_module(name)
     if "ita_lib.render.charts" in sys.modules:
@@ -67,8 +73,14 @@ def snapshot(preload: Sequence[str] = DEFAULT_PRELOAD) -> None:
     )
 
 
-def restore() -> None:
+def restore(*, collect: bool = True) -> None:
     """Reset the kernel to the state recorded by :func:`snapshot`.
+
+    Parameters
+    ----------
+    collect
+        Collect garbage (the young generations, everything every ``FULL_GC_EVERY`` resets).
+        A worker that runs notebooks in its own process collects on its own schedule.
 
     Raises
     ------
@@ -94,7 +106,8 @@ def restore() -> None:
         # what matplotlib.rc_context does on exit: no validation or deprecation warnings
         rc._update_raw(_state["rc_params"])
     _state["resets"] += 1
-    gc.collect(2 if _state["resets"] % FULL_GC_EVERY == 0 else 1)
+    if collect:
+        gc.collect(2 if _state["resets"] % FULL_GC_EVERY == 0 else 1)
 
 
 def _rc_params() -> Any:

@@ -1,4 +1,4 @@
-"""Run many briefings: fast (warm kernels in worker processes), resumable, local or on Dask.
+"""Run many briefings: fast (notebooks run inside worker processes), resumable, local or on Dask.
 
 ``ita batch`` (and :func:`run_batch`) takes several parameters files, or one results table
 (one briefing per row), and writes every briefing under the output root as ``ita brief`` does
@@ -8,11 +8,14 @@
   ``pending``), output paths, input hash, duration and error; per worker its peak memory;
 - ``<root>/index.html``: every briefing with total, rating and status, sortable in a browser.
 
-How it is fast: each worker process keeps one kernel with ``ita_lib`` imported and runs
-notebook after notebook on it through papermill's engine ``ita_warm``
-(:mod:`ita_lib.batch.engine`), resetting it in between and recycling it after ``max_runs``
-notebooks or any failure; each worker reuses one HTML exporter and, every ``TIDY_EVERY``
-briefings, collects garbage and trims its heap, so that its memory stays flat.
+How it is fast: each worker process imports ``ita_lib`` once and runs notebook after notebook
+on its own IPython shell through papermill's engine ``ita_inprocess``
+(:mod:`ita_lib.batch.inprocess`), resetting the shell in between; no kernel process, no
+messages. With ``engine="kernel"`` each worker keeps one kernel instead and runs the notebooks
+on it through the engine ``ita_warm`` (:mod:`ita_lib.batch.engine`), resetting it in between
+and recycling it after ``max_runs`` notebooks or any failure. Each worker reuses one HTML
+exporter and, every ``TIDY_EVERY`` briefings, collects garbage and trims its heap, so that its
+memory stays flat.
 
 How it is safe to schedule: a failing agency (bad row, exception, time-out, dead kernel) is
 recorded and the others go on; its executed notebook is kept as ``briefing.failed.ipynb``.
@@ -54,12 +57,13 @@ from ita_lib.batch.jobs import (
 from ita_lib.batch.locking import batch_lock, sigterm_as_interrupt
 from ita_lib.batch.outputs import INDEX_NAME, MANIFEST_NAME, BatchRecord, Progress
 from ita_lib.batch.plan import jobs_to_run, plan_batch, snapshot_notebook
-from ita_lib.batch.workers import run_job, shutdown_worker_kernels
+from ita_lib.batch.workers import run_job, shutdown_worker_kernels, this_process
 from ita_lib.log import logger
 from ita_lib.run.execution import BRIEFING_NOTEBOOK, CELL_TIMEOUT_SECONDS
 
 __all__ = [
     "ASSESSMENT_NAME",
+    "ENGINES",
     "INDEX_NAME",
     "MANIFEST_NAME",
     "STAMP_NAME",
@@ -74,6 +78,7 @@ __all__ = [
 ]
 
 _log = logger.getChild("batch")
+ENGINES = ("inprocess", "kernel")  # where a worker runs notebooks: its own shell, a warm kernel
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,11 @@ class _Options:
     execution_timeout: int
     max_runs_per_kernel: int
     progress: bool | None
+    engine: str = "inprocess"
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
 
 
 def _meta(
@@ -110,6 +120,7 @@ def _meta(
         "scheduler": options.scheduler,
         "workers_requested": None if options.scheduler else options.workers,
         "force": options.force,
+        "engine": settings.engine,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -157,6 +168,8 @@ def _run_locked(
         notebook=str(snapshot),
         execution_timeout=options.execution_timeout,
         max_runs=options.max_runs_per_kernel,
+        engine=options.engine,
+        planner=this_process(),
         # local workers share our files; Dask workers check theirs against ours
         library_fingerprint=library if options.scheduler else None,
     )
@@ -219,6 +232,7 @@ def run_batch(
     notebook: str | Path = BRIEFING_NOTEBOOK,
     execution_timeout: int = CELL_TIMEOUT_SECONDS,
     max_runs_per_kernel: int = DEFAULT_MAX_RUNS,
+    engine: str = "inprocess",
     progress: bool | None = None,
 ) -> BatchReport:
     """Make the briefings of many agencies; write a manifest and an index.
@@ -227,20 +241,18 @@ def run_batch(
     ----------
     inputs
         Parameters files (``.yaml``), or one results table (``.csv``/``.xlsx``).
-    output_root
-        Folder of the briefings, the manifest and the index.
+    output_root, force
+        Folder of the briefings, the manifest and the index; re-make even those up to date.
     workers, scheduler
         Local worker processes (default: one per core); or instead a Dask scheduler's address
         (``tcp://host:8786``), whose workers need the same ita_lib and output root path.
-    force
-        Re-make every briefing, even those that are up to date.
     thai_digits, run_timestamp, peers
         For a results table, notebook parameters of every row (``run_timestamp`` also
         overrides parameters files'); ``peers``: peer and trend sections from the table itself.
-    notebook, execution_timeout, max_runs_per_kernel
-        The briefing notebook; seconds a single cell may run; notebooks run on one kernel.
-    progress
-        Show a progress bar (default: when stderr is a terminal; otherwise log lines).
+    notebook, execution_timeout, engine, max_runs_per_kernel, progress
+        The briefing notebook; seconds a cell may run; ``"inprocess"`` (notebooks run in the
+        workers) or ``"kernel"`` (on warm kernels); notebooks per kernel; a progress bar
+        (default: when stderr is a terminal; otherwise log lines).
 
     Returns
     -------
@@ -249,7 +261,7 @@ def run_batch(
     Raises
     ------
     InputError
-        When the inputs cannot be read as a whole (a bad row or file only fails its agency),
+        When the inputs cannot be read as a whole (a bad row or file fails only its agency),
         another batch holds the output root, or the scheduler cannot be reached.
     KeyboardInterrupt
         On Ctrl-C or SIGTERM, once running briefings have finished and the manifest is written.
@@ -264,5 +276,6 @@ def run_batch(
         execution_timeout=execution_timeout,
         max_runs_per_kernel=max_runs_per_kernel,
         progress=progress,
+        engine=engine,
     )
     return _run(inputs, Path(output_root).resolve(), Path(notebook), options)

@@ -1,9 +1,12 @@
-"""What runs in a worker process: one warm kernel per worker thread, and :func:`run_job`.
+"""What runs in a worker process: :func:`run_job`, on the worker's own shell or a warm kernel.
 
-Each worker keeps one kernel with ``ita_lib`` imported and runs notebook after notebook on it
-through papermill's engine ``ita_warm`` (:mod:`ita_lib.batch.engine`), which resets it in
-between and recycles it after ``max_runs`` notebooks or any failure. Every ``TIDY_EVERY``
-briefings the worker collects garbage and trims its heap, so that its memory stays flat.
+By default (engine ``inprocess``) a worker runs notebook after notebook in its own process
+through papermill's engine ``ita_inprocess`` (:mod:`ita_lib.batch.inprocess`), resetting the
+shell in between. With engine ``kernel`` each worker thread keeps one kernel with ``ita_lib``
+imported and runs the notebooks on it through papermill's engine ``ita_warm``
+(:mod:`ita_lib.batch.engine`), which resets it in between and recycles it after ``max_runs``
+notebooks or any failure. Every ``TIDY_EVERY`` briefings the worker collects garbage and trims
+its heap, so that its memory stays flat.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from typing import Any
 import ita_lib
 from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
 from ita_lib.batch.hashing import briefing_bytes, library_fingerprint, output_fingerprints
+from ita_lib.batch.inprocess import INPROCESS_ENGINE_NAME, register_inprocess
 from ita_lib.batch.jobs import ASSESSMENT_NAME, STAMP_NAME, BatchSettings, BriefingJob, JobResult
 from ita_lib.batch.lifetime import die_with_parent
 from ita_lib.exceptions import InputError, ITAError
+from ita_lib.log import logger
 from ita_lib.run.execution import (
     HTML_NAME,
     NOTEBOOK_NAME,
@@ -40,12 +45,14 @@ from ita_lib.run.execution import (
     write_atomic,
 )
 
-__all__ = ["TIDY_EVERY", "init_local_worker", "run_job", "shutdown_worker_kernels"]
+__all__ = ["TIDY_EVERY", "init_local_worker", "run_job", "shutdown_worker_kernels", "this_process"]
 
 TIDY_EVERY = 50  # jobs between two full garbage collections in a worker
 
-register_engine()  # workers unpickle run_job from this module: the engine is then registered
+register_engine()  # workers unpickle run_job from this module: the engines are then registered
+register_inprocess()
 
+_log = logger.getChild("batch")
 _local = threading.local()
 _kernels: list[WarmKernel] = []
 _kernels_lock = threading.Lock()
@@ -115,7 +122,7 @@ def _remove_outputs(out_dir: Path) -> None:
         (out_dir / name).unlink(missing_ok=True)
 
 
-def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel) -> None:
+def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel | None) -> None:
     """Write the job's assessment (a table row), run the notebook, then stamp the briefing."""
     if settings.library_fingerprint not in (None, _worker_fingerprint()):
         raise ITAError(
@@ -133,8 +140,7 @@ def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel
         title=job.title,
         notebook=settings.notebook,
         execution_timeout=settings.execution_timeout,
-        engine_name=ENGINE_NAME,
-        warm_kernel=kernel,
+        **_engine(kernel),
     )
     stamp = {
         "format": "ita-batch-stamp/2",
@@ -144,6 +150,13 @@ def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_atomic(out_dir / STAMP_NAME, json.dumps(stamp, indent=2) + "\n")
+
+
+def _engine(kernel: WarmKernel | None) -> dict[str, Any]:
+    """papermill's engine arguments: the warm kernel's engine, or the in-process one."""
+    if kernel is None:
+        return {"engine_name": INPROCESS_ENGINE_NAME}
+    return {"engine_name": ENGINE_NAME, "warm_kernel": kernel}
 
 
 def _unexpected_failure(exc: Exception) -> dict[str, Any]:
@@ -156,8 +169,27 @@ def _unexpected_failure(exc: Exception) -> dict[str, Any]:
     }
 
 
+def this_process() -> str:
+    """Return ``host/pid`` of this process (how jobs and the manifest name a worker)."""
+    return f"{socket.gethostname()}/{os.getpid()}"
+
+
+def _uses_kernel(settings: BatchSettings) -> bool:
+    """Whether this job runs on a warm kernel: asked for, or the worker is a thread of the
+    process that runs the batch (a Dask cluster with ``processes=False``), whose state an
+    in-process notebook must not touch."""
+    if settings.engine == "kernel":
+        return True
+    if settings.planner == this_process():
+        if not getattr(_local, "told", False):
+            _log.info("this worker is a thread of the batch's own process: using a kernel")
+            _local.told = True
+        return True
+    return False
+
+
 def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
-    """Make one briefing on this worker's warm kernel; never raises for a failed briefing.
+    """Make one briefing in this worker (its shell or warm kernel); never raises for a failed one.
 
     Parameters
     ----------
@@ -172,7 +204,10 @@ def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
         ``ok``, or ``failed`` with the reason and the kept notebook.
     """
     start = time.perf_counter()
-    kernel = _warm_kernel(settings.max_runs)
+    started = getattr(_local, "started", None)
+    if started is not None:
+        started.put(job.key)
+    kernel = _warm_kernel(settings.max_runs) if _uses_kernel(settings) else None
     _local.jobs = getattr(_local, "jobs", 0) + 1
     if _local.jobs % TIDY_EVERY == 0:
         _tidy_memory()
@@ -189,22 +224,31 @@ def run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
             "failed_notebook": exc.notebook_path,
         }
     except Exception as exc:  # noqa: BLE001  # one agency must never stop the batch
-        kernel.shutdown()
+        if kernel is not None:
+            kernel.shutdown()
         outcome = _unexpected_failure(exc)
     return JobResult(
         key=job.key,
         duration_s=round(time.perf_counter() - start, 3),
-        worker=f"{socket.gethostname()}/{os.getpid()}",
+        worker=this_process(),
         worker_peak_rss_kib=_peak_rss_kib(),
-        kernel_peak_rss_kib=kernel.peak_rss_kib,
-        kernels_started=kernel.kernels_started,
+        kernel_peak_rss_kib=kernel.peak_rss_kib if kernel is not None else 0,
+        kernels_started=kernel.kernels_started if kernel is not None else 0,
         **outcome,
     )
 
 
-def init_local_worker() -> None:
+def init_local_worker(started: Any = None) -> None:
     """Set up a local pool worker: the parent handles Ctrl-C; kernels stop at exit; the
-    worker ends when the batch process dies, even by ``kill -9``."""
+    worker ends when the batch process dies, even by ``kill -9``.
+
+    Parameters
+    ----------
+    started
+        A queue on which the worker puts each job's key as it starts the job, so that the
+        batch knows which jobs were running when a worker died.
+    """
+    _local.started = started
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures go to the manifest

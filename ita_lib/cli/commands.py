@@ -153,7 +153,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             raise InputError(
                 "not a positive number", location=option, expected="1 or more", found=value
             )
-    logging.getLogger("ita_lib.batch.runs").setLevel(logging.INFO)  # progress lines off a terminal
+    logging.getLogger("ita_lib.batch").setLevel(logging.INFO)  # progress lines off a terminal
     try:
         report = run_batch(
             args.inputs,
@@ -168,6 +168,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             execution_timeout=args.timeout,
             max_runs_per_kernel=args.max_runs_per_kernel,
             progress=False if args.no_progress else None,
+            engine=args.engine,
         )
     except KeyboardInterrupt:
         print("ita: interrupted; run the same command again to finish the batch", file=sys.stderr)

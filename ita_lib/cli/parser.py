@@ -151,10 +151,18 @@ def _add_batch(sub: _Subparsers) -> None:
         "--timeout", type=int, default=300, help="seconds a notebook cell may run (default: 300)"
     )
     batch.add_argument(
+        "--engine",
+        choices=("inprocess", "kernel"),
+        default="inprocess",
+        help="run notebooks inside the worker processes (inprocess, default, fastest) or on a "
+        "Jupyter kernel per worker (kernel: each notebook's own process, as in JupyterLab)",
+    )
+    batch.add_argument(
         "--max-runs-per-kernel",
         type=int,
         default=50,
-        help="notebooks run on one kernel before a new one starts (default: 50)",
+        help="with --engine kernel: notebooks run on one kernel before a new one starts "
+        "(default: 50)",
     )
     batch.add_argument("--notebook", default=None, help=argparse.SUPPRESS)  # tests, benchmarks
     batch.add_argument("--no-progress", action="store_true", help="log lines, no progress bar")

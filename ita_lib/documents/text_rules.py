@@ -150,7 +150,8 @@ def _near_misses(context: AuditContext, core: str, own_name: str) -> Iterator[Fi
         exact = [m.span() for m in re.finditer(re.escape(core), text)]
         found: dict[str, None] = {}
         last_end = -1
-        for i in range(len(text)):
+        # a near miss starts with the name's first three characters: look only there
+        for i in (m.start() for m in re.finditer(f"(?={re.escape(core[:3])})", text)):
             if i < last_end or any(a - 1 <= i < b for a, b in exact):
                 continue
             best = None

@@ -306,7 +306,18 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         For a missing, empty or unreadable file, unknown or missing columns, or a bad cell:
         the message names the row (header = row 1), the column, and what was expected.
     """
-    return _all_good(results_rows(path))
+    rows = results_rows(path)
+    cached = _GOOD.get(id(rows))
+    if cached is not None and cached[0] is rows:  # the same table object: the same tuple,
+        return cached[1]  # so that what is cached by it (peers' scores) is found again
+    good = _all_good(rows)
+    if len(_GOOD) >= 4:
+        _GOOD.pop(next(iter(_GOOD)))
+    _GOOD[id(rows)] = (rows, good)  # the rows are kept, so their id is not reused
+    return good
+
+
+_GOOD: dict[int, tuple[tuple[RowOutcome, ...], tuple[Assessment, ...]]] = {}
 
 
 def _all_good(rows: tuple[RowOutcome, ...]) -> tuple[Assessment, ...]:

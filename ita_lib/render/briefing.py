@@ -35,7 +35,7 @@ from ita_lib.model.findings import SEVERITIES, Finding, document_findings
 from ita_lib.model.framework import Framework
 from ita_lib.model.framework_files import load_framework
 from ita_lib.render import appendix, sections
-from ita_lib.render.charts import contribution_chart, figure_svg, indicator_chart
+from ita_lib.render.charts import chart_svg
 from ita_lib.render.summary import summary_section
 from ita_lib.render.templates import template_environment
 from ita_lib.text.decimals import round_half_up
@@ -310,16 +310,21 @@ class Briefing:
 
     def indicator_chart(self) -> HTMLFragment:
         """Render the bar chart of the ten indicators against the pass mark (inline SVG)."""
-        fig = indicator_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        svg = figure_svg(fig, salt="indicators", title=texts.indicator_alt)
+        svg = chart_svg(
+            "indicators", self.result, thai_digits=self.fmt.thai_digits, title=texts.indicator_alt
+        )
         return chart_fragment(svg, texts.indicator_alt, texts.indicator_caption)
 
     def contribution_chart(self) -> HTMLFragment:
         """Render each instrument's weighted contribution to the total (inline SVG)."""
-        fig = contribution_chart(self.result, thai_digits=self.fmt.thai_digits)
         texts = sections.chart_texts(self)
-        svg = figure_svg(fig, salt="contribution", title=texts.contribution_alt)
+        svg = chart_svg(
+            "contribution",
+            self.result,
+            thai_digits=self.fmt.thai_digits,
+            title=texts.contribution_alt,
+        )
         return chart_fragment(svg, texts.contribution_alt, texts.contribution_caption)
 
     def executive_summary(self) -> HTMLFragment:

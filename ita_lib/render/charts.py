@@ -13,8 +13,11 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import as_file, files
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib import font_manager
@@ -29,6 +32,7 @@ __all__ = [
     "CHART_TEXT_SIZE",
     "FONT_FAMILY",
     "NO_MATH",
+    "chart_svg",
     "contribution_chart",
     "contribution_chart_png",
     "figure_png",
@@ -107,13 +111,115 @@ def score_axis_start(lowest: float, pass_mark: float) -> float:
     return max(0.0, 5.0 * math.floor((min(lowest, pass_mark) - 5.0) / 5.0))
 
 
-def _style(ax: object, start: float, end: float, digits: object) -> None:
-    ax.set_xlim(start, end)  # type: ignore[attr-defined]
-    ax.xaxis.set_major_locator(MultipleLocator(5 if end - start <= 30 else 10))  # type: ignore[attr-defined]
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))  # type: ignore[attr-defined, operator]
-    ax.set_yticks([])  # type: ignore[attr-defined]
-    ax.spines[["top", "right", "left"]].set_visible(False)  # type: ignore[attr-defined]
-    ax.tick_params(axis="x", labelsize=_SMALL_TEXT_SIZE)  # type: ignore[attr-defined]
+def _axis(ax: Any, start: float, end: float, digits: Callable[[str], str]) -> None:
+    """Set the score axis: its range, a tick every 5 (or 10) points, numbers in ``digits``."""
+    ax.set_xlim(start, end)
+    ax.xaxis.set_major_locator(MultipleLocator(5 if end - start <= 30 else 10))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: digits(f"{x:.0f}")))
+
+
+def _frame(fig: Figure, rect: tuple[float, float, float, float], rows: int, top: float) -> Any:
+    """Add the chart's axes: no y axis, only the bottom spine, ``rows`` rows of bars."""
+    ax = fig.add_axes(rect)
+    ax.set_ylim(-0.6, rows - top)
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=_SMALL_TEXT_SIZE)
+    return ax
+
+
+class _IndicatorCanvas:
+    """The indicator chart's figure for ``rows`` indicators, filled in by :meth:`draw`.
+
+    A canvas can be drawn again and again (a batch worker keeps one): every artist is made
+    once, in the same order as on a new canvas, and :meth:`draw` sets all of their values, so a
+    reused canvas gives the same SVG bytes as a new one (tested).
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        height = 0.62 * rows + 1.0
+        self.fig = Figure(figsize=(_WIDTH_IN, height))
+        ax = self.ax = _frame(self.fig, (0.04, 0.5 / height, 0.93, 1 - 0.95 / height), rows, 0.1)
+        self.bars, self.labels, self.scores = [], [], []
+        for k in range(rows):
+            y = rows - 1 - k
+            self.bars.append(ax.barh(y - 0.18, 1, height=0.36)[0])
+            self.labels.append(ax.text(0, y + 0.04, "", va="bottom", ha="left"))
+            self.scores.append(ax.text(0, y - 0.18, "", va="center", ha="left", fontweight="bold"))
+        self.line = ax.axvline(0, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
+        self.pass_label = ax.text(
+            0, rows - 0.1, "", color=_LINE_COLOUR, va="bottom", ha="center",
+            fontsize=_SMALL_TEXT_SIZE,
+        )  # fmt: skip
+
+    def draw(self, result: ScoreResult, thai_digits: bool) -> Figure:
+        """Show ``result``'s indicators on this canvas and return its figure."""
+        pass_mark = float(result.pass_mark)
+        number = to_thai_digits if thai_digits else str
+        rows = [
+            (f"{number(str(i.number))}. {i.name_th}", float(i.score)) for i in result.indicators
+        ]
+        start = score_axis_start(min(v for _, v in rows), pass_mark)
+        for bar, label, score, (text, value) in zip(
+            self.bars, self.labels, self.scores, rows, strict=True
+        ):
+            bar.set_x(start)
+            bar.set_width(max(value - start, 0))
+            bar.set_facecolor(_PASS_COLOUR if value >= pass_mark else _FAIL_COLOUR)
+            label.set_x(start)
+            label.set_text(text)
+            score.set_x(max(value, start) + 0.6)
+            score.set_text(format_score(value, thai_digits=thai_digits))
+        self.line.set_xdata([pass_mark, pass_mark])
+        self.pass_label.set_x(pass_mark)
+        self.pass_label.set_text(
+            f"เกณฑ์ผ่าน {format_score(pass_mark, places=0, thai_digits=thai_digits)}"
+        )
+        end = 100 + (100 - start) * 0.24  # room for the last score's label
+        _axis(self.ax, start, end, number)
+        return self.fig
+
+
+class _ContributionCanvas:
+    """The contribution chart's figure for ``rows`` instruments (see :class:`_IndicatorCanvas`)."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        height = 0.62 * rows + 0.55
+        self.fig = Figure(figsize=(_WIDTH_IN, height))
+        ax = self.ax = _frame(self.fig, (0.03, 0.45 / height, 0.93, 1 - 0.5 / height), rows, 0.2)
+        self.maxima, self.values, self.labels = [], [], []
+        for k in range(rows):
+            y = rows - 1 - k
+            self.maxima.append(ax.barh(y - 0.18, 1, height=0.36, color="#e3e8ee")[0])
+            self.values.append(ax.barh(y - 0.18, 1, height=0.36, color="#0b3d63")[0])
+            self.labels.append(ax.text(0, y + 0.04, "", va="bottom", ha="left"))
+
+    def draw(self, result: ScoreResult, thai_digits: bool) -> Figure:
+        """Show ``result``'s instruments on this canvas and return its figure."""
+        digits = to_thai_digits if thai_digits else str
+        widest = 0.0
+        for instrument, top, bar, label in zip(
+            result.instruments, self.maxima, self.values, self.labels, strict=True
+        ):
+            maximum, value = float(instrument.weight * 100), float(instrument.weighted)
+            top.set_width(maximum)
+            bar.set_width(value)
+            label.set_text(
+                f"{instrument.code} (น้ำหนัก {digits(str(int(maximum)))}%): "
+                f"{format_score(value, thai_digits=thai_digits)} จาก {digits(f'{maximum:.0f}')}"
+                f" หายไป {format_score(maximum - value, thai_digits=thai_digits)}"
+            )
+            widest = max(widest, maximum)
+        _axis(self.ax, 0, widest * 1.02, digits)
+        return self.fig
+
+
+def _new_figure(canvas: type, result: ScoreResult, rows: int, thai_digits: bool) -> Figure:
+    family = register_thai_font()
+    with mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
+        return canvas(rows).draw(result, thai_digits)
 
 
 def indicator_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure:
@@ -121,71 +227,44 @@ def indicator_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure
 
     The axis starts near the lowest score (:func:`score_axis_start`); the pass line is dashed
     and labelled; bars below it are red, the others green; each score is written after its bar.
+    Returns a new figure.
     """
-    family = register_thai_font()
-    pass_mark = float(result.pass_mark)
-    number = to_thai_digits if thai_digits else str
-    rows = [(f"{number(str(i.number))}. {i.name_th}", float(i.score)) for i in result.indicators]
-    start = score_axis_start(min(v for _, v in rows), pass_mark)
-    end = 100 + (100 - start) * 0.24  # room for the last score's label
-    with mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
-        height = 0.62 * len(rows) + 1.0
-        fig = Figure(figsize=(_WIDTH_IN, height))
-        ax = fig.add_axes((0.04, 0.5 / height, 0.93, 1 - 0.95 / height))
-        ax.set_ylim(-0.6, len(rows) - 0.1)
-        for k, (label, value) in enumerate(rows):
-            y = len(rows) - 1 - k
-            colour = _PASS_COLOUR if value >= pass_mark else _FAIL_COLOUR
-            ax.barh(y - 0.18, max(value - start, 0), left=start, height=0.36, color=colour)
-            ax.text(start, y + 0.04, label, va="bottom", ha="left")
-            score = format_score(value, thai_digits=thai_digits)
-            ax.text(
-                max(value, start) + 0.6, y - 0.18, score, va="center", ha="left", fontweight="bold"
-            )
-        ax.axvline(pass_mark, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
-        ax.text(
-            pass_mark,
-            len(rows) - 0.1,
-            f"เกณฑ์ผ่าน {format_score(pass_mark, places=0, thai_digits=thai_digits)}",
-            color=_LINE_COLOUR,
-            va="bottom",
-            ha="center",
-            fontsize=_SMALL_TEXT_SIZE,
-        )
-        _style(ax, start, end, to_thai_digits if thai_digits else str)
-        return fig
+    return _new_figure(_IndicatorCanvas, result, len(result.indicators), thai_digits)
 
 
 def contribution_chart(result: ScoreResult, *, thai_digits: bool = False) -> Figure:
     """Draw each instrument's weighted score against its maximum (the weight x 100).
 
     Each instrument has its label line (code, weight, score over maximum, points lost) above
-    a bar: the light bar is the maximum, the dark one the weighted score.
+    a bar: the light bar is the maximum, the dark one the weighted score. Returns a new figure.
     """
+    return _new_figure(_ContributionCanvas, result, len(result.instruments), thai_digits)
+
+
+_canvases: dict[tuple[type, int], Any] = {}
+_canvas_lock = threading.Lock()
+
+
+def chart_svg(kind: str, result: ScoreResult, *, thai_digits: bool, title: str = "") -> str:
+    """Return the ``"indicators"`` or ``"contribution"`` chart of ``result`` as inline SVG.
+
+    The same bytes as :func:`figure_svg` of :func:`indicator_chart` (or
+    :func:`contribution_chart`) with ``kind`` as salt, made faster: the figure is kept and
+    drawn again for the next briefing in this process instead of being built anew.
+    """
+    if kind not in ("indicators", "contribution"):
+        raise ValueError(f"no such chart: {kind!r} (expected indicators or contribution)")
+    canvas_type, rows = (
+        (_IndicatorCanvas, len(result.indicators))
+        if kind == "indicators"
+        else (_ContributionCanvas, len(result.instruments))
+    )
     family = register_thai_font()
-    digits = to_thai_digits if thai_digits else str
-    rows = []
-    for i in result.instruments:
-        maximum, value = float(i.weight * 100), float(i.weighted)
-        lost = format_score(maximum - value, thai_digits=thai_digits)
-        label = (
-            f"{i.code} (น้ำหนัก {digits(str(int(maximum)))}%): "
-            f"{format_score(value, thai_digits=thai_digits)} จาก {digits(f'{maximum:.0f}')}"
-            f" หายไป {lost}"
-        )
-        rows.append((label, value, maximum))
-    with mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
-        height = 0.62 * len(rows) + 0.55
-        fig = Figure(figsize=(_WIDTH_IN, height))
-        ax = fig.add_axes((0.03, 0.45 / height, 0.93, 1 - 0.5 / height))
-        ax.set_ylim(-0.6, len(rows) - 0.2)
-        for k, (label, value, maximum) in enumerate(rows):
-            y = len(rows) - 1 - k
-            ax.barh(y - 0.18, maximum, height=0.36, color="#e3e8ee")
-            ax.barh(y - 0.18, value, height=0.36, color="#0b3d63")
-            ax.text(0, y + 0.04, label, va="bottom", ha="left")
-        _style(ax, 0, max(m for _, _, m in rows) * 1.02, digits)
-        return fig
+    with _canvas_lock, mpl.rc_context({**_RC, "font.family": [family, "DejaVu Sans"]}):
+        canvas = _canvases.get((canvas_type, rows))
+        if canvas is None:
+            canvas = _canvases[canvas_type, rows] = canvas_type(rows)
+        return figure_svg(canvas.draw(result, thai_digits), salt=kind, title=title)
 
 
 def indicator_chart_png(result: ScoreResult, *, thai_digits: bool = False) -> bytes:

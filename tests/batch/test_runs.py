@@ -171,15 +171,17 @@ def test_table_batch_outputs_skip_and_redo(tmp_path):
     assert not _leftovers(root)
     [worker] = manifest["workers"]
     assert worker["briefings"] == 3
-    assert worker["kernels_started"] == 1  # one kernel served the three agencies
+    assert worker["kernels_started"] == 0  # the notebooks ran in the worker itself
+    assert worker["kernel_peak_rss_mib"] == 0
     assert worker["peak_rss_mib"] > 0
+    assert manifest["engine"] == "inprocess"
     index = (root / INDEX_NAME).read_text(encoding="utf-8")
     assert '<a href="2565/1001/briefing.html">องค์การบริหารส่วนตำบลหนึ่ง</a>' in index
     assert 'data-value="92.56"' in index
     assert "<script" in index  # sorting, inline; nothing external
     assert "src=" not in index
 
-    # the third briefing ran on a reused kernel: the same bytes as a fresh kernel makes
+    # the third briefing ran on a reused shell: the same bytes as a fresh kernel makes
     params = tmp_path / "params.yaml"
     assessment = root / "2565" / "1003" / ASSESSMENT_NAME
     params.write_text(
@@ -240,7 +242,15 @@ def test_params_files_force_and_exit_status(tmp_path, capsys, minimal, write_yam
 
 
 @pytest.mark.slow
-def test_a_failing_agency_never_stops_the_others(tmp_path):
+@pytest.mark.parametrize(
+    ("engine", "death", "kernels"),
+    [
+        # in the worker's process, os._exit ends the worker: the agency is retried once
+        ("inprocess", ("worker", "the worker process died twice on this briefing", False), 0),
+        ("kernel", ("dead-kernel", "the kernel died", True), 4),  # a new kernel after each
+    ],
+)
+def test_a_failing_agency_never_stops_the_others(tmp_path, engine, death, kernels):
     nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
@@ -256,24 +266,30 @@ def test_a_failing_agency_never_stops_the_others(tmp_path):
     names = ["เทศบาลตำบลระเบิด", "เทศบาลตำบลช้า", "เทศบาลตำบลตาย", "เทศบาลตำบลดี"]
     table = _table(tmp_path / "t.csv", [{"name": n, "code": str(i)} for i, n in enumerate(names)])
     root = tmp_path / "out"
-    report = run_batch([table], output_root=root, workers=1, notebook=notebook, execution_timeout=2)
+    report = run_batch(
+        [table], output_root=root, workers=1, notebook=notebook, execution_timeout=2, engine=engine
+    )
     entries = _by_key(_manifest(root))
+    death_kind, death_error, notebook_kept = death
     assert [(e["status"], e["error_kind"]) for e in entries.values()] == [
         ("failed", "notebook"),
         ("failed", "timeout"),
-        ("failed", "dead-kernel"),
+        ("failed", death_kind),
         ("ok", None),
     ]
     assert entries["2565/0"]["error"] == "the briefing notebook failed: RuntimeError: boom"
     assert "longer than 2 s" in entries["2565/1"]["error"]
-    for key in ("2565/0", "2565/1", "2565/2"):
+    assert death_error in entries["2565/2"]["error"]
+    kept = ("2565/0", "2565/1", "2565/2") if notebook_kept else ("2565/0", "2565/1")
+    for key in kept:
         assert entries[key]["failed_notebook"] == f"{key}/briefing.failed.ipynb"
         assert (root / key / "briefing.failed.ipynb").is_file()  # kept for diagnosis
+    for key in ("2565/0", "2565/1", "2565/2"):
         assert not (root / key / "briefing.html").exists()
         assert not (root / key / STAMP_NAME).exists()  # so the next run tries again
     assert (root / "2565" / "3" / "briefing.html").is_file()
     assert report.counts["failed"] == 3
-    assert _manifest(root)["workers"][0]["kernels_started"] == 4  # a new kernel after each
+    assert sum(w["kernels_started"] for w in _manifest(root)["workers"]) == kernels
 
 
 @pytest.mark.slow
