@@ -12,14 +12,36 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from multiprocessing.context import BaseContext
+from typing import Any
 
 from ita_lib.batch.jobs import BatchSettings, BriefingJob, JobResult
-from ita_lib.batch.workers import init_local_worker, run_job, shutdown_worker_kernels
 from ita_lib.exceptions import InputError
 
 __all__ = ["OnResult", "run_dask", "run_local"]
 
 OnResult = Callable[[JobResult], None]
+
+
+# The workers' code imports papermill, nbconvert and IPython: these wrappers import it in the
+# worker processes only, not in the process that plans the batch and hands out the jobs.
+
+
+def _run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
+    from ita_lib.batch.workers import run_job
+
+    return run_job(job, settings)
+
+
+def _init_worker(started: Any) -> None:
+    from ita_lib.batch.workers import init_local_worker
+
+    init_local_worker(started)
+
+
+def _shutdown_kernels() -> None:
+    from ita_lib.batch.workers import shutdown_worker_kernels
+
+    shutdown_worker_kernels()
 
 
 def _crashed(job: BriefingJob, reason: str) -> JobResult:
@@ -42,10 +64,10 @@ def _run_pool(
     with ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         mp_context=context,
-        initializer=init_local_worker,
+        initializer=_init_worker,
         initargs=(started_queue,),
     ) as pool:
-        futures = {pool.submit(run_job, job, settings): job for job in jobs}
+        futures = {pool.submit(_run_job, job, settings): job for job in jobs}
         try:
             for future in as_completed(futures):
                 try:
@@ -131,7 +153,7 @@ def run_dask(
             found=address,
         ) from None
     with client:
-        futures = client.map(run_job, jobs, settings=settings, pure=False)
+        futures = client.map(_run_job, jobs, settings=settings, pure=False)
         by_key = {future.key: job for future, job in zip(futures, jobs, strict=True)}
         try:
             for future in dask_completed(futures):
@@ -144,4 +166,4 @@ def run_dask(
             raise
         finally:
             with suppress(Exception):
-                client.run(shutdown_worker_kernels)
+                client.run(_shutdown_kernels)

@@ -37,6 +37,7 @@ from papermill.engines import Engine, NBClientEngine, NotebookExecutionManager, 
 from papermill.iorw import write_ipynb
 from papermill.utils import merge_kwargs, remove_args
 
+from ita_lib.batch.jobs import DEFAULT_MAX_RUNS
 from ita_lib.batch.kernel_state import DEFAULT_PRELOAD
 from ita_lib.log import logger
 
@@ -52,7 +53,6 @@ __all__ = [
 ]
 
 ENGINE_NAME = "ita_warm"
-DEFAULT_MAX_RUNS = 50
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 _log = logger.getChild("engine")
 

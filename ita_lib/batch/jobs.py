@@ -7,6 +7,8 @@ manifest, filled in as the batch goes.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from ita_lib.model.assessment import Assessment
 
 __all__ = [
     "ASSESSMENT_NAME",
+    "DEFAULT_MAX_RUNS",
     "STAMP_NAME",
     "WORK_DIR",
     "BatchReport",
@@ -27,10 +30,17 @@ __all__ = [
     "assessment_data",
     "assessment_yaml",
     "row_assessment_yaml",
+    "this_process",
 ]
 
 STAMP_NAME, ASSESSMENT_NAME = "briefing.stamp.json", "assessment.yaml"
 WORK_DIR = ".ita-batch"  # under the output root: lock file and notebook snapshot
+DEFAULT_MAX_RUNS = 50  # with the kernel engine: notebooks run on one kernel before a new one
+
+
+def this_process() -> str:
+    """Return ``host/pid`` of this process (how jobs and the manifest name a worker)."""
+    return f"{socket.gethostname()}/{os.getpid()}"
 
 
 @dataclass(frozen=True)

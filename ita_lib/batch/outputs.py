@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ita_lib.batch.jobs import JobResult, ManifestEntry
+from ita_lib.files import write_atomic
 from ita_lib.log import logger
+from ita_lib.render.fonts import embedded_fonts
 from ita_lib.render.templates import template_environment
-from ita_lib.run.execution import HTML_NAME, NOTEBOOK_NAME, write_atomic
-from ita_lib.run.export import embedded_fonts
+from ita_lib.run.paths import HTML_NAME, NOTEBOOK_NAME
 
 __all__ = [
     "INDEX_NAME",

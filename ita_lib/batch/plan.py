@@ -30,13 +30,14 @@ from ita_lib.batch.outputs import relative_path
 from ita_lib.batch.table_rows import load_table_rows
 from ita_lib.exceptions import InputError
 from ita_lib.faults import fault_line
+from ita_lib.files import write_atomic
 from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment, resolve_assessment_path
 from ita_lib.model.results_table import load_results_table
 from ita_lib.model.synthetic_marks import is_synthetic
 from ita_lib.render.briefing import briefing_title
-from ita_lib.run.execution import HTML_NAME, NOTEBOOK_NAME, output_dir_for, write_atomic
 from ita_lib.run.parameters import BriefingParameters, load_parameters_file
+from ita_lib.run.paths import HTML_NAME, NOTEBOOK_NAME, output_dir_for
 
 __all__ = ["Plan", "jobs_to_run", "plan_batch", "snapshot_notebook"]
 

@@ -43,23 +43,23 @@ from typing import Any
 
 import ita_lib
 from ita_lib.batch.backends import run_dask, run_local
-from ita_lib.batch.engine import DEFAULT_MAX_RUNS
 from ita_lib.batch.hashing import library_fingerprint
 from ita_lib.batch.jobs import (
     ASSESSMENT_NAME,
+    DEFAULT_MAX_RUNS,
     STAMP_NAME,
     BatchReport,
     BatchSettings,
     BriefingJob,
     JobResult,
     row_assessment_yaml,
+    this_process,
 )
 from ita_lib.batch.locking import batch_lock, sigterm_as_interrupt
 from ita_lib.batch.outputs import INDEX_NAME, MANIFEST_NAME, BatchRecord, Progress
 from ita_lib.batch.plan import jobs_to_run, plan_batch, snapshot_notebook
-from ita_lib.batch.workers import run_job, shutdown_worker_kernels, this_process
 from ita_lib.log import logger
-from ita_lib.run.execution import BRIEFING_NOTEBOOK, CELL_TIMEOUT_SECONDS
+from ita_lib.run.paths import BRIEFING_NOTEBOOK, CELL_TIMEOUT_SECONDS
 
 __all__ = [
     "ASSESSMENT_NAME",
@@ -73,8 +73,6 @@ __all__ = [
     "library_fingerprint",
     "row_assessment_yaml",
     "run_batch",
-    "run_job",
-    "shutdown_worker_kernels",
 ]
 
 _log = logger.getChild("batch")

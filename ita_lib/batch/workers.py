@@ -17,9 +17,7 @@ import gc
 import json
 import logging
 import multiprocessing.util
-import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -33,7 +31,14 @@ import ita_lib
 from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
 from ita_lib.batch.hashing import briefing_bytes, library_fingerprint, output_fingerprints
 from ita_lib.batch.inprocess import INPROCESS_ENGINE_NAME, register_inprocess
-from ita_lib.batch.jobs import ASSESSMENT_NAME, STAMP_NAME, BatchSettings, BriefingJob, JobResult
+from ita_lib.batch.jobs import (
+    ASSESSMENT_NAME,
+    STAMP_NAME,
+    BatchSettings,
+    BriefingJob,
+    JobResult,
+    this_process,
+)
 from ita_lib.batch.lifetime import die_with_parent
 from ita_lib.exceptions import InputError, ITAError
 from ita_lib.log import logger
@@ -45,7 +50,7 @@ from ita_lib.run.execution import (
     write_atomic,
 )
 
-__all__ = ["TIDY_EVERY", "init_local_worker", "run_job", "shutdown_worker_kernels", "this_process"]
+__all__ = ["TIDY_EVERY", "init_local_worker", "run_job", "shutdown_worker_kernels"]
 
 TIDY_EVERY = 50  # jobs between two full garbage collections in a worker
 
@@ -167,11 +172,6 @@ def _unexpected_failure(exc: Exception) -> dict[str, Any]:
         "error": f"{type(exc).__name__}: {message}" if message else type(exc).__name__,
         "error_kind": "input" if isinstance(exc, InputError) else "internal",
     }
-
-
-def this_process() -> str:
-    """Return ``host/pid`` of this process (how jobs and the manifest name a worker)."""
-    return f"{socket.gethostname()}/{os.getpid()}"
 
 
 def _uses_kernel(settings: BatchSettings) -> bool:

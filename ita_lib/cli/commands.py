@@ -142,7 +142,7 @@ def cmd_email(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from ita_lib.batch.runs import run_batch  # imports papermill/nbconvert only when needed
-    from ita_lib.run.execution import BRIEFING_NOTEBOOK
+    from ita_lib.run.paths import BRIEFING_NOTEBOOK
 
     for option, value in (
         ("--workers", args.workers),

@@ -31,7 +31,6 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from ita_lib.exceptions import BriefingError, ParameterError
 from ita_lib.files import contained, write_atomic
 from ita_lib.log import logger
-from ita_lib.model.assessment import Assessment
 from ita_lib.model.assessment_file import load_assessment
 from ita_lib.model.results_table import load_results_table
 from ita_lib.render.briefing import briefing_title
@@ -42,6 +41,15 @@ from ita_lib.run.parameters import (
     NotebookParameters,
     PortfolioParameters,
     load_parameters_file,
+)
+from ita_lib.run.paths import (
+    BRIEFING_NOTEBOOK,
+    CELL_TIMEOUT_SECONDS,
+    FAILED_NAME,
+    HTML_NAME,
+    NOTEBOOK_NAME,
+    NOTEBOOKS_DIR,
+    output_dir_for,
 )
 
 __all__ = [
@@ -64,15 +72,11 @@ __all__ = [
     "write_atomic",
 ]
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
 ANALYST_NOTEBOOKS: dict[str, tuple[type[NotebookParameters], str]] = {
     "explore": (ExploreParameters, "สำรวจผลการประเมิน ITA หลายหน่วยงาน"),
     "portfolio": (PortfolioParameters, "สรุปผล ITA ของกลุ่มหน่วยงาน"),
 }
-CELL_TIMEOUT_SECONDS = 300
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-HTML_NAME, NOTEBOOK_NAME, FAILED_NAME = "briefing.html", "briefing.ipynb", "briefing.failed.ipynb"
 
 
 @dataclass(frozen=True)
@@ -101,11 +105,6 @@ class BriefingRunError(BriefingError):
         self.kind = kind
         self.reason = message
         super().__init__(message, notebook_path=notebook_path)
-
-
-def output_dir_for(assessment: Assessment, output_root: str | Path) -> Path:
-    """Return ``<output_root>/<fiscal_year>/<agency folder>``, checked to stay under the root."""
-    return contained(output_root, str(assessment.fiscal_year), assessment.agency.folder_name)
 
 
 # -- the one execution path --------------------------------------------------------------------
