@@ -364,6 +364,45 @@ def test_the_same_batch_runs_on_a_dask_cluster(tmp_path):
 
 
 @pytest.mark.slow
+def test_on_dask_worker_processes_only_the_agency_that_kills_its_worker_fails(tmp_path):
+    from distributed import LocalCluster
+
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import os\nif 'ตาย' in briefing.assessment.agency.name:\n    os._exit(1)"
+        )
+    )
+    notebook = tmp_path / "dying.ipynb"
+    nbformat.write(nb, notebook)
+    # five agencies: the first chunk of four holds the one that kills its worker
+    names = ["เทศบาลตำบลหนึ่ง", "เทศบาลตำบลตาย", "เทศบาลตำบลสาม", "เทศบาลตำบลสี่", "เทศบาลตำบลห้า"]
+    table = _table(tmp_path / "t.csv", [{"name": n, "code": f"W{i}"} for i, n in enumerate(names)])
+    root = tmp_path / "out"
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,  # worker processes of their own: notebooks run in them
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        report = run_batch(
+            [table], output_root=root, scheduler=cluster.scheduler_address, notebook=notebook
+        )
+    statuses = {e["key"]: (e["status"], e.get("error_kind")) for e in report.entries}
+    assert statuses == {
+        "2565/W0": ("ok", None),
+        "2565/W1": ("failed", "worker"),
+        "2565/W2": ("ok", None),
+        "2565/W3": ("ok", None),
+        "2565/W4": ("ok", None),
+    }
+    assert "KilledWorker" in _by_key(_manifest(root))["2565/W1"]["error"]
+    assert _manifest(root)["engine"] == "inprocess"
+    assert {w["kernels_started"] for w in _manifest(root)["workers"]} == {0}
+
+
+@pytest.mark.slow
 def test_a_dask_run_resumes_a_partly_done_output_root_like_the_local_pool(tmp_path):
     from distributed import LocalCluster
 
