@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -78,28 +80,23 @@ class _Outputs:
         self.items.append(nbformat.NotebookNode(output_type=output_type, **fields))
 
 
-class _Stream:
+class _Stream(io.TextIOBase):
     """A text stream (``sys.stdout`` or ``sys.stderr``) that writes into the cell's outputs."""
 
-    encoding = "utf-8"
-    errors = "strict"
-
     def __init__(self, outputs: _Outputs, name: str) -> None:
-        self._outputs, self.name = outputs, name
+        super().__init__()
+        self._outputs, self._name = outputs, name
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
 
     def write(self, text: str) -> int:
-        self._outputs.stream(self.name, str(text))
+        self._outputs.stream(self._name, str(text))
         return len(text)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def flush(self) -> None:
-        """Nothing is buffered."""
-
-    def isatty(self) -> bool:
-        return False
 
 
 class _ResultHook(DisplayHook):
@@ -208,12 +205,17 @@ def _run_cell(shell: _Shell, cell: nbformat.NotebookNode, timeout: float | None)
     """Run one code cell, fill its outputs and execution count; return whether it raised."""
     outputs = _Outputs()
     shell.cell_outputs = outputs
-    with (
-        _time_limit(timeout) as fired,
-        contextlib.redirect_stdout(_Stream(outputs, "stdout")),
-        contextlib.redirect_stderr(_Stream(outputs, "stderr")),
-    ):
-        result = shell.run_cell(cell.source, store_history=True, silent=False)
+    stdin = sys.stdin
+    sys.stdin = io.StringIO()  # no one to answer input(): it ends at once (EOFError)
+    try:
+        with (
+            _time_limit(timeout) as fired,
+            contextlib.redirect_stdout(_Stream(outputs, "stdout")),
+            contextlib.redirect_stderr(_Stream(outputs, "stderr")),
+        ):
+            result = shell.run_cell(cell.source, store_history=True, silent=False)
+    finally:
+        sys.stdin = stdin
     cell.execution_count = result.execution_count
     cell.outputs = outputs.items
     if fired[0]:

@@ -96,6 +96,15 @@ NOTEBOOKS = {
         ),
         None,
     ),
+    "stdin": (
+        (
+            (
+                "import io, sys\ntry:\n    input('?')\nexcept EOFError:\n    print('no input')\n"
+                "try:\n    sys.stdout.fileno()\nexcept io.UnsupportedOperation:\n    print('no fd')"
+            ),
+        ),
+        None,
+    ),
     "error": (("print('before')", "raise ValueError('ผิด')", "print('never')"), None),
     "slow": (
         (
@@ -162,6 +171,13 @@ def test_cells_show_results_displays_and_streams_as_a_kernel_does(runs):
     assert cells[5]["outputs"] == []
     # the injected parameters cell ran: the last cell shows papermill's value, not the default
     assert cells[6]["outputs"][0]["data"]["text/plain"] == repr(str(folder))
+
+
+def test_input_ends_at_once_and_streams_have_no_file_descriptor(runs):
+    result, _ = runs["stdin"]
+    assert result["status"] == "ok"
+    # the prompt is written, then input() finds no one to answer
+    assert _outputs(result["cells"][-1]) == [("stream", "stdout", "?no input\nno fd\n")]
 
 
 def test_an_error_stops_the_notebook_and_raises_papermills_error(runs):
