@@ -99,6 +99,7 @@ class BatchSettings:
     library_fingerprint: str | None  # checked by each worker when set (Dask)
     engine: str = "inprocess"  # "inprocess" (the worker's own shell) or "kernel" (warm kernels)
     planner: str | None = None  # "host/pid" of the process that planned the batch
+    pdf: bool = False  # also write briefing.pdf (the A4 edition) beside each briefing made
 
 
 @dataclass

@@ -93,6 +93,7 @@ class _Options:
     max_runs_per_kernel: int
     progress: bool | None
     engine: str = "inprocess"
+    pdf: bool = False
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -168,6 +169,7 @@ def _run_locked(
         max_runs=options.max_runs_per_kernel,
         engine=options.engine,
         planner=this_process(),
+        pdf=options.pdf,
         # local workers share our files; Dask workers check theirs against ours
         library_fingerprint=library if options.scheduler else None,
     )
@@ -232,25 +234,25 @@ def run_batch(
     max_runs_per_kernel: int = DEFAULT_MAX_RUNS,
     engine: str = "inprocess",
     progress: bool | None = None,
+    pdf: bool = False,
 ) -> BatchReport:
     """Make the briefings of many agencies; write a manifest and an index.
 
     Parameters
     ----------
-    inputs
-        Parameters files (``.yaml``), or one results table (``.csv``/``.xlsx``).
-    output_root, force
-        Folder of the briefings, the manifest and the index; re-make even those up to date.
+    inputs, output_root, force
+        Parameters files (``.yaml``) or one results table (``.csv``/``.xlsx``); the folder of
+        the briefings, manifest and index; re-make even the briefings that are up to date.
     workers, scheduler
         Local worker processes (default: one per core); or instead a Dask scheduler's address
         (``tcp://host:8786``), whose workers need the same ita_lib and output root path.
     thai_digits, run_timestamp, peers
-        For a results table, notebook parameters of every row (``run_timestamp`` also
-        overrides parameters files'); ``peers``: peer and trend sections from the table itself.
-    notebook, execution_timeout, engine, max_runs_per_kernel, progress
+        A table's rows' notebook parameters (``run_timestamp`` also overrides parameters
+        files'); peer and trend sections from the table itself.
+    notebook, execution_timeout, engine, max_runs_per_kernel, progress, pdf
         The briefing notebook; seconds a cell may run; ``"inprocess"`` (notebooks run in the
         workers) or ``"kernel"`` (on warm kernels); notebooks per kernel; a progress bar
-        (default: when stderr is a terminal; otherwise log lines).
+        (default: when stderr is a terminal; otherwise log lines); PDFs made by the workers.
 
     Returns
     -------
@@ -259,10 +261,9 @@ def run_batch(
     Raises
     ------
     InputError
-        When the inputs cannot be read as a whole (a bad row or file fails only its agency),
-        another batch holds the output root, or the scheduler cannot be reached.
+        Unreadable inputs (a bad row fails only its agency), a busy root, no scheduler.
     KeyboardInterrupt
-        On Ctrl-C or SIGTERM, once running briefings have finished and the manifest is written.
+        On Ctrl-C or SIGTERM, once running briefings are finished and the manifest written.
     """
     options = _Options(
         scheduler=scheduler,
@@ -275,5 +276,6 @@ def run_batch(
         max_runs_per_kernel=max_runs_per_kernel,
         progress=progress,
         engine=engine,
+        pdf=pdf,
     )
     return _run(inputs, Path(output_root).resolve(), Path(notebook), options)

@@ -128,7 +128,8 @@ def _remove_outputs(out_dir: Path) -> None:
 
 
 def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel | None) -> None:
-    """Write the job's assessment (a table row), run the notebook, then stamp the briefing."""
+    """Write the job's assessment (a table row), run the notebook (and print the PDF edition),
+    then stamp the briefing."""
     if settings.library_fingerprint not in (None, _worker_fingerprint()):
         raise ITAError(
             "this worker's ita_lib (version or files) differs from the one that planned "
@@ -147,6 +148,10 @@ def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel
         execution_timeout=settings.execution_timeout,
         **_engine(kernel),
     )
+    if settings.pdf:  # in the worker, so that PDFs are made in parallel too
+        from ita_lib.run.pdf import write_pdf_edition
+
+        write_pdf_edition(out_dir / HTML_NAME)
     stamp = {
         "format": "ita-batch-stamp/2",
         "input_hash": job.input_hash,

@@ -153,6 +153,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             raise InputError(
                 "not a positive number", location=option, expected="1 or more", found=value
             )
+    if args.pdf:  # before any briefing is made: the workers print the PDFs
+        from ita_lib.run.pdf import require_pdf_engine
+
+        require_pdf_engine()
     logging.getLogger("ita_lib.batch").setLevel(logging.INFO)  # progress lines off a terminal
     try:
         report = run_batch(
@@ -169,6 +173,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             max_runs_per_kernel=args.max_runs_per_kernel,
             progress=False if args.no_progress else None,
             engine=args.engine,
+            pdf=args.pdf,
         )
     except KeyboardInterrupt:
         print("ita: interrupted; run the same command again to finish the batch", file=sys.stderr)
@@ -186,11 +191,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _batch_pdfs(report: object) -> None:
-    """Write the PDF edition of every briefing the batch made or found up to date."""
+    """Write the PDF edition of the briefings found up to date (the workers printed the others)."""
     from ita_lib.run.pdf import write_pdf_edition
 
     for row in report.entries:  # type: ignore[attr-defined]
-        if row.get("status") in ("ok", "skipped") and row.get("html"):
+        if row.get("status") == "skipped" and row.get("html"):
             write_pdf_edition(Path(report.manifest_path).parent / row["html"])  # type: ignore[attr-defined]
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ita_lib.exceptions import ITAError
-from ita_lib.run.execution import write_atomic
+from ita_lib.files import write_atomic
 
 __all__ = [
     "PDF_ENGINE_MISSING",
     "html_to_pdf",
     "pdf_document",
     "pdf_page_count",
+    "require_pdf_engine",
     "write_pdf_edition",
 ]
 
@@ -44,6 +45,17 @@ def _weasyprint() -> Any:
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)  # font subsetting chatter
     return weasyprint
+
+
+def require_pdf_engine() -> None:
+    """Check that WeasyPrint and Pango can be loaded (before a batch sends PDFs to its workers).
+
+    Raises
+    ------
+    ITAError
+        With one line naming what to install.
+    """
+    _weasyprint()
 
 
 def pdf_document(html: str) -> Any:

@@ -124,6 +124,14 @@ def test_without_the_engine_one_line_names_what_to_install(monkeypatch, tmp_path
         write_pdf_edition(html)
     assert not list(tmp_path.glob("*.pdf"))  # nothing half-written
     assert not list(tmp_path.glob(".*"))
+    # ita batch --pdf says so before it makes any briefing
+    params = str(REPO / "params" / "bueng-krachap-2565.yaml")
+    status = main(["batch", params, "--output-root", str(tmp_path / "out"), "--pdf"])
+    assert status != 0
+    err = capsys.readouterr().err
+    assert PDF_ENGINE_MISSING in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
 
 
 # -- the sample, printed ------------------------------------------------------------------------
@@ -184,3 +192,43 @@ def test_the_sample_prints_on_at_most_seven_pages_from_a_browser(sample_run, tmp
     assert len(printed.pages) <= MAX_PAGES
     box = printed.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+@pytest.mark.slow
+@needs_engine
+def test_ita_batch_pdf_prints_in_the_workers_and_fills_in_up_to_date_ones(tmp_path, capsys):
+    import json
+
+    params = [
+        str(REPO / "params" / n) for n in ("bueng-krachap-2565.yaml", "tambon-tuayang-2568.yaml")
+    ]
+    root = tmp_path / "out"
+    args = [
+        "batch",
+        *params,
+        "--output-root",
+        str(root),
+        "--workers",
+        "2",
+        "--no-progress",
+        "--pdf",
+    ]
+    assert main(args) == 0
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    htmls = [root / e["html"] for e in manifest["briefings"]]
+    assert len(htmls) == 2
+    for html in htmls:
+        pdf_path = html.with_suffix(".pdf")
+        assert 1 < len(PdfReader(pdf_path).pages) <= MAX_PAGES
+        # made by the worker before it stamped the briefing (not after the batch)
+        stamp = html.with_name("briefing.stamp.json")
+        assert pdf_path.stat().st_mtime_ns <= stamp.stat().st_mtime_ns
+    # a briefing up to date whose PDF is missing gets it from the batch process
+    htmls[0].with_suffix(".pdf").unlink()
+    kept = htmls[1].with_suffix(".pdf").stat().st_mtime_ns
+    assert main(args) == 0
+    assert {e["status"] for e in json.loads((root / "manifest.json").read_text())["briefings"]} == {
+        "skipped"
+    }
+    assert htmls[0].with_suffix(".pdf").is_file()
+    assert htmls[1].with_suffix(".pdf").stat().st_mtime_ns == kept  # newer than its HTML: kept
