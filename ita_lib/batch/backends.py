@@ -1,12 +1,15 @@
 """Where the jobs run: a local pool of worker processes, or a Dask distributed cluster.
 
-Both call ``on_result`` in the parent for every job, in the order jobs finish; a job whose
-worker died is reported ``failed`` (kind ``worker``) and the others go on.
+Both call ``on_result`` in the parent for every job, in the order jobs finish. When a worker
+process dies (a crash, ``os._exit``, the out-of-memory killer), the jobs it took with it run
+again alone, so that only a job that kills its worker is reported ``failed`` (kind
+``worker``) and the others go on.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -30,9 +33,7 @@ scheduler spends about a millisecond on every task), and little imbalance at the
 
 
 def _run_job(job: BriefingJob, settings: BatchSettings) -> JobResult:
-    from ita_lib.batch.workers import run_job
-
-    return run_job(job, settings)
+    return _run_jobs((job,), settings)[0]
 
 
 def _run_jobs(jobs: tuple[BriefingJob, ...], settings: BatchSettings) -> list[JobResult]:
@@ -59,6 +60,27 @@ def _crashed(job: BriefingJob, reason: str) -> JobResult:
     )
 
 
+class _StartedKeys:
+    """The keys workers report as they start jobs, read as they come in (by a thread: the pipe
+    holds about 64 KiB, so keys left unread would block the workers)."""
+
+    def __init__(self, context: BaseContext) -> None:
+        self.queue = context.SimpleQueue()
+        self.keys: set[str] = set()
+        self._reader = threading.Thread(target=self._read, name="ita-started-keys", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while (key := self.queue.get()) is not None:
+            self.keys.add(key)
+
+    def close(self) -> set[str]:
+        """Stop reading (call when no worker is left) and return every key read."""
+        self.queue.put(None)
+        self._reader.join()
+        return self.keys
+
+
 def _run_pool(
     jobs: list[BriefingJob],
     settings: BatchSettings,
@@ -68,13 +90,13 @@ def _run_pool(
 ) -> tuple[list[BriefingJob], set[str]]:
     """Run jobs on one pool; return the jobs lost when a worker died and the keys of those
     among them that had started."""
-    started_queue = context.SimpleQueue()
+    started = _StartedKeys(context)
     lost: list[BriefingJob] = []
     with ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(started_queue,),
+        initargs=(started.queue,),
     ) as pool:
         futures = {pool.submit(_run_job, job, settings): job for job in jobs}
         try:
@@ -86,10 +108,7 @@ def _run_pool(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    started = set()
-    while not started_queue.empty():
-        started.add(started_queue.get())
-    return lost, started
+    return lost, started.close()
 
 
 def run_local(
@@ -132,6 +151,23 @@ def run_local(
         suspects = [job for job in lost if job.key in started]
 
 
+NO_WORKER_S = 600  # seconds a job waits for a Dask worker to come back before it fails
+
+
+def _alone(client: Any, future: Any, job: BriefingJob) -> JobResult:
+    """The result of a job run alone; failed if its worker died or no worker is left."""
+    waited = 0
+    while waited < NO_WORKER_S:
+        try:
+            return future.result(timeout=30)[0]
+        except TimeoutError:
+            waited = 0 if client.scheduler_info().get("workers") else waited + 30
+        except Exception as exc:  # noqa: BLE001  # KilledWorker: it kills its worker
+            return _crashed(job, f"{type(exc).__name__}: {exc}")
+    client.cancel([future])
+    return _crashed(job, f"no Dask worker for {NO_WORKER_S} s")
+
+
 def run_dask(
     jobs: list[BriefingJob], settings: BatchSettings, address: str, on_result: OnResult
 ) -> None:
@@ -169,22 +205,23 @@ def run_dask(
         try:
             for future in dask_completed(futures):
                 try:
-                    for result in future.result():
-                        on_result(result)
+                    results = future.result()
                 except Exception:  # noqa: BLE001  # e.g. KilledWorker: tried again below
                     suspects.extend(sent[future.key])
+                    continue
+                finally:
+                    future.release()  # a result held by a worker that dies would be made again
+                for result in results:
+                    on_result(result)
             # A worker died with these on it (Dask counts every task it held). Each runs
             # again alone on the cluster, so that only an agency that kills workers fails.
             for job in suspects:
                 future = client.submit(_run_jobs, (job,), settings=settings, pure=False)
                 futures.append(future)
-                try:
-                    on_result(future.result()[0])
-                except Exception as exc:  # noqa: BLE001
-                    on_result(_crashed(job, f"{type(exc).__name__}: {exc}"))
+                on_result(_alone(client, future, job))
         except BaseException:
             client.cancel(futures)
             raise
         finally:
-            with suppress(Exception):
+            with suppress(Exception):  # kernels: engine "kernel", or a worker thread of ours
                 client.run(_shutdown_kernels)

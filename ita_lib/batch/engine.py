@@ -40,6 +40,7 @@ from papermill.utils import merge_kwargs, remove_args
 from ita_lib.batch.jobs import DEFAULT_MAX_RUNS
 from ita_lib.batch.kernel_state import DEFAULT_PRELOAD
 from ita_lib.log import logger
+from ita_lib.run.paths import KERNEL_ARGUMENTS
 
 __all__ = [
     "DEFAULT_MAX_RUNS",
@@ -53,7 +54,6 @@ __all__ = [
 ]
 
 ENGINE_NAME = "ita_warm"
-KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 _log = logger.getChild("engine")
 
 

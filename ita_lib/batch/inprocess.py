@@ -32,10 +32,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import io
+import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -48,10 +51,12 @@ from traitlets.config import Config
 
 from ita_lib.batch.engine import execute_saving_at_end
 from ita_lib.batch.kernel_state import DEFAULT_PRELOAD, restore, snapshot
+from ita_lib.log import logger
 
 __all__ = ["INPROCESS_ENGINE_NAME", "CellInterrupted", "InProcessEngine", "register_inprocess"]
 
 INPROCESS_ENGINE_NAME = "ita_inprocess"
+_log = logger.getChild("inprocess")
 _lock = threading.Lock()  # one notebook at a time per process: the shell and sys.stdout are shared
 
 
@@ -147,16 +152,79 @@ class _Shell(InteractiveShell):
     def enable_gui(self, gui: str | None = None) -> None:
         """No event loop to integrate with."""
 
+    def ask_exit(self) -> None:
+        """``exit()`` in a cell: a notebook may not end the worker that runs it."""
+        raise RuntimeError("exit() ends a kernel; a notebook run in a batch worker cannot use it")
+
+
+_SIGNALS = tuple(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGALRM", "SIGPIPE", "SIGCHLD", "SIGHUP")
+    if hasattr(signal, name)
+)
+_shell_state: dict[str, Any] = {}
+
 
 def _shell() -> _Shell:
-    """Return this process's shell, made (and ``ita_lib`` imported into it) on first use."""
+    """Return this process's shell, made (and ``ita_lib`` imported) on first use."""
     if not _Shell.initialized():
         config = Config()
         config.HistoryManager.enabled = False  # no SQLite history file per worker
         config.InteractiveShell.colors = "nocolor"
-        _Shell.instance(config=config)
-        snapshot(DEFAULT_PRELOAD, in_kernel=False)
+        shell = _Shell.instance(config=config)
+        if not _shell_state:
+            snapshot(DEFAULT_PRELOAD, in_kernel=False)
+            if threading.current_thread() is threading.main_thread():
+                _shell_state["signals"] = {s: signal.getsignal(s) for s in _SIGNALS}
+        _shell_state["hooks"] = _hooks(shell)
     return _Shell.instance()
+
+
+def _hooks(shell: _Shell) -> dict[str, list[Any]]:
+    """What a notebook can hook into the shell: event callbacks, input and AST transformers."""
+    manager = shell.input_transformer_manager
+    return {
+        **{f"event:{name}": list(calls) for name, calls in shell.events.callbacks.items()},
+        "input_transformers_post": list(shell.input_transformers_post),
+        "ast_transformers": list(shell.ast_transformers),
+        "cleanup_transforms": list(manager.cleanup_transforms),
+        "line_transforms": list(manager.line_transforms),
+    }
+
+
+def _reset(shell: _Shell, *, failed: bool) -> None:
+    """Undo what the last notebook changed: process state (:func:`kernel_state.restore`),
+    hooks and signal handlers; after a failed notebook the shell itself is made anew."""
+    restore(collect=False)  # the worker collects every TIDY_EVERY briefings
+    for number, handler in _shell_state.get("signals", {}).items():
+        if signal.getsignal(number) is not handler:
+            signal.signal(number, handler)
+    if failed:
+        _Shell.clear_instance()
+        return
+    saved, manager = _shell_state["hooks"], shell.input_transformer_manager
+    for name, calls in shell.events.callbacks.items():
+        calls[:] = saved.get(f"event:{name}", [])
+    shell.input_transformers_post[:] = saved["input_transformers_post"]
+    shell.ast_transformers[:] = saved["ast_transformers"]
+    manager.cleanup_transforms[:] = saved["cleanup_transforms"]
+    manager.line_transforms[:] = saved["line_transforms"]
+
+
+exit_on_hang = False
+"""When True (set in batch workers), a cell still running ``HANG_GRACE_S`` seconds after its
+time limit (stuck in C code, or deaf to the interrupt) ends the process: the batch then tries
+its agency again alone and reports it (kind ``worker``) instead of waiting for ever."""
+HANG_GRACE_S = 30.0
+
+
+def _end_process(seconds: float) -> None:
+    message = f"a cell ignored its {seconds} s time limit; ending this worker process"
+    _log.error(message)
+    logging.shutdown()
+    with contextlib.suppress(OSError):  # the process's last words, whatever logging does
+        os.write(2, f"ita: {message}\n".encode())
+    os._exit(70)  # EX_SOFTWARE
 
 
 @contextlib.contextmanager
@@ -164,41 +232,59 @@ def _time_limit(seconds: float | None) -> Iterator[list[bool]]:
     """Interrupt the code run inside after ``seconds`` by raising :class:`CellInterrupted`.
 
     Uses a ``SIGALRM`` timer in a process's main thread, elsewhere an asynchronous exception
-    raised in the running thread (which reaches Python code, not a blocked C call).
+    raised in the running thread (which reaches Python code, not a blocked C call). With
+    :data:`exit_on_hang`, a watchdog ends the process when the cell is still running
+    :data:`HANG_GRACE_S` seconds later.
     """
     fired = [False]
     if not seconds:
         yield fired
         return
+    watchdog = threading.Timer(seconds + HANG_GRACE_S, _end_process, (seconds,))
+    watchdog.daemon = True
+    if exit_on_hang:
+        watchdog.start()
+    try:
+        with _interrupt_after(seconds, fired):
+            yield fired
+    finally:
+        watchdog.cancel()
 
-    def interrupt(*_args: Any) -> None:
-        fired[0] = True
-        raise CellInterrupted(f"the cell ran longer than {seconds} s")
 
+@contextlib.contextmanager
+def _interrupt_after(seconds: float, fired: list[bool]) -> Iterator[None]:
     if threading.current_thread() is threading.main_thread():
+
+        def interrupt(*_args: Any) -> None:
+            fired[0] = True
+            raise CellInterrupted(f"the cell ran longer than {seconds} s")
+
         previous = signal.signal(signal.SIGALRM, interrupt)
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            yield fired
+            yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         return
-    ident = threading.get_ident()
+    ident, running = ctypes.c_ulong(threading.get_ident()), threading.Lock()
 
     def raise_in_thread() -> None:
-        fired[0] = True
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(ident), ctypes.py_object(CellInterrupted)
-        )
+        with running:  # never once the code inside has finished
+            if not fired[0]:
+                fired[0] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ident, ctypes.py_object(CellInterrupted))
 
     timer = threading.Timer(seconds, raise_in_thread)
     timer.daemon = True
     timer.start()
     try:
-        yield fired
+        yield
     finally:
         timer.cancel()
+        with running:
+            if fired[0]:  # raised too late to be seen: take it back before it lands elsewhere
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ident, None)
 
 
 def _run_cell(shell: _Shell, cell: nbformat.NotebookNode, timeout: float | None) -> bool:
@@ -207,6 +293,7 @@ def _run_cell(shell: _Shell, cell: nbformat.NotebookNode, timeout: float | None)
     shell.cell_outputs = outputs
     stdin = sys.stdin
     sys.stdin = io.StringIO()  # no one to answer input(): it ends at once (EOFError)
+    fired, result = [False], None
     try:
         with (
             _time_limit(timeout) as fired,
@@ -214,13 +301,15 @@ def _run_cell(shell: _Shell, cell: nbformat.NotebookNode, timeout: float | None)
             contextlib.redirect_stderr(_Stream(outputs, "stderr")),
         ):
             result = shell.run_cell(cell.source, store_history=True, silent=False)
+    except CellInterrupted:  # it came outside the cell's own code (a hook, the display)
+        fired[0] = True
     finally:
         sys.stdin = stdin
-    cell.execution_count = result.execution_count
+    cell.execution_count = result.execution_count if result else shell.execution_count - 1
     cell.outputs = outputs.items
     if fired[0]:
         raise CellTimeoutError(f"A cell timed out while it was being executed, after {timeout} s")
-    return not result.success
+    return result is None or not result.success
 
 
 class InProcessEngine(Engine):
@@ -237,7 +326,22 @@ class InProcessEngine(Engine):
         autosave_cell_every: int = 30,
         **kwargs: Any,
     ) -> Any:
-        """Execute ``nb``; on a time-out, keep the partial notebook at ``output_path``."""
+        """Execute ``nb``; on a time-out, keep the partial notebook at ``output_path``.
+
+        Parameters
+        ----------
+        nb, kernel_name, output_path, progress_bar, log_output, autosave_cell_every
+            As for papermill's engines (``progress_bar`` and ``autosave_cell_every`` are not
+            used: the notebook is saved once, by papermill, at the end).
+        **kwargs
+            ``execution_timeout`` (seconds a cell may run), and papermill's other engine
+            options (ignored).
+
+        Returns
+        -------
+        nbformat.NotebookNode
+            The executed notebook.
+        """
         return execute_saving_at_end(cls, nb, kernel_name, output_path, log_output, **kwargs)
 
     @classmethod
@@ -248,25 +352,62 @@ class InProcessEngine(Engine):
         execution_timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run the code cells of ``nb_man.nb`` in order; stop at the first that raises."""
+        """Run the code cells of ``nb_man.nb`` in order; stop at the first that raises.
+
+        Parameters
+        ----------
+        nb_man
+            papermill's record of the run (cell times and statuses).
+        kernel_name
+            Not used: the cells run on this process's shell.
+        execution_timeout
+            Seconds a cell may run (None: no limit).
+        **kwargs
+            papermill's other engine options (ignored).
+
+        Returns
+        -------
+        nbformat.NotebookNode
+            The executed notebook.
+
+        Raises
+        ------
+        CellTimeoutError
+            When a cell ran past ``execution_timeout``.
+        """
         with _lock:
+            here = Path.cwd()  # papermill's cwd= (the snapshot's otherwise)
             shell = _shell()
-            restore(collect=False)  # the worker collects every TIDY_EVERY briefings
-            for index, cell in enumerate(nb_man.nb.cells):
-                nb_man.cell_start(cell, index)
-                try:
-                    code = cell.cell_type == "code" and cell.source.strip()
-                    if code and _run_cell(shell, cell, execution_timeout):
-                        nb_man.cell_exception(cell, cell_index=index)
-                        break
-                except CellTimeoutError:
-                    nb_man.cell_exception(cell, cell_index=index)
-                    raise
-                finally:
-                    nb_man.cell_complete(cell, cell_index=index)
+            failed = True
+            try:
+                _run_cells(shell, nb_man, execution_timeout)
+                failed = bool(nb_man.nb.metadata.papermill.get("exception"))
+            finally:
+                _reset(shell, failed=failed)
+                os.chdir(here)
         return nb_man.nb
 
 
+def _run_cells(shell: _Shell, nb_man: NotebookExecutionManager, timeout: float | None) -> None:
+    """Run the code cells in order, recording each in papermill's metadata; stop at an error."""
+    for index, cell in enumerate(nb_man.nb.cells):
+        nb_man.cell_start(cell, index)
+        try:
+            code = cell.cell_type == "code" and cell.source.strip()
+            if code and _run_cell(shell, cell, timeout):
+                nb_man.cell_exception(cell, cell_index=index)
+                break
+        except CellTimeoutError:
+            nb_man.cell_exception(cell, cell_index=index)
+            raise
+        finally:
+            nb_man.cell_complete(cell, cell_index=index)
+
+
 def register_inprocess() -> None:
-    """Register :class:`InProcessEngine` with papermill as ``"ita_inprocess"`` (idempotent)."""
+    """Register :class:`InProcessEngine` with papermill as ``"ita_inprocess"`` (idempotent).
+
+    Registered in code, not by an entry point: an entry point would import ``ita_lib`` while
+    papermill itself is still being imported.
+    """
     papermill_engines.register(INPROCESS_ENGINE_NAME, InProcessEngine)

@@ -98,6 +98,10 @@ class _Options:
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.pdf:  # checked here, before any briefing: the workers print the PDFs
+            from ita_lib.run.pdf import require_pdf_engine
+
+            require_pdf_engine()
 
 
 def _meta(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import ita_lib
+from ita_lib.batch import inprocess
 from ita_lib.batch.engine import ENGINE_NAME, WarmKernel, register_engine
 from ita_lib.batch.hashing import briefing_bytes, library_fingerprint, output_fingerprints
 from ita_lib.batch.inprocess import INPROCESS_ENGINE_NAME, register_inprocess
@@ -165,6 +166,7 @@ def _make_briefing(job: BriefingJob, settings: BatchSettings, kernel: WarmKernel
 def _engine(kernel: WarmKernel | None) -> dict[str, Any]:
     """papermill's engine arguments: the warm kernel's engine, or the in-process one."""
     if kernel is None:
+        inprocess.exit_on_hang = True  # a worker process of a batch: a hung cell ends it
         return {"engine_name": INPROCESS_ENGINE_NAME}
     return {"engine_name": ENGINE_NAME, "warm_kernel": kernel}
 

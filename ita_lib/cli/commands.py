@@ -153,10 +153,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
             raise InputError(
                 "not a positive number", location=option, expected="1 or more", found=value
             )
-    if args.pdf:  # before any briefing is made: the workers print the PDFs
-        from ita_lib.run.pdf import require_pdf_engine
-
-        require_pdf_engine()
     logging.getLogger("ita_lib.batch").setLevel(logging.INFO)  # progress lines off a terminal
     try:
         report = run_batch(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -311,13 +312,15 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
     if cached is not None and cached[0] is rows:  # the same table object: the same tuple,
         return cached[1]  # so that what is cached by it (peers' scores) is found again
     good = _all_good(rows)
-    if len(_GOOD) >= 4:
-        _GOOD.pop(next(iter(_GOOD)))
-    _GOOD[id(rows)] = (rows, good)  # the rows are kept, so their id is not reused
+    with _GOOD_LOCK:
+        while len(_GOOD) >= 4:
+            _GOOD.pop(next(iter(_GOOD)))
+        _GOOD[id(rows)] = (rows, good)  # the rows are kept, so their id is not reused
     return good
 
 
 _GOOD: dict[int, tuple[tuple[RowOutcome, ...], tuple[Assessment, ...]]] = {}
+_GOOD_LOCK = threading.Lock()
 
 
 def _all_good(rows: tuple[RowOutcome, ...]) -> tuple[Assessment, ...]:

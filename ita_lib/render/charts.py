@@ -251,6 +251,27 @@ def chart_svg(kind: str, result: ScoreResult, *, thai_digits: bool, title: str =
     The same bytes as :func:`figure_svg` of :func:`indicator_chart` (or
     :func:`contribution_chart`) with ``kind`` as salt, made faster: the figure is kept and
     drawn again for the next briefing in this process instead of being built anew.
+
+    Parameters
+    ----------
+    kind
+        ``"indicators"`` or ``"contribution"``.
+    result
+        The agency's scores.
+    thai_digits
+        Write numbers in Thai digits.
+    title
+        The chart's ``<title>`` (its text alternative), if any.
+
+    Returns
+    -------
+    str
+        One ``<svg>`` element.
+
+    Raises
+    ------
+    ValueError
+        For another ``kind``.
     """
     if kind not in ("indicators", "contribution"):
         raise ValueError(f"no such chart: {kind!r} (expected indicators or contribution)")

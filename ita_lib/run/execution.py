@@ -47,6 +47,7 @@ from ita_lib.run.paths import (
     CELL_TIMEOUT_SECONDS,
     FAILED_NAME,
     HTML_NAME,
+    KERNEL_ARGUMENTS,
     NOTEBOOK_NAME,
     NOTEBOOKS_DIR,
     output_dir_for,
@@ -76,7 +77,6 @@ ANALYST_NOTEBOOKS: dict[str, tuple[type[NotebookParameters], str]] = {
     "explore": (ExploreParameters, "สำรวจผลการประเมิน ITA หลายหน่วยงาน"),
     "portfolio": (PortfolioParameters, "สรุปผล ITA ของกลุ่มหน่วยงาน"),
 }
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _papermill(
     The executed notebook of a failed run, when there is one, is moved to ``failed``.
     """
     if engine_name is None:  # papermill's engine starts a fresh kernel: keep it quiet
-        engine_kwargs = {"extra_arguments": KERNEL_ARGUMENTS, **engine_kwargs}
+        engine_kwargs = {"extra_arguments": list(KERNEL_ARGUMENTS), **engine_kwargs}
     try:
         return papermill.execute_notebook(
             str(Path(notebook).resolve()),

@@ -16,6 +16,7 @@ __all__ = [
     "CELL_TIMEOUT_SECONDS",
     "FAILED_NAME",
     "HTML_NAME",
+    "KERNEL_ARGUMENTS",
     "NOTEBOOKS_DIR",
     "NOTEBOOK_NAME",
     "output_dir_for",
@@ -24,6 +25,7 @@ __all__ = [
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
 CELL_TIMEOUT_SECONDS = 300
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)  # a kernel started for a notebook: quiet
 HTML_NAME, NOTEBOOK_NAME, FAILED_NAME = "briefing.html", "briefing.ipynb", "briefing.failed.ipynb"
 
 

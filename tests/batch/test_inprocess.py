@@ -20,26 +20,36 @@ REPO = Path(__file__).resolve().parents[2]
 
 RUNNER = textwrap.dedent(
     """
-    import json, sys
+    import json, sys, threading
     import papermill
-    from ita_lib.batch.inprocess import INPROCESS_ENGINE_NAME, register_inprocess
-    from ita_lib.run.execution import BriefingRunError, execute_notebook
+    from ita_lib.batch import inprocess
 
-    register_inprocess()
-    results = []
-    for notebook, out_dir, timeout in json.loads(sys.argv[1]):
+    inprocess.register_inprocess()
+    inprocess.exit_on_hang, inprocess.HANG_GRACE_S = True, 2.0
+
+    def run(step, results):
         try:
             executed = papermill.execute_notebook(
-                notebook, out_dir + "/executed.ipynb", parameters={"label": out_dir},
-                engine_name=INPROCESS_ENGINE_NAME, kernel_name="python3",
-                progress_bar=False, execution_timeout=timeout,
+                step["notebook"], step["out"] + "/executed.ipynb",
+                parameters={"label": step["out"]}, cwd=step.get("cwd"),
+                engine_name=inprocess.INPROCESS_ENGINE_NAME, kernel_name="python3",
+                progress_bar=False, execution_timeout=step.get("timeout"),
             )
             results.append({"status": "ok", "cells": executed["cells"]})
         except papermill.PapermillExecutionError as exc:
             results.append({"status": "error", "ename": exc.ename, "evalue": exc.evalue})
         except Exception as exc:
             results.append({"status": type(exc).__name__, "message": str(exc)})
-    print(json.dumps(results))
+
+    results = []
+    for step in json.loads(sys.argv[1]):
+        if step.get("thread"):  # as on a Dask worker: not the process's main thread
+            worker = threading.Thread(target=run, args=(step, results))
+            worker.start()
+            worker.join()
+        else:
+            run(step, results)
+        print(json.dumps(results[-1]), flush=True)
     """
 )
 
@@ -54,23 +64,27 @@ def _notebook(path: Path, *sources: str) -> str:
     return str(path)
 
 
-def _run_notebooks(tmp_path: Path, *plan_in: tuple[str, float | None]) -> list[dict]:
-    """Run notebooks one after another in one new Python process, as a worker does."""
+def _run_notebooks(tmp_path: Path, *steps: dict) -> subprocess.CompletedProcess:
+    """Run notebooks one after another in one new Python process, as a worker does; each
+    step is ``{"notebook": path}`` with ``timeout``, ``thread`` and ``cwd`` if wanted."""
     plan = []
-    for i, (notebook, timeout) in enumerate(plan_in):
+    for i, step in enumerate(steps):
         out = tmp_path / f"run{i}"
         out.mkdir()
-        plan.append((notebook, str(out), timeout))
-    done = subprocess.run(
+        plan.append({**step, "out": str(out)})
+    return subprocess.run(
         [sys.executable, "-c", RUNNER, json.dumps(plan)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        check=True,
+        check=False,
         timeout=300,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _results(done: subprocess.CompletedProcess) -> list[dict]:
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def _outputs(cell: dict) -> list[tuple]:
@@ -94,7 +108,7 @@ NOTEBOOKS = {
             "x = 5",
             "label",
         ),
-        None,
+        {},
     ),
     "stdin": (
         (
@@ -103,16 +117,43 @@ NOTEBOOKS = {
                 "try:\n    sys.stdout.fileno()\nexcept io.UnsupportedOperation:\n    print('no fd')"
             ),
         ),
-        None,
+        {},
     ),
-    "error": (("print('before')", "raise ValueError('ผิด')", "print('never')"), None),
+    "error": (("print('before')", "raise ValueError('ผิด')", "print('never')"), {}),
     "slow": (
         (
             "import time\ntry:\n    time.sleep(30)\nexcept Exception:\n    pass  # must not swallow it",
         ),
-        1,
+        {"timeout": 1},
     ),
-    "after-slow": (("'next'",), 1),
+    "after-slow": (("'next'",), {"timeout": 1}),
+    "slow-in-thread": (
+        ("import time\nfor _ in range(300):\n    time.sleep(0.01)",),
+        {"timeout": 1, "thread": True},
+    ),
+    "after-thread": (("import time\ntime.sleep(1.5)\n'in time'",), {"timeout": 3, "thread": True}),
+    "late-hook": (
+        (
+            "import time\nget_ipython().events.register('post_run_cell', lambda r: time.sleep(5))",
+            "1",
+        ),
+        {"timeout": 1},
+    ),
+    "hooks-and-signals": (
+        (
+            (
+                "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                "get_ipython().events.register('post_execute', lambda: undefined_name)"
+            ),
+        ),
+        {},
+    ),
+    "after-hooks": (
+        ("import signal\nsignal.getsignal(signal.SIGTERM) is signal.SIG_DFL",),
+        {},
+    ),
+    "exit": (("exit()",), {}),
+    "cwd": (("import os\nos.getcwd()",), {"cwd": "elsewhere"}),
     "leaky": (
         (
             (
@@ -121,7 +162,7 @@ NOTEBOOKS = {
                 "sys.path.append('/leak')\nmatplotlib.rcParams['font.size'] = 3"
             ),
         ),
-        None,
+        {},
     ),
     "clean": (
         (
@@ -132,7 +173,7 @@ NOTEBOOKS = {
                 "'|'.join(map(str, seen))"
             ),
         ),
-        None,
+        {},
     ),
 }
 
@@ -143,9 +184,15 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("inprocess")
     (base / "elsewhere").mkdir()
     plan = [
-        (_notebook(base / f"{name}.ipynb", *sources), t) for name, (sources, t) in NOTEBOOKS.items()
+        {"notebook": _notebook(base / f"{name}.ipynb", *sources), **options}
+        for name, (sources, options) in NOTEBOOKS.items()
     ]
-    results = _run_notebooks(base, *plan)
+    for step in plan:
+        if "cwd" in step:
+            step["cwd"] = str(base / step["cwd"])
+    done = _run_notebooks(base, *plan)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = _results(done)
     return {
         name: (result, base / f"run{i}")
         for i, (name, result) in enumerate(zip(NOTEBOOKS, results, strict=True))
@@ -209,3 +256,44 @@ def test_each_notebook_starts_from_a_clean_state(runs):
     seen = clean["cells"][-1]["outputs"][0]["data"]["text/plain"]
     assert seen == repr(f"False|{base}|False|False|10.0")
     assert clean["cells"][-1]["execution_count"] == 3  # a new session: counts start again
+
+
+def test_a_cell_on_another_thread_is_interrupted_and_the_next_is_not(runs):
+    (slow, _), (after, _) = runs["slow-in-thread"], runs["after-thread"]
+    assert slow["status"] == "CellTimeoutError"
+    assert after["status"] == "ok"  # no interrupt left over to land in it
+    assert after["cells"][-1]["outputs"][0]["data"]["text/plain"] == "'in time'"
+
+
+def test_a_limit_passed_outside_the_cells_code_is_a_time_out_not_a_crash(runs):
+    result, _ = runs["late-hook"]
+    assert result["status"] == "CellTimeoutError"
+
+
+def test_hooks_and_signal_handlers_of_a_notebook_do_not_reach_the_next(runs):
+    (first, _), (second, _) = runs["hooks-and-signals"], runs["after-hooks"]
+    assert first["status"] == "error"  # its own hook fails it
+    assert second["status"] == "ok"
+    assert second["cells"][-1]["outputs"][0]["data"]["text/plain"] == "True"
+
+
+def test_exit_in_a_cell_fails_the_notebook_not_the_worker(runs):
+    result, _ = runs["exit"]
+    assert result["status"] == "error"
+    assert result["ename"] == "RuntimeError"
+    assert "exit()" in result["evalue"]
+
+
+def test_papermills_working_directory_is_kept(runs):
+    (result, _), (_, base) = runs["cwd"], runs[""]
+    assert result["cells"][-1]["outputs"][0]["data"]["text/plain"] == repr(str(base / "elsewhere"))
+
+
+def test_a_cell_deaf_to_its_time_limit_ends_the_worker(tmp_path):
+    deaf = _notebook(
+        tmp_path / "deaf.ipynb",
+        "import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(30)",
+    )
+    done = _run_notebooks(tmp_path, {"notebook": deaf, "timeout": 1})
+    assert done.returncode == 70  # after the limit and the grace (2 s here): the batch retries it
+    assert "ignored its 1 s time limit" in done.stderr

@@ -365,6 +365,7 @@ def test_the_same_batch_runs_on_a_dask_cluster(tmp_path):
 
 @pytest.mark.slow
 def test_on_dask_worker_processes_only_the_agency_that_kills_its_worker_fails(tmp_path):
+    import dask
     from distributed import LocalCluster
 
     nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
@@ -379,13 +380,17 @@ def test_on_dask_worker_processes_only_the_agency_that_kills_its_worker_fails(tm
     names = ["เทศบาลตำบลหนึ่ง", "เทศบาลตำบลตาย", "เทศบาลตำบลสาม", "เทศบาลตำบลสี่", "เทศบาลตำบลห้า"]
     table = _table(tmp_path / "t.csv", [{"name": n, "code": f"W{i}"} for i, n in enumerate(names)])
     root = tmp_path / "out"
-    with LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=True,  # worker processes of their own: notebooks run in them
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:
+    # Dask fails every task a dying worker held at once (no retries): the innocent ones too
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,  # worker processes of their own: notebooks run in them
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+    ):
         report = run_batch(
             [table], output_root=root, scheduler=cluster.scheduler_address, notebook=notebook
         )
