@@ -28,6 +28,7 @@ __all__ = [
     "INDICATOR_RE",
     "UNREAD_BY_OCR",
     "Collector",
+    "Correction",
     "Leftover",
     "cell_number",
     "indicator_by_name",
@@ -233,6 +234,27 @@ class Leftover:
         }
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A field of a scan OCR misread, put right by the document or the framework, and why.
+
+    Never silent: the audit reports each one (``ocr_corrected``) with its page, what was read
+    and what was imported, for a person to check against the scan.
+    """
+
+    pos: Position
+    what: str  # "measure number", "sub-indicator", "item code"
+    read: str
+    value: str
+    why: str
+    why_th: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the correction as written under ``document.ocr_corrections``."""
+        return {"line": self.pos.ref, "what": self.what, "read": self.read,
+                "value": self.value, "why": self.why}  # fmt: skip
+
+
 @dataclass
 class Collector:
     """Mutable collector used while importing one document (never leaves this module)."""
@@ -242,6 +264,11 @@ class Collector:
     ocr: bool = False  # the document was read by OCR (a scan)
     positions: dict[str, Position] = field(default_factory=dict)
     leftovers: list[Leftover] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+    def correct(self, correction: Correction) -> None:
+        """Record a field OCR misread that was put right (the audit reports it)."""
+        self.corrections.append(correction)
 
     def at(self, position: Position | None, *parts: str | int) -> None:
         """Record that the field at path ``parts`` came from ``position``."""

@@ -36,9 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ita_lib.documents.ocr_digits import fix_digits, read_figure
+from ita_lib.documents.ocr_codes import may_be_code, reread_code
+from ita_lib.documents.ocr_digits import fix_digits, grow, read_figure
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
+    drop_strays,
     is_numeric,
     join_syllables,
     may_be_number,
@@ -64,6 +66,7 @@ _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one 
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
 _MIN_INK = 12  # pixels: a region with less ink is empty
+_THAI_DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙")
 
 
 def check_tesseract(source: str) -> None:
@@ -242,13 +245,32 @@ def _crop(binary: np.ndarray, box: tuple[int, int, int, int], scale: float) -> o
     return ImageOps.expand(image, _PAD, fill=255)
 
 
-def _on_page(word: Word, x0: int, y0: int, scale: float, ink: np.ndarray) -> Word:
-    """Return a word of a crop placed on the page, its Thai digits read again glyph by glyph."""
+def _on_page(word: Word, x0: int, y0: int, scale: float) -> Word:
+    """Return a word of a crop placed on the page."""
     box = (x0 + (word.x0 - _PAD) / scale, y0 + (word.y0 - _PAD) / scale,
            x0 + (word.x1 - _PAD) / scale, y0 + (word.y1 - _PAD) / scale)  # fmt: skip
-    left, top, right, bottom = (max(0, round(v)) for v in box)
-    text, conf = fix_digits(word.text, ink[top:bottom, left:right])
-    return Word(text, *box, word.em / scale, word.conf if conf is None else conf)
+    return Word(word.text, *box, word.em / scale, word.conf)
+
+
+def _read_again(word: Word, ink: np.ndarray) -> Word:
+    """Return a word with its item code or Thai digits read again glyph by glyph.
+
+    A word that may be an item code is read as one
+    (:func:`~ita_lib.documents.ocr_codes.reread_code`), any other with Thai digits has them
+    read again (:func:`~ita_lib.documents.ocr_digits.fix_digits`); both on the word's glyphs
+    made whole (:func:`~ita_lib.documents.ocr_digits.grow`), as Tesseract's box may cut them.
+    """
+    text, conf = word.text, None
+    code = may_be_code(text)
+    if not code and not any(c in _THAI_DIGITS for c in text):
+        return word
+    box = (round(word.x0), round(word.y0), round(word.x1), round(word.y1))
+    whole = grow(ink, box)
+    if code:
+        text, conf = reread_code(text, whole)
+    if conf is None:
+        text, conf = fix_digits(text, whole)
+    return word if conf is None else replace(word, text=text, conf=conf)
 
 
 def _read_regions(
@@ -263,8 +285,8 @@ def _read_regions(
         for number, lines in _tesseract(crops, psm, whitelist).items():
             x0, y0 = regions[chosen[number - 1]].box[:2]
             out[chosen[number - 1]] = [
-                w for line in lines
-                for w in join_syllables([_on_page(w, x0, y0, scale, ink) for w in line])
+                _read_again(w, ink) for line in lines
+                for w in join_syllables([_on_page(w, x0, y0, scale) for w in line])
             ]  # fmt: skip
     return out
 
@@ -347,7 +369,7 @@ def _read_page(number: int, image: object) -> Page:
     for i, found in zip(numeric, again, strict=True):
         if found and is_numeric("".join(w.text for w in found)):
             words[i] = found
-    found = [w for ws in words for w in ws]
+    found = drop_strays([w for ws in words for w in ws])
     em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
     return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),
                 rules)  # fmt: skip

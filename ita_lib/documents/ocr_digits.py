@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Figure", "fix_digits", "read_figure"]
+__all__ = ["Figure", "best_fit", "fix_digits", "glyph_fits", "glyph_spans", "grow", "read_figure"]
 
 _FONTS = Path(__file__).resolve().parents[1] / "fonts"
 _DIGITS = "๐๑๒๓๔๕๖๗๘๙0123456789"
 _SIZE = (24, 32)  # (width, height) every glyph is compared at
 _MIN_FIT = 0.72  # a glyph that fits no digit better than this is not a digit
+_SPECK = 6  # pixels: a run of rows with less ink above or below a glyph is a speck
 _DOT_HEIGHT = 0.3  # share of the line's height under which a glyph at its foot is a point
 
 
@@ -48,14 +49,14 @@ def _normalise(mask: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _templates() -> tuple[tuple[str, np.ndarray, float], ...]:
-    """Return (digit, normalised glyph, aspect ratio) for each digit of each Sarabun face."""
+def _templates(chars: str = _DIGITS) -> tuple[tuple[str, np.ndarray, float], ...]:
+    """Return (character, normalised glyph, aspect ratio) for each of ``chars`` in each Sarabun face."""
     from PIL import Image, ImageDraw, ImageFont
 
     out = []
     for face in ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf"):
         font = ImageFont.truetype(str(_FONTS / face), 96)
-        for digit in _DIGITS:
+        for digit in chars:
             image = Image.new("L", (160, 160), 0)
             ImageDraw.Draw(image).text((20, 10), digit, font=font, fill=255)
             mask = np.asarray(image) > 127
@@ -69,37 +70,76 @@ def _aspect(mask: np.ndarray) -> float:
     return float((cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1))
 
 
-def _spans(profile: np.ndarray) -> list[tuple[int, int]]:
-    """Return the (start, end) runs where a projection profile has ink."""
+def glyph_spans(profile: np.ndarray) -> list[tuple[int, int]]:
+    """Return the (start, end) runs where a projection profile (ink per column) has ink."""
     edges = np.diff(np.concatenate(([0], (profile > 0).astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
-def _classify(glyph: np.ndarray) -> tuple[str, float]:
-    """Return the digit a glyph is and the confidence (0–100) of that reading."""
+def _without_specks(glyph: np.ndarray) -> np.ndarray:
+    """Return a glyph's ink without the rows of specks above or below it (a few pixels)."""
+    rows = glyph.sum(axis=1)
+    keep = glyph.copy()
+    for top, bottom in glyph_spans(rows):
+        if rows[top:bottom].sum() < _SPECK:
+            keep[top:bottom] = False
+    return keep if keep.any() else glyph
+
+
+def glyph_fits(glyph: np.ndarray, chars: str = _DIGITS) -> dict[str, float]:
+    """Return how well a glyph's ink fits each of ``chars`` drawn in Sarabun (0–1, best face).
+
+    Parameters
+    ----------
+    glyph
+        The glyph's ink mask (True where there is ink); it is cropped to its ink.
+    chars
+        The characters to compare it with (digits, or the letters of item codes).
+    """
+    glyph = _without_specks(glyph)
     shape, aspect = _normalise(glyph), _aspect(glyph)
     fits: dict[str, float] = {}
-    for digit, template, ratio in _templates():
+    for char, template, ratio in _templates(chars):
         overlap = 1.0 - float(np.abs(shape - template).mean())
         fit = overlap - 0.15 * abs(np.log(max(aspect, 0.05) / ratio))
-        fits[digit] = max(fits.get(digit, 0.0), fit)
+        fits[char] = max(fits.get(char, 0.0), fit)
+    return fits
+
+
+def best_fit(fits: dict[str, float], meaning: dict[str, str] | None = None) -> tuple[str, float]:
+    """Return the best-fitting character and the confidence (0–100) of that reading.
+
+    The confidence is the lower of how well the best character fits and by how much it beats
+    the best character of another meaning (``meaning`` maps characters that mean the same,
+    such as ``0`` and ``o`` in an item code, to one key). A fit under the threshold of a glyph
+    gives ``("", 0.0)``.
+    """
+    key = (meaning or {}).get
     ranked = sorted(fits.items(), key=lambda kv: -kv[1])
-    (best, fit), (_, second) = ranked[0], ranked[1]
+    best, fit = ranked[0]
+    second = max((f for c, f in ranked[1:] if key(c, c) != key(best, best)), default=0.0)
     if fit < _MIN_FIT:
         return "", 0.0
     margin = min(1.0, (fit - second) / 0.08)
     return best, float(round(100 * min(fit, 0.5 + 0.5 * margin), 1))
 
 
+def _classify(glyph: np.ndarray) -> tuple[str, float]:
+    """Return the digit a glyph is and the confidence (0–100) of that reading."""
+    return best_fit(glyph_fits(glyph))
+
+
 def _line(ink: np.ndarray) -> tuple[str, float] | None:
     """Read one line of a figure; None when a glyph is not a digit, point or dash."""
     height = ink.shape[0]
     text, conf = "", 100.0
-    for start, end in _spans(ink.sum(axis=0)):
+    for start, end in glyph_spans(ink.sum(axis=0)):
         glyph = ink[:, start:end]
         rows = np.flatnonzero(glyph.any(axis=1))
         tall, width = rows[-1] - rows[0] + 1, end - start
         small = tall < _DOT_HEIGHT * height
+        if small and int(glyph.sum()) < _SPECK:
+            continue  # a speck the scanner left
         if small and rows[0] > height / 2:
             text += "."
         elif small and width > 0.35 * height:
@@ -129,7 +169,7 @@ def read_figure(ink: np.ndarray) -> Figure | None:
         its confidence; None when a glyph is not a digit, a point or a dash.
     """
     text, conf = "", 100.0
-    for top, bottom in _spans(ink.sum(axis=1)):
+    for top, bottom in glyph_spans(ink.sum(axis=1)):
         if bottom - top < 4:
             continue  # a speck line
         read = _line(ink[top:bottom])
@@ -170,7 +210,7 @@ def fix_digits(text: str, ink: np.ndarray) -> tuple[str, float | None]:
         figure = read_figure(ink)
         return (text, None) if figure is None else (figure.text, figure.conf)
     tail = len(text) - len(text.rstrip(_THAI_DIGITS))
-    spans = _spans(ink.sum(axis=0))
+    spans = glyph_spans(ink.sum(axis=0))
     if not tail or len(spans) <= tail:
         return text, None
     digits, conf = "", 100.0
@@ -180,3 +220,57 @@ def fix_digits(text: str, ink: np.ndarray) -> tuple[str, float | None]:
             return text, None
         digits, conf = digits + digit, min(conf, fit)
     return text[:-tail] + digits, conf
+
+
+def grow(ink: np.ndarray, box: tuple[int, int, int, int], reach: int | None = None) -> np.ndarray:
+    """Return the ink of the glyphs a word's box cuts into, whole (within ``reach`` pixels).
+
+    Tesseract's word boxes may cut off the tails of Thai digits (``๗``, ``๘``, ``๙`` rise at
+    one side), which then read as other digits. The ink inside the box is grown along
+    connected ink, so that every glyph it touches is whole and ink that does not touch the
+    word (the marks of the lines above and below) is left out.
+
+    Parameters
+    ----------
+    ink
+        The page's ink mask.
+    box
+        The word's box (x0, y0, x1, y1) in pixels.
+    reach
+        How far outside the box the glyphs may reach, sideways and up or down (default: the
+        box's height sideways, a quarter of it up and down: a tail rises little above the
+        line, and the marks of the next line are close).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ink mask of the box widened by ``reach`` on each side, holding only the ink
+        connected to ink in the box.
+
+    >>> page = np.zeros((10, 10), dtype=bool)
+    >>> page[2:8, 3] = True  # a stroke the box cuts at row 5
+    >>> page[0, 8] = True    # ink that does not touch the box
+    >>> int(grow(page, (2, 5, 5, 7), reach=5).sum())
+    6
+    """
+    height, width = ink.shape
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    rx, ry = (max(4, y1 - y0), max(2, (y1 - y0) // 4)) if reach is None else (reach, reach)
+    wx0, wy0 = max(0, x0 - rx), max(0, y0 - ry)
+    wx1, wy1 = min(width, x1 + rx), min(height, y1 + ry)
+    window = ink[wy0:wy1, wx0:wx1]
+    seed = np.zeros_like(window)
+    seed[y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0] = window[
+        y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0
+    ]
+    for _ in range(4 * max(rx, ry)):
+        grown = seed.copy()
+        grown[1:] |= seed[:-1]
+        grown[:-1] |= seed[1:]
+        grown[:, 1:] |= grown[:, :-1].copy()
+        grown[:, :-1] |= grown[:, 1:].copy()
+        grown &= window
+        if np.array_equal(grown, seed):
+            break
+        seed = grown
+    return seed

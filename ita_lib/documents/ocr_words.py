@@ -15,9 +15,18 @@ import re
 import statistics
 from collections.abc import Sequence
 
+import numpy as np
+
 from ita_lib.documents.page_layout import Word
 
-__all__ = ["DIGITS_WHITELIST", "is_numeric", "join_syllables", "may_be_number", "parse_tsv"]
+__all__ = [
+    "DIGITS_WHITELIST",
+    "drop_strays",
+    "is_numeric",
+    "join_syllables",
+    "may_be_number",
+    "parse_tsv",
+]
 
 DIGITS_WHITELIST = "๐๑๒๓๔๕๖๗๘๙0123456789.-"
 """The characters a number cell may hold (Thai and Arabic digits, point, minus)."""
@@ -138,3 +147,56 @@ def parse_tsv(tsv: str, em_share: float = 0.85) -> dict[int, list[list[Word]]]:
             for ws in lines.values()
         ]  # fmt: skip
     return out
+
+
+MARK_SHARE = 0.6
+"""A word under this share of the height of a word whose box holds it is a stray mark."""
+
+SPECK_SHARE = 0.15
+"""A word (other than a point or comma) smaller than this share of the median word height
+both ways is a speck of the scan Tesseract read as ``|`` or ``'``."""
+
+
+def drop_strays(words: Sequence[Word]) -> tuple[Word, ...]:
+    """Drop marks Tesseract read on their own, and specks it read as characters.
+
+    Tesseract sometimes reads the row of vowels and tone marks above a Thai line as a line of
+    its own, and reports the marks as words (``ษ``, ``a``) that sit inside the box of the word
+    they belong to; they would end up glued to the text. Specks of the scan come out as
+    ``|`` or ``'`` far to the right of a short line, which would make it look full.
+
+    Parameters
+    ----------
+    words
+        A page's words.
+
+    Returns
+    -------
+    tuple of Word
+        The words, in order, without those whose box is (at least 80 %) inside the box of
+        another word more than :data:`MARK_SHARE` times taller, and without specks (see
+        :data:`SPECK_SHARE`).
+
+    >>> word, mark = Word("ข้อ0๒๐", 88, 678, 202, 731, 20), Word("ษ", 95, 681, 109, 691, 20)
+    >>> speck = Word("|", 1260, 677, 1262, 678, 20)
+    >>> [w.text for w in drop_strays([word, mark, Word("หน่วย", 219, 678, 300, 731, 20), speck])]
+    ['ข้อ0๒๐', 'หน่วย']
+    """
+    if len(words) < 2:
+        return tuple(words)
+    boxes = np.array([(w.x0, w.y0, w.x1, w.y1) for w in words], dtype=np.float64)
+    heights = boxes[:, 3] - boxes[:, 1]
+    speck = SPECK_SHARE * float(np.median(heights))
+    keep = []
+    for i, word in enumerate(words):
+        x0, y0, x1, y1 = boxes[i]
+        if x1 - x0 < speck and y1 - y0 < speck and word.text not in (".", ","):
+            continue
+        area = max(1e-6, (x1 - x0) * (y1 - y0))
+        inside = (np.clip(np.minimum(boxes[:, 2], x1) - np.maximum(boxes[:, 0], x0), 0, None)
+                  * np.clip(np.minimum(boxes[:, 3], y1) - np.maximum(boxes[:, 1], y0), 0, None))  # fmt: skip
+        holders = (inside >= 0.8 * area) & (heights * MARK_SHARE > heights[i])
+        holders[i] = False
+        if not holders.any():
+            keep.append(word)
+    return tuple(keep)

@@ -148,15 +148,72 @@ def test_an_eit_item_read_with_a_zero_is_the_eit_item():
 
 
 def test_unread_item_codes_and_measure_numbers_are_ocr_findings_at_their_place():
-    document = _as_scanned(("ข้อ e๑๔", "ข้อ eae ."), ("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"))
+    document = _as_scanned(
+        ("ข้อ e๑๔", "ข้อ eae ."),
+        ("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"),
+        ("๑๙.\tมาตรการปรับปรุง", "CD\tมาตรการปรับปรุง"),  # two unread in a row: no doubt-free fix
+    )
     result = import_parsed(document)
     assert "e14" not in [s["item"] for s in result.data["suggestions"]["by_item"]]
-    assert 18 not in [m["number"] for m in result.data["measures"]]
+    assert not {18, 19} & {m["number"] for m in result.data["measures"]}
     unread = [f for f in _ocr_findings(document) if f.rule == "ocr_unread"]
-    assert [f.line for f in unread] == [36, 136]
+    assert [f.line for f in unread] == [36, 136, 137]
     assert "item code" in unread[0].message
     assert "number of this measure" in unread[1].message
     assert "OCR อ่าน" in unread[1].message_th
+
+
+def test_a_measure_number_its_neighbours_fix_is_put_right_and_reported():
+    document = _as_scanned(("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"), ("๒๗.\t", "๒๖.\t"))
+    result = import_parsed(document)
+    numbers = [m["number"] for m in result.data["measures"]]
+    assert numbers == list(range(1, 28))
+    assert [m["title"] for m in result.data["measures"]] == [
+        m["title"] for m in import_parsed(_as_scanned()).data["measures"]
+    ]
+    corrected = [f for f in _ocr_findings(document) if f.rule == "ocr_corrected"]
+    assert [f.line for f in corrected] == [136, 160]
+    assert "read the measure number here as AB" in corrected[0].message
+    assert "imported as 18" in corrected[0].message
+    assert "as 26." in corrected[1].message
+    assert "imported as 27" in corrected[1].message
+    assert [c["value"] for c in result.data["document"]["ocr_corrections"]] == ["18", "27"]
+    findings = audit_import(result)
+    assert "measure_numbering" not in {f.rule for f in findings}
+
+
+def test_measure_numbers_of_a_text_document_are_never_put_right():
+    text = SAMPLE.read_text(encoding="utf-8").replace("๒๗.\t", "๒๖.\t", 1)
+    result = import_parsed(_document(text, "text"))
+    assert not result.corrections
+    assert "measure_numbering" in {f.rule for f in audit_import(result)}
+
+
+def test_a_sub_indicator_heading_misread_is_put_right_by_its_name_and_reported():
+    document = _as_scanned(
+        ("ตัวชี้วัดย่อยที่ ๙.๒ การบริหารงาน", "ตัวชีวัดย่อยที ๓.๒ การบริหารงาน"),
+        ("ตัวชี้วัดย่อยที่ ๙.๓ การบริหารเงินงบประมาณ", "ตัวซีวัดย่อยที่ ๙.๓ การบริหารงาน"),
+    )
+    groups = import_parsed(document).data["document"]["suggestion_groups"]
+    assert [g["sub_indicator"] for g in groups if g["item"] in ("o11", "o20")] == ["9.2", "9.2"]
+    findings = _ocr_findings(document)
+    corrected = [f for f in findings if f.rule == "ocr_corrected"]
+    assert len(corrected) == 2  # 3.2 is 9.2 by its name; 9.3 named การบริหารงาน is 9.2
+    assert "sub-indicator here as 3.2" in corrected[0].message
+    assert "as 9.2" in corrected[0].message
+    assert "ตัวชี้วัดย่อย" in corrected[0].message_th
+    doubtful = [f for f in findings if f.rule == "ocr_doubtful_item"]
+    assert [f.line for f in doubtful] == [58]  # o20 now under 9.2: the code or the name is wrong
+
+
+def test_a_sub_indicator_heading_run_into_the_paragraph_before_still_opens_its_group():
+    before = "ข้อ 0๑๗ หน่วยงานต้องแสดงระบบจองคิวออนไลน์/การให้บริการดาวโหลดแบบฟอร์ม ไม่ใช่ E-Service"
+    document = _as_scanned(
+        (before, before + " ตัวชีวัดย่อยที ๙.๓ การบริหารเงินงบประมาณ"),
+        ("ตัวชี้วัดย่อยที่ ๙.๓ การบริหารเงินงบประมาณ\n", "\n"),
+    )
+    groups = import_parsed(document).data["document"]["suggestion_groups"]
+    assert [g["sub_indicator"] for g in groups if g["item"] in ("o17", "o20")] == ["9.2", "9.3"]
 
 
 def test_an_item_code_under_another_heading_in_a_scan_is_doubtful():

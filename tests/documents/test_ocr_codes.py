@@ -1,0 +1,115 @@
+"""Item codes read glyph by glyph, glyphs made whole, stray marks, and what OCR misread put right."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ita_lib.documents.ocr_codes import may_be_code, read_code, reread_code
+from ita_lib.documents.ocr_digits import fix_digits, grow
+from ita_lib.documents.ocr_repair import repair_sequence, snap_sub_indicator
+from ita_lib.documents.ocr_words import drop_strays
+from ita_lib.documents.page_layout import Word
+from ita_lib.model.framework_files import load_framework
+
+FONTS = Path(__file__).resolve().parents[2] / "ita_lib" / "fonts"
+
+
+def _ink(text: str, size: int = 36, face: str = "Sarabun-Regular.ttf") -> np.ndarray:
+    """Draw ``text`` in Sarabun as a scan at about 200 dpi shows 13 pt text; return its ink."""
+    font = ImageFont.truetype(str(FONTS / face), size)
+    image = Image.new("L", (40 + size * len(text), 3 * size), 255)
+    ImageDraw.Draw(image).text((20, size // 2), text, font=font, fill=0)
+    return np.asarray(image) < 128
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("0๑๗", "o17"), ("o๑๗", "o17"), ("O17", "o17"), ("e๑๔", "e14"), ("๐๒๘", "o28"),
+     ("0๙", "o9"), ("i๓", "i3"), ("0๔๓", "o43")],
+)  # fmt: skip
+def test_a_code_is_read_glyph_by_glyph(written, code):
+    from ita_lib.text.codes import normalize_item_code
+
+    read = read_code(_ink(written))
+    assert read is not None
+    assert normalize_item_code(read.text) == code
+    assert read.conf > 70
+
+
+@pytest.mark.parametrize("written", ["๒๕๖๕", "๑๐", "Call", "NO", "๑.๑)"])
+def test_what_is_no_code_is_not_read_as_one(written):
+    assert read_code(_ink(written)) is None
+
+
+def test_the_word_item_joined_to_a_code_is_kept_in_front():
+    text, conf = reread_code("ข้อ0๑๓", _ink("ข้อ 0๑๗"))
+    assert text == "ข้อ0๑๗"
+    assert conf is not None
+
+
+def test_a_whole_word_must_be_the_code():
+    assert read_code(_ink("ข้อ 0๑๗")) is None
+    assert read_code(_ink("ข้อ 0๑๗"), whole=False) is not None
+
+
+def test_which_words_may_be_codes():
+    assert [may_be_code(t) for t in ("Ooo", "eae", "0๒๕", "ข้อ0๑๓", "«๓.0")] == [True] * 5
+    assert [may_be_code(t) for t in ("รอบ", "o", "E-Service", "Call", "หน่วยงาน")] == [False] * 5
+
+
+def test_a_digit_whose_tail_the_box_cuts_is_read_whole():
+    ink = _ink("๒๘")
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    cut = (int(cols[0]), int(rows[0]) + 6, int(cols[-1]) - 5, int(rows[-1]) + 1)  # tail cut off
+    x0, y0, x1, y1 = cut
+    assert fix_digits("๒๕", grow(ink, cut))[0] == "๒๘"
+    assert fix_digits("๒๕", ink[y0:y1, x0:x1])[0] != "๒๘"
+
+
+def test_grow_keeps_only_ink_that_touches_the_box():
+    ink = np.zeros((30, 30), dtype=bool)
+    ink[10:20, 5] = True  # a stroke the box cuts
+    ink[2, 20:25] = True  # a mark of the line above, apart
+    grown = grow(ink, (3, 15, 8, 20), reach=12)
+    assert int(grown.sum()) == 10
+
+
+def test_stray_marks_and_specks_are_dropped_and_words_kept():
+    word = Word("หน่วยงานต้องแสดง", 219, 678, 942, 731, 20)
+    mark = Word("a", 605, 681, 622, 692, 20)  # a tone mark read as a word of its own
+    speck = Word("|", 1260, 700, 1262, 701, 20)
+    point = Word(".", 950, 720, 953, 723, 20)
+    small = Word("๑", 960, 690, 975, 712, 20)  # a digit beside the word: not inside it
+    others = [Word("ปัญหา", 1000 + 90 * i, 678, 1080 + 90 * i, 731, 20) for i in range(5)]
+    kept = drop_strays([word, mark, speck, point, small, *others])
+    assert [w.text for w in kept] == ["หน่วยงานต้องแสดง", ".", "๑"] + ["ปัญหา"] * 5
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ([1, 2, None, 4], [1, 2, 3, 4]),
+        ([1, 2, 13, 4], [1, 2, 3, 4]),
+        ([1, 2, 3, 3], [1, 2, 3, 4]),
+        ([1, 2, 3, None], [1, 2, 3, 4]),
+        ([7, 2, 3], [1, 2, 3]),
+        ([1, 2, 5], [1, 2, 5]),  # a gap the document may have: left as read
+        ([1, 2, 2, 2], [1, 2, 2, 2]),  # no value the neighbours agree on
+        ([1, None, None, 4], [1, None, None, 4]),
+        ([], []),
+    ],
+)
+def test_repair_sequence(read, fixed):
+    assert repair_sequence(read) == fixed
+
+
+def test_a_sub_indicator_is_taken_by_its_name_when_its_number_is_misread():
+    framework = load_framework(2565)
+    assert snap_sub_indicator("3.1", "ข้อมูลพื้นฐาน", framework) == "9.1"
+    assert snap_sub_indicator("3.3", "การบริหารเงินงบประมาณ .", framework) == "9.3"
+    assert snap_sub_indicator("9.3", "การบริหารงาน", framework) == "9.2"
+    assert snap_sub_indicator("9.2", "การบริหารงาน", framework) == "9.2"
+    assert snap_sub_indicator("9.2", "อ่านไม่ออก", framework) == "9.2"  # the name tells nothing
+    assert snap_sub_indicator("3.1", "อ่านไม่ออก", framework) is None
