@@ -26,6 +26,7 @@ what to install when it, or its Thai data, is missing.
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import tempfile
@@ -36,10 +37,22 @@ from pathlib import Path
 
 import numpy as np
 
-from ita_lib.documents.ocr_codes import may_be_code, reread_code
-from ita_lib.documents.ocr_digits import fix_digits, grow, read_figure
+from ita_lib.documents.ocr_codes import (
+    code_in_front,
+    may_be_code,
+    read_code_in_front,
+    reread_code,
+)
+from ita_lib.documents.ocr_digits import (
+    fix_digits,
+    grow,
+    may_hold_digits,
+    read_figure,
+    step_in_front,
+)
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
+    attach_parens,
     drop_strays,
     is_numeric,
     join_syllables,
@@ -66,7 +79,7 @@ _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one 
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
 _MIN_INK = 12  # pixels: a region with less ink is empty
-_THAI_DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙")
+_STEP_IN_WORD = re.compile(r"(?<=[\u0e01-\u0e4e])([๐-๙]{1,2}\))")
 
 
 def check_tesseract(source: str) -> None:
@@ -261,16 +274,31 @@ def _read_again(word: Word, ink: np.ndarray) -> Word:
     made whole (:func:`~ita_lib.documents.ocr_digits.grow`), as Tesseract's box may cut them.
     """
     text, conf = word.text, None
-    code = may_be_code(text)
-    if not code and not any(c in _THAI_DIGITS for c in text):
+    code, in_front = may_be_code(text), code_in_front(text)
+    if not code and not in_front and not may_hold_digits(text):
         return word
     box = (round(word.x0), round(word.y0), round(word.x1), round(word.y1))
     whole = grow(ink, box)
     if code:
         text, conf = reread_code(text, whole)
+    elif in_front:
+        text, conf = read_code_in_front(text, whole)
     if conf is None:
         text, conf = fix_digits(text, whole)
-    return word if conf is None else replace(word, text=text, conf=conf)
+    text = _STEP_IN_WORD.sub(r" \1 ", text).strip()  # ทุจริต๒)จัดทำ: a step number run into text
+    return replace(word, text=text) if conf is None else replace(word, text=text, conf=conf)
+
+
+def _first_step(line: tuple[Word, ...], ink: np.ndarray) -> tuple[Word, ...]:
+    """Return a line with the list number Tesseract dropped from its front put back."""
+    if not line:
+        return line
+    first = line[0]
+    box = (round(first.x0), round(first.y0), round(first.x1), round(first.y1))
+    text, conf = step_in_front(first.text, grow(ink, box))
+    return (
+        line if conf is None else (replace(first, text=text, conf=min(first.conf, conf)), *line[1:])
+    )
 
 
 def _read_regions(
@@ -285,8 +313,9 @@ def _read_regions(
         for number, lines in _tesseract(crops, psm, whitelist).items():
             x0, y0 = regions[chosen[number - 1]].box[:2]
             out[chosen[number - 1]] = [
-                _read_again(w, ink) for line in lines
-                for w in join_syllables([_on_page(w, x0, y0, scale) for w in line])
+                w for line in lines
+                for w in _first_step(attach_parens([_read_again(w, ink) for w in
+                                     join_syllables([_on_page(w, x0, y0, scale) for w in line])]), ink)
             ]  # fmt: skip
     return out
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ita_lib.documents.ocr_digits import Figure, best_fit, glyph_fits, glyph_spans
 
-__all__ = ["may_be_code", "read_code", "reread_code"]
+__all__ = ["code_in_front", "may_be_code", "read_code", "read_code_in_front", "reread_code"]
 
 _LETTERS = "oOeEiI"
 _DIGITS = "๐๑๒๓๔๕๖๗๘๙0123456789"
@@ -28,9 +28,11 @@ _MEANING = {"o": "0", "O": "0", "๐": "0", "e": "e", "E": "e", "i": "i", "I": "
 _MEANING |= {d: str(i % 10) for i, d in enumerate(_DIGITS)}
 _CODE_LETTERS = frozenset("0ei")  # meanings that may start a code ("0" is the letter o)
 _MAX_DIGITS = 2  # item numbers run to 43 at most; a leading zero counts as the letter
+_SURE_DIGIT = 75.0  # a digit before Thai text must be read this surely (a Thai letter is none)
 _SPECK = 6  # pixels of ink: a column of less is a speck, not a glyph
 _THAI_RUN = re.compile(r"[\u0e01-\u0e2e]{2}")
 _ITEM_WORD = "ข้อ"
+_CODE_IN_FRONT = re.compile(r"^(?:ข้อ)?[oOeEiI0๐][0-9๐-๙]{0,2}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 
 
 def may_be_code(text: str) -> bool:
@@ -120,3 +122,60 @@ def reread_code(text: str, ink: np.ndarray) -> tuple[str, float | None]:
         return text, None
     prefix = _ITEM_WORD if text.startswith(_ITEM_WORD) else ""
     return prefix + code.text, code.conf
+
+
+def code_in_front(text: str) -> bool:
+    """Return True when a word as Tesseract read it starts with an item code run into Thai.
+
+    Tesseract joins a code to the Thai word after it when the gap is narrow, and may then
+    drop or misread its last digit (``0๑หน่วยงาน`` for ``0๑๗ หน่วยงาน``).
+
+    >>> code_in_front("0๑หน่วยงาน"), code_in_front("06หน่วยงาน"), code_in_front("องค์การ")
+    (True, True, False)
+    """
+    return bool(_CODE_IN_FRONT.match(text))
+
+
+def read_code_in_front(text: str, ink: np.ndarray) -> tuple[str, float | None]:
+    """Return a word that starts with an item code with the code read again and set apart.
+
+    The first glyph is read as the code's letter and the next one or two, while they are
+    digits, as its number; the Thai text Tesseract read after the code follows a space.
+
+    Parameters
+    ----------
+    text
+        The word as Tesseract read it (:func:`code_in_front` is True for it).
+    ink
+        The ink of the word, its glyphs whole.
+
+    Returns
+    -------
+    (str, float or None)
+        ``"0๑๗ หน่วยงาน..."`` and the code's confidence, or the word unchanged and None when
+        its first glyphs are no code.
+    """
+    skip = len(_ITEM_WORD) if text.startswith(_ITEM_WORD) else 0
+    glyphs = _glyphs(ink)
+    for start in range(4) if skip else (0,):  # ข้อ takes two or three columns of ink
+        read = [best_fit(glyph_fits(g, _CHARS), _MEANING) for g in glyphs[start : start + 3]]
+        if read and _MEANING.get(read[0][0]) in _CODE_LETTERS:
+            digits = _sure_digits(read[1:])
+            if digits and _MEANING[digits[0][0]] != "0":  # อ of ข้อ read as o, then the code's 0
+                break
+    else:
+        return text, None
+    rest = _CODE_IN_FRONT.sub("", text)
+    code = read[0][0] + "".join(d for d, _ in digits)
+    conf = min(c for _, c in [read[0], *digits])
+    return f"{text[:skip]}{code} {rest}", conf
+
+
+def _sure_digits(read: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Return the leading glyphs read surely as digits (the Thai word after a code is none)."""
+    digits = []
+    for char, conf in read[:_MAX_DIGITS]:
+        if not _MEANING.get(char, "").isdigit() or conf < _SURE_DIGIT:
+            break
+        digits.append(("0" if char in "oO" else char, conf))
+    return digits

@@ -14,12 +14,23 @@ other digit. A cell whose glyphs are not digits gives None (Tesseract's reading 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Figure", "best_fit", "fix_digits", "glyph_fits", "glyph_spans", "grow", "read_figure"]
+__all__ = [
+    "Figure",
+    "best_fit",
+    "fix_digits",
+    "glyph_fits",
+    "glyph_spans",
+    "grow",
+    "may_hold_digits",
+    "read_figure",
+    "step_in_front",
+]
 
 _FONTS = Path(__file__).resolve().parents[1] / "fonts"
 _DIGITS = "๐๑๒๓๔๕๖๗๘๙0123456789"
@@ -49,7 +60,9 @@ def _normalise(mask: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _templates(chars: str = _DIGITS) -> tuple[tuple[str, np.ndarray, float], ...]:
+def _templates(
+    chars: str | tuple[str, ...] = _DIGITS,
+) -> tuple[tuple[str, np.ndarray, float], ...]:
     """Return (character, normalised glyph, aspect ratio) for each of ``chars`` in each Sarabun face."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -86,7 +99,7 @@ def _without_specks(glyph: np.ndarray) -> np.ndarray:
     return keep if keep.any() else glyph
 
 
-def glyph_fits(glyph: np.ndarray, chars: str = _DIGITS) -> dict[str, float]:
+def glyph_fits(glyph: np.ndarray, chars: str | tuple[str, ...] = _DIGITS) -> dict[str, float]:
     """Return how well a glyph's ink fits each of ``chars`` drawn in Sarabun (0–1, best face).
 
     Parameters
@@ -94,7 +107,8 @@ def glyph_fits(glyph: np.ndarray, chars: str = _DIGITS) -> dict[str, float]:
     glyph
         The glyph's ink mask (True where there is ink); it is cropped to its ink.
     chars
-        The characters to compare it with (digits, or the letters of item codes).
+        The characters to compare it with (digits, or the letters of item codes), or short
+        texts drawn as one glyph (``"๔)"``: a step number touching its parenthesis).
     """
     glyph = _without_specks(glyph)
     shape, aspect = _normalise(glyph), _aspect(glyph)
@@ -183,14 +197,22 @@ def read_figure(ink: np.ndarray) -> Figure | None:
 
 _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _FIGURE_CHARS = frozenset(_THAI_DIGITS + ".,-")
+_PAREN_LIKE = ")|]}1lI!"  # what Tesseract reads a parenthesis after a step number as
+_SURE_STEP = 80.0  # a list number put back in front of a line must be read this surely
+_STEP = re.compile(r"^[๐-๙@A-Za-z0-9][)|\]}]$")
+_STEP_TEMPLATES = tuple(f"{d})" for d in _THAI_DIGITS[1:])
 
 
 def fix_digits(text: str, ink: np.ndarray) -> tuple[str, float | None]:
     """Read again the Thai digits of a word Tesseract read, glyph by glyph.
 
     A word of Thai digits only (``๒๕๖๕``) is read whole with :func:`read_figure`; a word that
-    ends in Thai digits (``ที่๖``) has its last glyphs read as digits. Other words, and words
-    whose glyphs are not digits of Sarabun, are returned unchanged.
+    ends in Thai digits (``ที่๖``, ``ต.ค.๒๐๕``) has its last glyphs read as digits, as many as
+    are digits (Tesseract may read one glyph as two: ``๖`` as ``๒๐``). A short word Tesseract
+    read as Latin letters (``bb``, ``Db``, ``@)``) whose glyphs are all Thai digits of Sarabun
+    is those digits. A last glyph that is a closing parenthesis (of a step number, ``๑)``,
+    which Tesseract reads as ``๑``, ``|`` or not at all) is one. Other words, and words whose
+    glyphs are not digits, are returned unchanged.
 
     Parameters
     ----------
@@ -204,22 +226,95 @@ def fix_digits(text: str, ink: np.ndarray) -> tuple[str, float | None]:
     (str, float or None)
         The word and the confidence of the digits read again (None when nothing was read).
     """
-    if not any(c in _THAI_DIGITS for c in text) or not ink.any():
+    if not ink.any():
         return text, None
-    if set(text) <= _FIGURE_CHARS:
-        figure = read_figure(ink)
-        return (text, None) if figure is None else (figure.text, figure.conf)
-    tail = len(text) - len(text.rstrip(_THAI_DIGITS))
     spans = glyph_spans(ink.sum(axis=0))
-    if not tail or len(spans) <= tail:
-        return text, None
+    if len(text.strip(_PAREN_LIKE)) <= 1 and len(spans) == 1 and _is_paren(ink):
+        return ")", 80.0  # a step number's parenthesis Tesseract read as a digit or a bar
+    if _STEP.match(text) and len(spans) == 1:  # a step number touching its parenthesis
+        step, conf = best_fit(glyph_fits(ink, _STEP_TEMPLATES))
+        return (step, conf) if step else (text, None)
+    original, suffix = text, ""
+    if len(spans) > 1 and _is_paren(ink[:, spans[-1][0] : spans[-1][1]]):
+        suffix, ink, spans = ")", ink[:, : spans[-1][0]], spans[:-1]
+        text = text[:-1] if text[-1:] in _PAREN_LIKE else text
+    read = _read_digits(text, ink, spans)
+    return (original, None) if read is None else (read[0] + suffix, read[1])
+
+
+def _read_digits(
+    text: str, ink: np.ndarray, spans: list[tuple[int, int]]
+) -> tuple[str, float] | None:
+    """Read the digits of a word (its parenthesis cut off): all of it, or the Thai digits it ends in."""
+    if _LATIN_SHORT.match(text) or set(text) <= _FIGURE_CHARS:
+        figure = read_figure(ink)
+        if figure is None or (_LATIN_SHORT.match(text) and not set(figure.text) <= _FIGURE_CHARS):
+            return None
+        return figure.text.rstrip(".") if _LATIN_SHORT.match(text) else figure.text, figure.conf
+    tail = len(text) - len(text.rstrip(_THAI_DIGITS))
+    if not tail or len(spans) <= 1:
+        return None
     digits, conf = "", 100.0
-    for start, end in spans[-tail:]:
+    for start, end in reversed(spans[max(1, len(spans) - tail - 1) :]):  # one glyph read as two?
         digit, fit = _classify(ink[:, start:end])
         if not digit or digit not in _THAI_DIGITS:
-            return text, None
-        digits, conf = digits + digit, min(conf, fit)
-    return text[:-tail] + digits, conf
+            break
+        digits, conf = digit + digits, min(conf, fit)
+    return (text[:-tail] + digits, conf) if digits else None
+
+
+def _is_paren(glyph: np.ndarray) -> bool:
+    """Return True when a glyph is a closing parenthesis (it fits no digit better)."""
+    return best_fit(glyph_fits(glyph, _DIGITS + ")"))[0] == ")"
+
+
+_LATIN_SHORT = re.compile(r"^[A-Za-z@]{1,3}[0-9A-Za-z@]?[).]?$")
+
+
+def may_hold_digits(text: str) -> bool:
+    """Return True when a word as Tesseract read it may hold Thai digits to read again.
+
+    >>> may_hold_digits("ที่๖"), may_hold_digits("bb"), may_hold_digits("@)"), may_hold_digits("การ")
+    (True, True, True, False)
+    """
+    return (
+        any(c in _THAI_DIGITS for c in text)
+        or bool(_LATIN_SHORT.match(text))
+        or (len(text) == 1 and text in _PAREN_LIKE)
+    )
+
+
+_STEP_START = re.compile(r"^[๐-๙0-9]{1,2}\)")
+
+
+def step_in_front(text: str, ink: np.ndarray) -> tuple[str, float | None]:
+    """Return a line's first word with the step number Tesseract dropped from its front.
+
+    Tesseract sometimes leaves out a list number (``๒)``) at the start of a line and reports
+    the next word with a box that still holds it. When the word's first glyph is a Thai digit
+    and the second a closing parenthesis, the number is put back in front.
+
+    Parameters
+    ----------
+    text
+        The first word of a line, as Tesseract read it.
+    ink
+        The word's ink, its glyphs whole.
+
+    Returns
+    -------
+    (str, float or None)
+        ``"๒) ดำเนินการ..."`` and the digit's confidence, or the word unchanged and None.
+    """
+    if _STEP_START.match(text) or not text[:1].strip():
+        return text, None
+    spans = glyph_spans(ink.sum(axis=0))
+    if len(spans) < 3 or not _is_paren(ink[:, spans[1][0] : spans[1][1]]):
+        return text, None
+    digit, conf = _classify(ink[:, spans[0][0] : spans[0][1]])
+    if digit not in _THAI_DIGITS or conf < _SURE_STEP:
+        return text, None
+    return f"{digit}) {text}", conf
 
 
 def grow(ink: np.ndarray, box: tuple[int, int, int, int], reach: int | None = None) -> np.ndarray:

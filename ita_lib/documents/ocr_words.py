@@ -88,6 +88,24 @@ def join_syllables(line: Sequence[Word], gap: float = JOIN_GAP) -> tuple[Word, .
     return tuple(out)
 
 
+def attach_parens(line: Sequence[Word], gap: float = JOIN_GAP) -> tuple[Word, ...]:
+    """Join a closing parenthesis read as a word of its own to the number before it (``๑)``).
+
+    >>> ws = [Word("๑", 0, 0, 16, 20, 20), Word(")", 24, 0, 30, 20, 20), Word("จัดหา", 60, 0, 120, 20, 20)]
+    >>> [w.text for w in attach_parens(ws)]
+    ['๑)', 'จัดหา']
+    """
+    out: list[Word] = []
+    for word in line:
+        last = out[-1] if out else None
+        near = last is not None and word.x0 - last.x1 < gap * (last.y1 - last.y0)
+        if word.text == ")" and near and last is not None and last.text[-1:].isdigit():
+            out[-1] = _merge(last, word)
+        else:
+            out.append(word)
+    return tuple(out)
+
+
 def is_numeric(text: str) -> bool:
     """Return True when a cell's text reads as a number (Thai or Arabic digits), or a dash.
 

@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ita_lib.documents.ocr_codes import may_be_code, read_code, reread_code
-from ita_lib.documents.ocr_digits import fix_digits, grow
+from ita_lib.documents.ocr_codes import (
+    code_in_front,
+    may_be_code,
+    read_code,
+    read_code_in_front,
+    reread_code,
+)
+from ita_lib.documents.ocr_digits import fix_digits, grow, step_in_front
 from ita_lib.documents.ocr_repair import repair_sequence, snap_sub_indicator
-from ita_lib.documents.ocr_words import drop_strays
+from ita_lib.documents.ocr_words import attach_parens, drop_strays
 from ita_lib.documents.page_layout import Word
 from ita_lib.model.framework_files import load_framework
 
@@ -113,3 +119,50 @@ def test_a_sub_indicator_is_taken_by_its_name_when_its_number_is_misread():
     assert snap_sub_indicator("9.2", "การบริหารงาน", framework) == "9.2"
     assert snap_sub_indicator("9.2", "อ่านไม่ออก", framework) == "9.2"  # the name tells nothing
     assert snap_sub_indicator("3.1", "อ่านไม่ออก", framework) is None
+
+
+@pytest.mark.parametrize(
+    ("shown", "read", "fixed"),
+    [
+        ("๖๖", "bb", "๖๖"),  # Thai digits Tesseract read as Latin letters
+        ("๑)", "@)", "๑)"),
+        ("๔)", "๕)", "๔)"),  # a step number misread, its parenthesis apart
+        ("๑)", "๑๑", "๑)"),  # the parenthesis read as a digit
+        (")", "|", ")"),
+        ("ต.ค.๖๕", "ต.ค.๒๐๕", "ต.ค.๖๕"),  # one glyph read as two
+        ("ที่๖", "ที่๒", "ที่๖"),
+    ],
+)
+def test_digits_and_step_numbers_are_read_again(shown, read, fixed):
+    assert fix_digits(read, _ink(shown))[0] == fixed
+
+
+@pytest.mark.parametrize("word", ["NO", "QR", "OIT", "Gift", "E"])
+def test_latin_words_stay_latin(word):
+    assert fix_digits(word, _ink(word)) == (word, None)
+
+
+def test_a_step_number_tesseract_dropped_is_put_back_in_front():
+    assert step_in_front("ดำเนินการ", _ink("๒) ดำเนินการ"))[0] == "๒) ดำเนินการ"
+    assert step_in_front("ดำเนินการ", _ink("ดำเนินการ")) == ("ดำเนินการ", None)
+    assert step_in_front("๒) ดำเนินการ", _ink("๒) ดำเนินการ")) == ("๒) ดำเนินการ", None)
+
+
+def test_a_code_run_into_the_thai_word_after_it_is_read_and_set_apart():
+    assert code_in_front("0๑หน่วยงาน")
+    assert not code_in_front("องค์การ")
+    assert read_code_in_front("0๑หน่วยงาน", _ink("0๑๗ หน่วยงาน"))[0] == "0๑๗ หน่วยงาน"
+    assert read_code_in_front("ข้อ0๑๒หน่วยงาน", _ink("ข้อ 0๑๒ หน่วยงาน"))[0] == "ข้อ0๑๒ หน่วยงาน"
+    assert read_code_in_front("06หน่วยงาน", _ink("O6 หน่วยงาน"))[0] == "O6 หน่วยงาน"
+    assert read_code_in_front("0๑หน่วยงาน", _ink("หน่วยงาน")) == ("0๑หน่วยงาน", None)
+
+
+def test_a_parenthesis_read_apart_joins_its_number():
+    words = [
+        Word("๑", 0, 0, 16, 20, 20),
+        Word(")", 24, 0, 30, 20, 20),
+        Word("ก", 60, 0, 70, 20, 20),
+    ]
+    assert [w.text for w in attach_parens(words)] == ["๑)", "ก"]
+    apart = [Word("ก", 0, 0, 16, 20, 20), Word(")", 24, 0, 30, 20, 20)]
+    assert [w.text for w in attach_parens(apart)] == ["ก", ")"]

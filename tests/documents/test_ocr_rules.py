@@ -223,3 +223,13 @@ def test_an_item_code_under_another_heading_in_a_scan_is_doubtful():
     assert finding.line == 62
     assert "o5" in finding.message
     assert "9.1" in finding.message
+
+
+def test_a_section_heading_whose_marks_ocr_lost_still_opens_its_section():
+    source = SAMPLE.parent / "documents" / "rim-nam-measures-2569.txt"
+    heading = "ส่วนที่ 2 ข้อเสนอแนะจากสำนักงาน ป.ป.ช."
+    text = source.read_text(encoding="utf-8").replace(heading, "ส่วนที2 ข้อเสนอแนะจากสำนักงาน ป.ป.ชซ.")
+    scanned = import_parsed(_document(text, "scan")).data
+    assert [s["item"] for s in scanned["suggestions"]["by_item"]] == ["o6", "o15", "o27"]
+    typed = import_parsed(_document(text, "text")).data
+    assert "suggestions" not in typed  # as typed text, no heading: read exactly as before
