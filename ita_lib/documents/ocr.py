@@ -30,7 +30,7 @@ import re
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,10 +57,13 @@ from ita_lib.documents.ocr_words import (
     is_numeric,
     join_syllables,
     may_be_number,
+    merge_period,
     parse_tsv,
 )
 from ita_lib.documents.page_layout import Page, Rule, Word, table_cells
 from ita_lib.exceptions import InputError
+from ita_lib.text.periods import parse_period
+from ita_lib.text.thai_repair import repair_thai
 
 __all__ = ["INSTALL_HINT", "check_tesseract", "deskew", "find_rules", "image_frames", "ocr_pages"]
 
@@ -79,6 +82,11 @@ _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one 
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
 _MIN_INK = 12  # pixels: a region with less ink is empty
+_PERIOD_LIKE = re.compile(r"[๐-๙].*[-–~].*[๐-๙A-Za-z]")  # a month and year, a dash, another
+PERIOD_WHITELIST = (
+    "".join(map(chr, range(0x0E01, 0x0E3B))) + "".join(map(chr, range(0x0E40, 0x0E4F))) + ".-"
+)
+"""The characters a period cell may hold (Thai letters, marks and digits, point, dash)."""
 _STEP_IN_WORD = re.compile(r"(?<=[\u0e01-\u0e4e])([๐-๙]{1,2}\))")
 
 
@@ -372,6 +380,42 @@ def _numeric_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]
     ]
 
 
+def _period_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]:
+    """Return the table cells that may be a period (``ต.ค.๖๕ - ก.ย. ๖๖``) OCR did not read as one."""
+    texts = [" ".join(w.text for w in found) for found in words]
+    return [
+        i
+        for i, (region, text) in enumerate(zip(regions, texts, strict=True))
+        if region.column is not None and len(text) <= 40 and _PERIOD_LIKE.search(text)
+        and not _is_period(text)
+    ]  # fmt: skip
+
+
+def _is_period(text: str) -> bool:
+    """Return True when a cell's text, as read, is a period."""
+    try:
+        parse_period(repair_thai(text))
+    except InputError:
+        return False
+    return True
+
+
+def _read_cells_again(
+    binary: np.ndarray,
+    regions: list[_Region],
+    words: list[list[Word]],
+    chosen: list[int],
+    scale: float,
+    whitelist: str,
+    good: Callable[[str], bool],
+) -> None:
+    """Read cells again, larger, with a whitelist; keep each new reading that is ``good``."""
+    again = _read_regions(binary, [regions[i] for i in chosen], scale, whitelist)
+    for i, found in zip(chosen, again, strict=True):
+        if found and good(" ".join(w.text for w in found)):
+            words[i] = found
+
+
 def _read_page(number: int, image: object) -> Page:
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
@@ -393,11 +437,14 @@ def _read_page(number: int, image: object) -> Page:
     for i, found in zip(outside, text, strict=True):
         words[i] = found
     numeric = [i for i in _numeric_cells(regions, words) if i not in figures]
-    again = _read_regions(binary, [regions[i] for i in numeric], _NUMBER_SCALE * scale,
-                          DIGITS_WHITELIST)  # fmt: skip
-    for i, found in zip(numeric, again, strict=True):
-        if found and is_numeric("".join(w.text for w in found)):
-            words[i] = found
+    larger = _NUMBER_SCALE * scale
+    _read_cells_again(binary, regions, words, numeric, larger, DIGITS_WHITELIST, is_numeric)
+    periods = [i for i in _period_cells(regions, words) if i not in figures]
+    again = _read_regions(binary, [regions[i] for i in periods], larger, PERIOD_WHITELIST)
+    for i, letters in zip(periods, again, strict=True):
+        merged = merge_period(words[i], letters) if words[i] and letters else None
+        if merged is not None and _is_period(merged.text):
+            words[i] = [merged]
     found = drop_strays([w for ws in words for w in ws])
     em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
     return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),

@@ -198,6 +198,7 @@ def read_figure(ink: np.ndarray) -> Figure | None:
 _THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _FIGURE_CHARS = frozenset(_THAI_DIGITS + ".,-")
 _PAREN_LIKE = ")|]}1lI!"  # what Tesseract reads a parenthesis after a step number as
+_DECIMAL = re.compile(r"[๐-๙]+\.[๐-๙]+")
 _SURE_STEP = 80.0  # a list number put back in front of a line must be read this surely
 _STEP = re.compile(r"^[๐-๙@A-Za-z0-9][)|\]}]$")
 _STEP_TEMPLATES = tuple(f"{d})" for d in _THAI_DIGITS[1:])
@@ -251,6 +252,8 @@ def _read_digits(
         if figure is None or (_LATIN_SHORT.match(text) and not set(figure.text) <= _FIGURE_CHARS):
             return None
         return figure.text.rstrip(".") if _LATIN_SHORT.match(text) else figure.text, figure.conf
+    if _DECIMAL.search(text):
+        return _decimals_inside(text, ink, spans)
     tail = len(text) - len(text.rstrip(_THAI_DIGITS))
     if not tail or len(spans) <= 1:
         return None
@@ -261,6 +264,37 @@ def _read_digits(
             break
         digits, conf = digit + digits, min(conf, fit)
     return (text[:-tail] + digits, conf) if digits else None
+
+
+def _decimals_inside(
+    text: str, ink: np.ndarray, spans: list[tuple[int, int]]
+) -> tuple[str, float] | None:
+    """Read again the decimal numbers inside a word (``ผลคะแนน...๙๒.๕๖...``), glyph by glyph.
+
+    The word's glyphs are read as digits, points or other glyphs; the runs of digits with one
+    point are its numbers. When there are as many as Tesseract read, they replace its
+    readings in order; otherwise nothing is changed.
+    """
+    rows = np.flatnonzero(ink.any(axis=1))
+    height = rows[-1] - rows[0] + 1
+    marks = []
+    for start, end in spans:
+        glyph = ink[:, start:end]
+        tall = np.flatnonzero(glyph.any(axis=1))
+        small = tall[-1] - tall[0] + 1 < _DOT_HEIGHT * height and end - start < _DOT_HEIGHT * height
+        digit, fit = ("", 0.0) if small else _classify(glyph)
+        marks.append(("." if small else digit if digit and digit in _THAI_DIGITS else "x", fit))
+    sequence = "".join(m for m, _ in marks)
+    found = list(_DECIMAL.finditer(sequence))
+    written = list(_DECIMAL.finditer(text))
+    if not found or len(found) != len(written):
+        return None
+    out, end, conf = "", 0, 100.0
+    for read, number in zip(found, written, strict=True):
+        out += text[end : number.start()] + read.group()
+        end = number.end()
+        conf = min([conf, *(fit for _, fit in marks[read.start() : read.end()] if fit)])
+    return out + text[end:], conf
 
 
 def _is_paren(glyph: np.ndarray) -> bool:

@@ -218,3 +218,51 @@ def drop_strays(words: Sequence[Word]) -> tuple[Word, ...]:
         if not holders.any():
             keep.append(word)
     return tuple(keep)
+
+
+_DASH = re.compile(r"\s[-–~]\s|[-–~]")
+_MONTH_PART = re.compile(r"[\u0e01-\u0e4e]{1,3}\s*\.\s*[\u0e01-\u0e4e]{1,2}")
+_YEAR_DIGITS = re.compile(r"[^๐-๙0-9]+")
+
+
+def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
+    """Return a period cell's text made of the months of one reading and the years of another.
+
+    A period (``ต.ค. ๖๕ - ก.ย. ๖๖``) read with Thai letters only (a whitelist) gets its month
+    abbreviations right and its Thai digits wrong; the first reading, whose digits were read
+    again glyph by glyph, gets the years right. Each side of the dash takes its month from
+    ``again`` and its year from ``first``.
+
+    Parameters
+    ----------
+    first, again
+        The cell's words as first read (digits read again) and as read with Thai letters only.
+
+    Returns
+    -------
+    Word or None
+        One word spanning the cell with the period's text and the lower confidence; None when
+        either reading does not have two sides, or a side lacks its month or year.
+
+    >>> first = [Word("ต.ค.๖๕", 0, 0, 40, 20, 20, 90), Word("-", 45, 0, 50, 20, 20, 90),
+    ...          Word("fg.", 55, 0, 70, 20, 20, 40), Word("๖๖", 75, 0, 90, 20, 20, 90)]
+    >>> again = [Word("ต.ค.", 0, 0, 30, 20, 20, 90), Word("-", 45, 0, 50, 20, 20, 90),
+    ...          Word("ก.ย.", 55, 0, 70, 20, 20, 80), Word("ว", 75, 0, 90, 20, 20, 30)]
+    >>> merge_period(first, again).text
+    'ต.ค. ๖๕ - ก.ย. ๖๖'
+    """
+    sides_first = _DASH.split(" ".join(w.text for w in first))
+    sides_again = _DASH.split(" ".join(w.text for w in again))
+    if len(sides_first) != 2 or len(sides_again) != 2:
+        return None
+    parts = []
+    for read, letters in zip(sides_first, sides_again, strict=True):
+        month = _MONTH_PART.search(letters)
+        year = _YEAR_DIGITS.sub("", read)
+        if month is None or not year:
+            return None
+        parts.append(f"{''.join(month.group().split())}. {year}")
+    words = [*first, *again]
+    return Word(" - ".join(parts), min(w.x0 for w in words), min(w.y0 for w in words),
+                max(w.x1 for w in words), max(w.y1 for w in words), first[0].em,
+                min(w.conf for w in words))  # fmt: skip

@@ -131,6 +131,8 @@ def test_a_sub_indicator_is_taken_by_its_name_when_its_number_is_misread():
         (")", "|", ")"),
         ("ต.ค.๖๕", "ต.ค.๒๐๕", "ต.ค.๖๕"),  # one glyph read as two
         ("ที่๖", "ที่๒", "ที่๖"),
+        ("ผลคะแนน...๙๒.๕๖...", "ผลคะแนน...๕๒.๕๒๐...", "ผลคะแนน...๙๒.๕๖..."),  # inside a word
+        ("คะแนน ๘๓.๗๔ คะแนน", "คะแนน ๓๓.๕๕ คะแนน", "คะแนน ๘๓.๗๔ คะแนน"),
     ],
 )
 def test_digits_and_step_numbers_are_read_again(shown, read, fixed):
