@@ -33,6 +33,7 @@ __all__ = [
     "cell_number",
     "indicator_by_name",
     "indicator_of",
+    "indicators_read",
     "instrument_of",
     "is_empty_marker",
     "join_list",
@@ -151,6 +152,23 @@ def indicator_of(label: str, framework: Framework, *, ocr: bool = False) -> int 
         return None  # an instrument heading names its instrument, not an indicator
     by_name = indicator_by_name(label, framework, ocr=ocr)
     return by_name if by_name is not None else by_number
+
+
+_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # OCR drops or misreads them
+_INDICATOR_OCR = re.compile(r"ตว[ชซ]วด(?!ยอย)")
+
+
+def indicators_read(text: str, framework: Framework) -> list[int]:
+    """Return the indicators a text read by OCR names (``ตัวชีวัดที ญ่ประสิทธิภาพการสือสาร``).
+
+    The text is cut where each ``ตัวชี้วัด`` begins (matched without its marks) and each piece
+    is read as a label (:func:`indicator_of` with ``ocr``: its name, compared on Thai
+    consonants, wins over a misread digit).
+    """
+    bare = _MARKS.sub("", text)
+    starts = [m.start() for m in _INDICATOR_OCR.finditer(bare)]
+    pieces = [bare[a:b] for a, b in zip(starts, [*starts[1:], len(bare)], strict=False)]
+    return [n for n in (indicator_of(p, framework, ocr=True) for p in pieces) if n is not None]
 
 
 def indicator_by_name(label: str, framework: Framework, *, ocr: bool = False) -> int | None:

@@ -6,6 +6,10 @@ audit reports (``ocr_corrected``) with its page: nothing is corrected silently.
 - Measure numbers run 1, 2, 3, ... in the measures table. :func:`repair_sequence` puts right
   a number OCR could not read, or read out of the run, when its neighbours agree on the one
   number it must be (``... 17, ?, 19 ...``, ``... 25, 26, 26`` at the end).
+- An item code with its item's name beside it (``0๑๕ ข้อมูลเชิงสถิติการให้บริการ``, in the
+  agency's analysis table) whose name is clearly another item's, one digit away from the code
+  as read, is that item (:func:`snap_item_code`): OCR dropped or misread a digit. A code
+  further away is left as read: the document itself may have it wrong (``item_name_mismatch``).
 - Sub-indicator headings (``ตัวชี้วัดย่อยที่ ๙.๒ การบริหารงาน``) name their sub-indicator twice:
   by number and by name. :func:`snap_sub_indicator` takes the sub-indicator of the fiscal
   year's catalogue whose name the heading's name matches (compared on Thai consonants,
@@ -23,7 +27,13 @@ from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, Correction
 from ita_lib.model.framework import Framework
 from ita_lib.text.thai_repair import thai_skeleton
 
-__all__ = ["NAME_LIKENESS", "repair_measure_numbers", "repair_sequence", "snap_sub_indicator"]
+__all__ = [
+    "NAME_LIKENESS",
+    "repair_measure_numbers",
+    "repair_sequence",
+    "snap_item_code",
+    "snap_sub_indicator",
+]
 
 NAME_LIKENESS = 0.75
 """Least likeness (0–1, on Thai consonants) of a heading's name to a catalogue name."""
@@ -156,3 +166,64 @@ def snap_sub_indicator(read: str, name: str, framework: Framework) -> str | None
     if read in names and not (clear and best is not None and likeness.get(read, 0) < best[1]):
         return read
     return best[0] if clear and best is not None else None
+
+
+def _name_key(text: str) -> str:
+    """Return a name for a tolerant comparison: its Thai consonants, or its Latin letters."""
+    skeleton = thai_skeleton(text)
+    return skeleton if len(skeleton) >= 3 else re.sub(r"[^a-z]", "", text.lower())
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Return True when two numbers differ by one digit added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 2 * (max(len(a), len(b)) - 1) / (len(a) + len(b))
+
+
+def snap_item_code(code: str, name: str, framework: Framework) -> str:
+    """Return the item a code and the name beside it mean, when OCR misread the code by a digit.
+
+    Parameters
+    ----------
+    code
+        The item code as read (``"o1"``).
+    name
+        The text written after it (``"ข้อมูลเชิงสถิติการให้บริการ"``).
+    framework
+        The assessment year's framework (its items and their Thai names).
+
+    Returns
+    -------
+    str
+        The item whose catalogue name the name matches (at least :data:`NAME_LIKENESS`, clearly
+        ahead of every other, and clearly better than the code's own) when its number is one
+        digit away from the code's; else ``code``.
+
+    >>> from ita_lib.model.framework_files import load_framework
+    >>> fw = load_framework(2565)
+    >>> snap_item_code("o1", "ข้อมูลเชิงสถิติการให้บริการ", fw), snap_item_code("o1", "โครงสร้าง", fw)
+    ('o15', 'o1')
+    >>> snap_item_code("o20", "ข่าวประชาสัมพันธ์", fw)  # o7's name: two digits away
+    'o20'
+    """
+    key = _name_key(name)
+    if len(key) < 3:
+        return code
+    likeness = {
+        item.code: SequenceMatcher(None, _name_key(item.name_th), key).ratio()
+        for item in framework.items
+        if item.name_th and item.code[0] == code[0]
+    }
+    ranked = sorted(likeness.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][0] == code or ranked[0][1] < NAME_LIKENESS:
+        return code
+    best, fit = ranked[0]
+    clear = all(fit - v >= _NAME_MARGIN for c, v in ranked[1:])
+    if (
+        clear
+        and likeness.get(code, 0.0) <= fit - _NAME_MARGIN
+        and _one_digit_apart(code[1:], best[1:])
+    ):
+        return best
+    return code

@@ -168,3 +168,24 @@ def test_a_parenthesis_read_apart_joins_its_number():
     assert [w.text for w in attach_parens(words)] == ["๑)", "ก"]
     apart = [Word("ก", 0, 0, 16, 20, 20), Word(")", 24, 0, 30, 20, 20)]
     assert [w.text for w in attach_parens(apart)] == ["ก", ")"]
+
+
+def test_an_item_code_one_digit_off_its_name_is_the_named_item():
+    from ita_lib.documents.ocr_repair import snap_item_code
+
+    framework = load_framework(2565)
+    assert snap_item_code("o1", "ข้อมูลเชิงสถิติการให้บริการ", framework) == "o15"  # a digit lost
+    assert snap_item_code("o10", "คู่มือหรือมาตรฐานการให้บริการ", framework) == "o14"
+    assert snap_item_code("o1", "โครงสร้าง", framework) == "o1"  # its own name
+    assert snap_item_code("o20", "ข่าวประชาสัมพันธ์", framework) == "o20"  # o7: not a misread
+    assert snap_item_code("o17", "E-Service", framework) == "o17"
+    assert snap_item_code("o1", "อ่านไม่ออก", framework) == "o1"
+
+
+def test_indicators_named_in_a_scanned_text_are_read_by_name_as_well():
+    from ita_lib.documents.extraction import indicators_read
+
+    framework = load_framework(2565)
+    text = "ตัวชีวัดที oa ประสิทธิภาพการสือสาร ตัวชีวัดที ๘ การปรับปรุงการทำงาน"
+    assert indicators_read(text, framework) == [7, 8]
+    assert indicators_read("ไม่มีตัวชี้วัดย่อยที่ ๙.๒", framework) == []

@@ -233,3 +233,20 @@ def test_a_section_heading_whose_marks_ocr_lost_still_opens_its_section():
     assert [s["item"] for s in scanned["suggestions"]["by_item"]] == ["o6", "o15", "o27"]
     typed = import_parsed(_document(text, "text")).data
     assert "suggestions" not in typed  # as typed text, no heading: read exactly as before
+
+
+def test_an_analysis_code_its_name_shows_misread_is_put_right_only_in_a_scan():
+    written = "<p>0๑๕ ข้อมูลเชิงสถิติการให้บริการ</p>"
+    document = _as_scanned((written, "<p>0๑ ข้อมูลเชิงสถิติการให้บริการ</p>"))
+    result = import_parsed(document)
+    keep = result.data["document"]["analysis"]["rows"]
+    assert any("o15" in row["keep_items"] for row in keep)
+    (corrected,) = [
+        c for c in result.data["document"]["ocr_corrections"] if c["what"] == "item code"
+    ]
+    assert (corrected["read"], corrected["value"]) == ("0๑", "o15")
+    rules = {f.rule for f in audit_import(result)}
+    assert "ocr_corrected" in rules
+    assert "item_name_mismatch" not in rules
+    typed = replace(document, format="text")
+    assert "item_name_mismatch" in {f.rule for f in audit_import(import_parsed(typed))}
