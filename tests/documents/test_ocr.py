@@ -181,12 +181,17 @@ def test_the_scanned_sample_imports_exactly_and_reports_what_ocr_put_right(
         if c["what"] == "measure number"
     }
     assert len(fixed_measures) <= 2
-    # The faults of the suggestions and the measures table the text form has, the scan has too.
+    # The faults of the figures, suggestions, analysis and measures numbering the text form has,
+    # the scan has too, each with its page.
     same = ("suggestion_group_mismatch", "measure_numbering", "oit_indicator_mismatch",
-            "score_table_layout", "prose_score_mismatch", "prose_rating_mismatch")  # fmt: skip
+            "score_table_layout", "prose_score_mismatch", "prose_rating_mismatch",
+            "item_name_mismatch", "analysis_flag_missing", "analysis_unflagged_weakness",
+            "instrument_mean_mismatch", "weighted_score_mismatch", "total_mismatch",
+            "rating_mismatch", "fiscal_year_mismatch")  # fmt: skip
     assert sorted(f.rule for f in findings if f.rule in same) == sorted(
         f.rule for f in audit(text) if f.rule in same
     )
+    assert all(str(f.line).startswith("page ") for f in findings if f.rule in same)
 
 
 @pytest.mark.slow
