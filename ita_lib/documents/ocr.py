@@ -82,7 +82,7 @@ _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one 
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
 _MIN_INK = 12  # pixels: a region with less ink is empty
-_PERIOD_LIKE = re.compile(r"[๐-๙].*[-–~].*[๐-๙A-Za-z]")  # a month and year, a dash, another
+_PERIOD_LIKE = re.compile(r"[๐-๙0-9].*[-–~=].*[๐-๙0-9A-Za-z]")  # month and year, dash, another
 PERIOD_WHITELIST = (
     "".join(map(chr, range(0x0E01, 0x0E3B))) + "".join(map(chr, range(0x0E40, 0x0E4F))) + ".-"
 )

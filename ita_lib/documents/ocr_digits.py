@@ -302,7 +302,7 @@ def _is_paren(glyph: np.ndarray) -> bool:
     return best_fit(glyph_fits(glyph, _DIGITS + ")"))[0] == ")"
 
 
-_LATIN_SHORT = re.compile(r"^[A-Za-z@]{1,3}[0-9A-Za-z@]?[).]?$")
+_LATIN_SHORT = re.compile(r"^[A-Za-z@0-9]{1,3}[0-9A-Za-z@]?[).]?$")
 
 
 def may_hold_digits(text: str) -> bool:

@@ -220,8 +220,8 @@ def drop_strays(words: Sequence[Word]) -> tuple[Word, ...]:
     return tuple(keep)
 
 
-_DASH = re.compile(r"\s[-–~]\s|[-–~]")
-_MONTH_PART = re.compile(r"[\u0e01-\u0e4e]{1,3}\s*\.\s*[\u0e01-\u0e4e]{1,2}")
+_DASH = re.compile(r"\s[-–~=]\s|[-–~=]")
+_MONTH_PART = re.compile(r"[\u0e01-\u0e4e]{1,3}\s*\.\s*[\u0e01-\u0e4e]{1,2}|[\u0e01-\u0e4e]{5,}")
 _YEAR_DIGITS = re.compile(r"[^๐-๙0-9]+")
 
 
@@ -231,7 +231,7 @@ def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
     A period (``ต.ค. ๖๕ - ก.ย. ๖๖``) read with Thai letters only (a whitelist) gets its month
     abbreviations right and its Thai digits wrong; the first reading, whose digits were read
     again glyph by glyph, gets the years right. Each side of the dash takes its month from
-    ``again`` and its year from ``first``.
+    ``again`` (an abbreviation or a full name) and its year (two or four digits) from ``first``.
 
     Parameters
     ----------
@@ -250,6 +250,10 @@ def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
     ...          Word("ก.ย.", 55, 0, 70, 20, 20, 80), Word("ว", 75, 0, 90, 20, 20, 30)]
     >>> merge_period(first, again).text
     'ต.ค. ๖๕ - ก.ย. ๖๖'
+    >>> full = [Word("ตุลาคม", 0, 0, 40, 20, 20), Word("-", 45, 0, 50, 20, 20),
+    ...         Word("กันยายน", 55, 0, 70, 20, 20), Word("ไว", 75, 0, 90, 20, 20)]
+    >>> merge_period([Word("ตุลาคม 2568 . - กันยาย 2569", 0, 0, 90, 20, 20)], full).text
+    'ตุลาคม 2568 - กันยายน 2569'
     """
     sides_first = _DASH.split(" ".join(w.text for w in first))
     sides_again = _DASH.split(" ".join(w.text for w in again))
@@ -259,9 +263,10 @@ def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
     for read, letters in zip(sides_first, sides_again, strict=True):
         month = _MONTH_PART.search(letters)
         year = _YEAR_DIGITS.sub("", read)
-        if month is None or not year:
+        if month is None or len(year) not in (2, 4):  # ๖๕ or ๒๕๖๕; a digit lost is no year
             return None
-        parts.append(f"{''.join(month.group().split())}. {year}")
+        name = "".join(month.group().split())
+        parts.append(f"{name}{'.' if '.' in name else ''} {year}")
     words = [*first, *again]
     return Word(" - ".join(parts), min(w.x0 for w in words), min(w.y0 for w in words),
                 max(w.x1 for w in words), max(w.y1 for w in words), first[0].em,

@@ -128,6 +128,7 @@ def test_a_sub_indicator_is_taken_by_its_name_when_its_number_is_misread():
         ("๑)", "@)", "๑)"),
         ("๔)", "๕)", "๔)"),  # a step number misread, its parenthesis apart
         ("๑)", "๑๑", "๑)"),  # the parenthesis read as a digit
+        ("๒)", "0", "๒)"),  # a step number read as an Arabic digit
         (")", "|", ")"),
         ("ต.ค.๖๕", "ต.ค.๒๐๕", "ต.ค.๖๕"),  # one glyph read as two
         ("ที่๖", "ที่๒", "ที่๖"),
@@ -139,7 +140,7 @@ def test_digits_and_step_numbers_are_read_again(shown, read, fixed):
     assert fix_digits(read, _ink(shown))[0] == fixed
 
 
-@pytest.mark.parametrize("word", ["NO", "QR", "OIT", "Gift", "E"])
+@pytest.mark.parametrize("word", ["NO", "QR", "OIT", "Gift", "E", "2569", "2"])
 def test_latin_words_stay_latin(word):
     assert fix_digits(word, _ink(word)) == (word, None)
 
