@@ -127,6 +127,7 @@ def audit_import(result: ImportResult) -> tuple[Finding, ...]:
         leftovers=tuple((x.text, x.pos, x.section, x.reason) for x in result.leftovers),
         has_document=True,
         source_format=result.document.format,
+        corrections=result.corrections,
     )
     return _run(context, complete=result.complete)
 

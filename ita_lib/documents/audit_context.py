@@ -94,6 +94,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("ocr_figure_mismatch", "error", True, "a figure OCR read that the arithmetic rejects"),
     Rule("ocr_unread", "warning", True, "an indicator, item or measure OCR could not read"),
     Rule("ocr_doubtful_item", "warning", True, "an item code OCR read under another heading"),
+    Rule("ocr_corrected", "warning", True, "a number OCR misread, put right from its context"),
 )
 """Every audit rule by id."""
 
@@ -186,6 +187,9 @@ class AuditContext:
         For a document: the text that fit no section (text, position, section, reason), and True.
     source_format
         How the document was read (``"scan"`` for OCR, ``"pdf"``, ``"docx"``, ``"text"``).
+    corrections
+        For a scan: the fields OCR misread that the import put right
+        (:class:`~ita_lib.documents.extraction.Correction`).
     """
 
     data: Mapping[str, Any]
@@ -196,6 +200,7 @@ class AuditContext:
     leftovers: tuple[tuple[str, Position, str, str], ...] = ()  # text, where, section, why
     has_document: bool = False
     source_format: str = ""
+    corrections: tuple[Any, ...] = ()  # extraction.Correction: what OCR misread, put right
 
     @property
     def document(self) -> Mapping[str, Any]:

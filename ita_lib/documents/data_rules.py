@@ -24,7 +24,7 @@ from ita_lib.documents.audit_context import (
     load_audit_terms,
     make_finding,
 )
-from ita_lib.documents.extraction import step_number
+from ita_lib.documents.extraction import indicators_read, step_number
 from ita_lib.model.findings import Finding
 from ita_lib.text.decimals import round_half_up
 from ita_lib.text.digits import to_arabic_digits
@@ -245,6 +245,10 @@ def _flags(context: AuditContext) -> tuple[list[str], set[int]]:
     phrases = load_audit_terms().improve_phrases
     for text in context.assessment.suggestions.by_instrument.values():
         indicators |= improve_indicators(text, phrases)
+        if context.source_format == "scan":  # OCR garbles the digits: names count too
+            positions = [text.find(p) for p in phrases if p in text]
+            tail = text[min(positions) :] if positions else ""
+            indicators |= set(indicators_read(tail, framework))
     return items, indicators
 
 

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ita_lib.documents.extraction import (
     INDICATOR_RE,
     Collector,
+    Correction,
     indicator_of,
+    indicators_read,
     instrument_of,
     is_empty_marker,
 )
-from ita_lib.documents.layout import Cell, Table
+from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Table
+from ita_lib.documents.ocr_repair import snap_item_code
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
-from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.digits import to_arabic_digits, to_thai_digits
 
 __all__ = ["CODE_IN_TEXT", "read_analysis_table"]
 CODE_IN_TEXT = re.compile(
@@ -36,10 +40,45 @@ def _codes_in(text: str, framework: Framework) -> list[str]:
     return codes
 
 
-def _indicators_in(text: str) -> list[int]:
-    return [
+def _codes_by_name(cell: Cell, framework: Framework, build: Collector) -> Cell:
+    """Return a scanned cell with each item code its name beside it shows OCR misread put right."""
+    fragments = []
+    for fragment in cell.fragments:
+        paragraphs = [_paragraph_codes(p, fragment, framework, build) for p in fragment.paragraphs]
+        fragments.append(CellFragment(tuple(paragraphs), fragment.pos))
+    return Cell(tuple(fragments))
+
+
+def _paragraph_codes(
+    paragraph: Paragraph, fragment: CellFragment, framework: Framework, build: Collector
+) -> Paragraph:
+    text = paragraph.text
+    matches = list(CODE_IN_TEXT.finditer(text))
+    for k in reversed(range(len(matches))):
+        match, end = matches[k], matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        code = normalize_item_code(match["code"])
+        if code is None or not framework.has_item(code):
+            continue
+        value = snap_item_code(code, text[match.end() : end], framework)
+        if value == code:
+            continue
+        number = value[1:] if match["code"][1:].isascii() else to_thai_digits(value[1:])
+        text = f"{text[: match.start()]}{match['code'][0]}{number}{text[match.end() :]}"
+        build.correct(Correction(
+            fragment.pos, "item code", match["code"], value,
+            f"the name beside it is the name of {value} in the catalogue",
+            f"ชื่อที่เขียนไว้เป็นชื่อของข้อ {value} ตามรายการของปีนั้น",
+        ))  # fmt: skip
+    return replace(paragraph, text=text)
+
+
+def _indicators_in(text: str, framework: Framework, ocr: bool) -> list[int]:
+    """Return the indicators a cell names (``ตัวชี้วัดที่ ๗ ...``); in a scan, by name as well."""
+    found = [
         int(m[1]) for m in INDICATOR_RE.finditer(to_arabic_digits(text)) if 1 <= int(m[1]) <= 99
     ]
+    named = indicators_read(text, framework) if ocr else []
+    return named if len(named) >= len(found) else found
 
 
 def _analysis_side(
@@ -53,7 +92,7 @@ def _analysis_side(
                 if code not in items:
                     build.at(fragment.pos, *where[:-1], f"{where[-1]}_items", len(items))
                     items.append(code)
-    named = list(dict.fromkeys(_indicators_in(cell.text)))
+    named = list(dict.fromkeys(_indicators_in(cell.text, framework, build.ocr)))
     substantive = [t for t in texts if not is_empty_marker(t, build.terms)]
     if not substantive:
         return [], [], []
@@ -82,6 +121,8 @@ def read_analysis_table(
         for side in ("keep", "weak"):
             col = roles[side]
             cell = cells[col] if col < len(cells) else Cell()
+            if build.ocr:
+                cell = _codes_by_name(cell, framework, build)
             where = ("document", "analysis", "rows", index, side)
             texts, items, named = _analysis_side(cell, number, framework, build, where)
             entry[side] = texts

@@ -14,6 +14,7 @@ from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.periods import parse_period
 
 __all__ = ["read_measures"]
+_HEADER_LENGTH = 30  # a title cell this short may be a header (มาตรการ/แนวทาง) read again
 _MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
 
 
@@ -40,9 +41,12 @@ def read_measures(
         number_cell = cell(cells, "number")
         number = _measure_number(number_cell.text)
         title = join_single(cell(cells, "title"))
-        if number is None or not title:
-            build.row_leftovers(cells, "measures", _no_measure(table, cells, title, build))
-            continue
+        if build.ocr and len(title) <= _HEADER_LENGTH and _header_again(table, cells, build):
+            continue  # a header row repeated on a later page that OCR read a little otherwise
+        why = _no_measure(table, cells, title, build) if number is None or not title else ""
+        if why and why != UNREAD_BY_OCR["measure"]:
+            build.row_leftovers(cells, "measures", why)
+            continue  # a scan's row whose number OCR did not read stays: its neighbours may tell it
         index = start + len(measures)
         measure: dict[str, Any] = {"number": number, "title": title}
         build.at(row.pos, "measures", index)
@@ -58,18 +62,7 @@ def read_measures(
         if owner:
             measure["owner"] = owner
             build.at(cell(cells, "owner").pos, "measures", index, "owner")
-        period_cell = cell(cells, "period")
-        period = join_single(period_cell)
-        if period:
-            try:
-                parse_period(period)
-            except InputError as exc:
-                build.leftover(
-                    period, period_cell.pos, "measures", f"period unreadable: {exc.message}"
-                )
-            else:
-                measure["period"] = period
-                build.at(period_cell.pos, "measures", index, "period")
+        _read_period(cell(cells, "period"), measure, index, build)
         ordered = {
             k: measure[k]
             for k in ("number", "title", "steps", "owner", "period", "monitoring")
@@ -82,13 +75,32 @@ def read_measures(
     return measures, written
 
 
+def _read_period(period_cell: Cell, measure: dict[str, Any], index: int, build: Collector) -> None:
+    """Set the measure's period from its cell when it reads as one (else keep it as leftover)."""
+    period = join_single(period_cell)
+    if not period:
+        return
+    try:
+        parse_period(period)
+    except InputError as exc:
+        build.leftover(period, period_cell.pos, "measures", f"period unreadable: {exc.message}")
+    else:
+        measure["period"] = period
+        build.at(period_cell.pos, "measures", index, "period")
+
+
+def _header_again(table: Table, cells: Sequence[Cell], build: Collector) -> bool:
+    """Return True when a row is the table's header row read again (on a later page)."""
+    texts = [c.text for c in cells]
+    return headers_alike(texts, table.header_texts) or (
+        classify_header(texts, build.terms, tolerant=True)[0] is not None
+    )
+
+
 def _no_measure(table: Table, cells: Sequence[Cell], title: str, build: Collector) -> str:
     """Return why a row is no measure: in a scan, a titled row whose number OCR did not read.
 
     A row that is a header row read again (on a later page) is no such row.
     """
-    texts = [c.text for c in cells]
-    header = headers_alike(texts, table.header_texts) or (
-        classify_header(texts, build.terms, tolerant=True)[0] is not None
-    )
+    header = _header_again(table, cells, build)
     return UNREAD_BY_OCR["measure"] if build.ocr and title and not header else "row of no measure"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, instrument_of
+from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, Correction, instrument_of
 from ita_lib.documents.layout import Paragraph, Position
+from ita_lib.documents.ocr_repair import snap_sub_indicator
 from ita_lib.documents.sections import HEADING_MAX
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
@@ -21,6 +22,12 @@ from ita_lib.text.digits import to_arabic_digits
 __all__ = ["read_suggestions"]
 _SUB_HEADING = re.compile(r"^\s*ตัวชี้วัดย่อย(?:ที่)?\s*(\d{1,2})\s*\.\s*(\d{1,2})")
 _INDICATOR_HEADING = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*(\d{1,2})(?!\s*\.\s*\d)")
+# In a scan, headings are matched without the marks above and below the line (OCR drops them).
+_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_SUB_HEADING_OCR = re.compile(
+    r"^\s*ตว[ชซ]วดยอย(?:ท)?[^\dก-ฮ]{0,3}(\d{1,2})\s*\.\s*(\d{1,2})(?P<name>.*)$"
+)
+_INDICATOR_HEADING_OCR = re.compile(r"^\s*ตว[ชซ]วด(?:ท)?[^\dก-ฮ]{0,3}(\d{1,2})(?!\s*\.\s*\d)")
 _ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ...": an item whose code OCR misread
 _ITEM_LINE = re.compile(
     r"^\s*(?:ข้อ\s*)?(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$)[\s.:)\-–]*(?P<text>.*)$"
@@ -64,12 +71,26 @@ def read_suggestions(
         and the OIT items NACC flagged (None when the section says nothing on OIT).
     """
     state = _Reading()
+    if build.ocr:
+        paragraphs = [part for p in paragraphs for part in _split_at_heading(p)]
     for paragraph in paragraphs:
         _read_paragraph(paragraph, state, framework, build)
     if state.pending is not None:
         code, pos = state.pending
         build.leftover(code, pos, "suggestions", "item code without a suggestion")
     return _result(state, framework, build)
+
+
+def _split_at_heading(paragraph: Paragraph) -> list[Paragraph]:
+    """Split a scanned paragraph where a sub-indicator heading OCR ran into it begins."""
+    text = paragraph.text
+    for start in (i for i, c in enumerate(text) if c == "ต" and i):
+        if _SUB_HEADING_OCR.match(_MARKS.sub("", to_arabic_digits(text[start:]))):
+            return [
+                replace(paragraph, text=text[:start].strip()),
+                replace(paragraph, text=text[start:]),
+            ]
+    return [paragraph]
 
 
 def _read_paragraph(
@@ -122,9 +143,14 @@ def _read_text(
     arabic = to_arabic_digits(text)
     sub_match = _SUB_HEADING.match(arabic)
     head_match = _INDICATOR_HEADING.match(arabic)
+    if build.ocr and not sub_match and not head_match:
+        bare = _MARKS.sub("", arabic)
+        sub_match, head_match = _SUB_HEADING_OCR.match(bare), _INDICATOR_HEADING_OCR.match(bare)
     if sub_match:
-        state.indicator = int(sub_match[1])
         state.sub = f"{int(sub_match[1])}.{int(sub_match[2])}"
+        if build.ocr:
+            state.sub = _sub_by_name(state.sub, sub_match, paragraph, framework, build)
+        state.indicator = int(state.sub.split(".")[0])
         state.instrument = state.instrument or "OIT"
         state.last = "heading"
     elif head_match and len(text) <= HEADING_MAX // 2:
@@ -143,6 +169,27 @@ def _read_text(
         state.by_instrument[state.instrument] = f"{state.by_instrument[state.instrument]} {text}"
     else:
         build.leftover(text, paragraph.pos, "suggestions", "fits no suggestion")
+
+
+def _sub_by_name(
+    read: str, match: re.Match[str], paragraph: Paragraph, framework: Framework, build: Collector
+) -> str:
+    """Return a scanned sub-indicator heading's sub-indicator, by its name if OCR misread its number."""
+    name = match.group("name") if "name" in match.groupdict() else _text_after(match)
+    value = snap_sub_indicator(read, name, framework)
+    if value is None or value == read:
+        return read
+    build.correct(Correction(
+        paragraph.pos, "sub-indicator", read, value,
+        f"the heading's name is the name of sub-indicator {value} in the catalogue",
+        f"ชื่อในหัวข้อเป็นชื่อของตัวชี้วัดย่อยที่ {value} ตามรายการของปีนั้น",
+    ))  # fmt: skip
+    return value
+
+
+def _text_after(match: re.Match[str]) -> str:
+    """Return the text after a heading's match."""
+    return match.string[match.end() :]
 
 
 def _result(

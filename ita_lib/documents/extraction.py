@@ -28,10 +28,12 @@ __all__ = [
     "INDICATOR_RE",
     "UNREAD_BY_OCR",
     "Collector",
+    "Correction",
     "Leftover",
     "cell_number",
     "indicator_by_name",
     "indicator_of",
+    "indicators_read",
     "instrument_of",
     "is_empty_marker",
     "join_list",
@@ -152,6 +154,23 @@ def indicator_of(label: str, framework: Framework, *, ocr: bool = False) -> int 
     return by_name if by_name is not None else by_number
 
 
+_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # OCR drops or misreads them
+_INDICATOR_OCR = re.compile(r"ตว[ชซ]วด(?!ยอย)")
+
+
+def indicators_read(text: str, framework: Framework) -> list[int]:
+    """Return the indicators a text read by OCR names (``ตัวชีวัดที ญ่ประสิทธิภาพการสือสาร``).
+
+    The text is cut where each ``ตัวชี้วัด`` begins (matched without its marks) and each piece
+    is read as a label (:func:`indicator_of` with ``ocr``: its name, compared on Thai
+    consonants, wins over a misread digit).
+    """
+    bare = _MARKS.sub("", text)
+    starts = [m.start() for m in _INDICATOR_OCR.finditer(bare)]
+    pieces = [bare[a:b] for a, b in zip(starts, [*starts[1:], len(bare)], strict=False)]
+    return [n for n in (indicator_of(p, framework, ocr=True) for p in pieces) if n is not None]
+
+
 def indicator_by_name(label: str, framework: Framework, *, ocr: bool = False) -> int | None:
     """Return the indicator whose name (or alias) the label contains, or None.
 
@@ -233,6 +252,27 @@ class Leftover:
         }
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A field of a scan OCR misread, put right by the document or the framework, and why.
+
+    Never silent: the audit reports each one (``ocr_corrected``) with its page, what was read
+    and what was imported, for a person to check against the scan.
+    """
+
+    pos: Position
+    what: str  # "measure number", "sub-indicator", "item code"
+    read: str
+    value: str
+    why: str
+    why_th: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the correction as written under ``document.ocr_corrections``."""
+        return {"line": self.pos.ref, "what": self.what, "read": self.read,
+                "value": self.value, "why": self.why}  # fmt: skip
+
+
 @dataclass
 class Collector:
     """Mutable collector used while importing one document (never leaves this module)."""
@@ -242,6 +282,11 @@ class Collector:
     ocr: bool = False  # the document was read by OCR (a scan)
     positions: dict[str, Position] = field(default_factory=dict)
     leftovers: list[Leftover] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+    def correct(self, correction: Correction) -> None:
+        """Record a field OCR misread that was put right (the audit reports it)."""
+        self.corrections.append(correction)
 
     def at(self, position: Position | None, *parts: str | int) -> None:
         """Record that the field at path ``parts`` came from ``position``."""

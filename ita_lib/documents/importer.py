@@ -53,8 +53,9 @@ from ita_lib.documents.extract_front import (
 from ita_lib.documents.extract_measures import read_measures
 from ita_lib.documents.extract_scores import read_score_table
 from ita_lib.documents.extract_suggestions import read_suggestions
-from ita_lib.documents.extraction import Collector, Leftover, step_number
+from ita_lib.documents.extraction import Collector, Correction, Leftover, step_number
 from ita_lib.documents.layout import Document, Paragraph, Position
+from ita_lib.documents.ocr_repair import repair_measure_numbers
 from ita_lib.documents.reading import read_document
 from ita_lib.documents.sections import Layout, read_layout, title_text
 from ita_lib.documents.terms import (
@@ -104,6 +105,9 @@ class ImportResult:
         Required fields the document does not give (``scores.ind1`` ... ``scores.ind10`` when
         its score table lists only the instrument scores); :attr:`data` then has no
         ``scores`` and cannot be written as an assessment file until they are added.
+    corrections
+        Fields of a scan OCR misread that the document or the framework put right (the audit
+        reports each, ``ocr_corrected``).
     """
 
     source: str
@@ -112,6 +116,7 @@ class ImportResult:
     leftovers: tuple[Leftover, ...] = ()
     positions: Mapping[str, Position] = field(default_factory=lambda: MappingProxyType({}))
     missing: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -211,8 +216,16 @@ def _read_tables(layout: Layout, framework: Framework, build: Collector) -> _Tab
     return out
 
 
-def _unique_numbers(measures: list[dict[str, Any]], notes: list[str]) -> None:
-    """Give a measure whose number is used twice the next free number, and say so in the notes."""
+def _unique_numbers(
+    measures: list[dict[str, Any]], rows: list[dict[str, Any]], notes: list[str], build: Collector
+) -> None:
+    """Give a measure whose number is used twice the next free number, and say so in the notes.
+
+    In a scan, the numbers OCR misread are first put right where their neighbours tell them
+    (:func:`~ita_lib.documents.ocr_repair.repair_measure_numbers`, each one reported).
+    """
+    if build.ocr:
+        repair_measure_numbers(measures, rows, build)
     seen: set[int] = set()
     highest = max((m["number"] for m in measures), default=0)
     for measure in measures:
@@ -319,7 +332,7 @@ def import_parsed(document: Document) -> ImportResult:
     missing = check_complete(
         tables.score_table, tables.scores, tables.measures, framework, layout, document
     )
-    _unique_numbers(tables.measures, notes)
+    _unique_numbers(tables.measures, tables.measure_rows, notes, build)
     suggestions, groups, failed = read_suggestions(layout.suggestions, framework, build)
     data = _assessment_data(
         _agency_data(agency, terms),
@@ -331,7 +344,7 @@ def import_parsed(document: Document) -> ImportResult:
     )
     leftovers = _leftovers(layout, build)
     data["source"] = _source_section(layout, agency, notes, leftovers, source)
-    data["document"] = _document_section(document, layout, tables, groups, leftovers)
+    data["document"] = _document_section(document, layout, tables, groups, leftovers, build)
     if missing:
         data["source"]["notes"].append(_MISSING_NOTE)
         data["document"]["missing"] = list(missing)
@@ -343,6 +356,7 @@ def import_parsed(document: Document) -> ImportResult:
         leftovers=leftovers,
         positions=MappingProxyType(dict(sorted(build.positions.items()))),
         missing=missing,
+        corrections=tuple(build.corrections),
     )
 
 
@@ -455,6 +469,7 @@ def _document_section(
     tables: _Tables,
     groups: list[dict[str, Any]],
     leftovers: Sequence[Leftover],
+    build: Collector,
 ) -> dict[str, Any]:
     section_texts = [(s, p) for s, p in layout.headings]
     section_texts += [(s, p) for s, p, after in layout.prose if not after]
@@ -474,4 +489,6 @@ def _document_section(
     if document.furniture:
         out["page_furniture"] = [{"line": p.pos.ref, "text": p.text} for p in document.furniture]
     out["leftovers"] = [x.to_dict() for x in leftovers]
+    if build.corrections:
+        out["ocr_corrections"] = [c.to_dict() for c in build.corrections]
     return out

@@ -26,26 +26,44 @@ what to install when it, or its Thai data, is missing.
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from ita_lib.documents.ocr_digits import fix_digits, read_figure
+from ita_lib.documents.ocr_codes import (
+    code_in_front,
+    may_be_code,
+    read_code_in_front,
+    reread_code,
+)
+from ita_lib.documents.ocr_digits import (
+    fix_digits,
+    grow,
+    may_hold_digits,
+    read_figure,
+    step_in_front,
+)
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
+    attach_parens,
+    drop_strays,
     is_numeric,
     join_syllables,
     may_be_number,
+    merge_period,
     parse_tsv,
 )
 from ita_lib.documents.page_layout import Page, Rule, Word, table_cells
 from ita_lib.exceptions import InputError
+from ita_lib.text.periods import parse_period
+from ita_lib.text.thai_repair import repair_thai
 
 __all__ = ["INSTALL_HINT", "check_tesseract", "deskew", "find_rules", "image_frames", "ocr_pages"]
 
@@ -64,6 +82,12 @@ _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one 
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
 _MIN_INK = 12  # pixels: a region with less ink is empty
+_PERIOD_LIKE = re.compile(r"[๐-๙0-9].*[-–~=].*[๐-๙0-9A-Za-z]")  # month and year, dash, another
+PERIOD_WHITELIST = (
+    "".join(map(chr, range(0x0E01, 0x0E3B))) + "".join(map(chr, range(0x0E40, 0x0E4F))) + ".-"
+)
+"""The characters a period cell may hold (Thai letters, marks and digits, point, dash)."""
+_STEP_IN_WORD = re.compile(r"(?<=[\u0e01-\u0e4e])([๐-๙]{1,2}\))")
 
 
 def check_tesseract(source: str) -> None:
@@ -242,13 +266,47 @@ def _crop(binary: np.ndarray, box: tuple[int, int, int, int], scale: float) -> o
     return ImageOps.expand(image, _PAD, fill=255)
 
 
-def _on_page(word: Word, x0: int, y0: int, scale: float, ink: np.ndarray) -> Word:
-    """Return a word of a crop placed on the page, its Thai digits read again glyph by glyph."""
+def _on_page(word: Word, x0: int, y0: int, scale: float) -> Word:
+    """Return a word of a crop placed on the page."""
     box = (x0 + (word.x0 - _PAD) / scale, y0 + (word.y0 - _PAD) / scale,
            x0 + (word.x1 - _PAD) / scale, y0 + (word.y1 - _PAD) / scale)  # fmt: skip
-    left, top, right, bottom = (max(0, round(v)) for v in box)
-    text, conf = fix_digits(word.text, ink[top:bottom, left:right])
-    return Word(text, *box, word.em / scale, word.conf if conf is None else conf)
+    return Word(word.text, *box, word.em / scale, word.conf)
+
+
+def _read_again(word: Word, ink: np.ndarray) -> Word:
+    """Return a word with its item code or Thai digits read again glyph by glyph.
+
+    A word that may be an item code is read as one
+    (:func:`~ita_lib.documents.ocr_codes.reread_code`), any other with Thai digits has them
+    read again (:func:`~ita_lib.documents.ocr_digits.fix_digits`); both on the word's glyphs
+    made whole (:func:`~ita_lib.documents.ocr_digits.grow`), as Tesseract's box may cut them.
+    """
+    text, conf = word.text, None
+    code, in_front = may_be_code(text), code_in_front(text)
+    if not code and not in_front and not may_hold_digits(text):
+        return word
+    box = (round(word.x0), round(word.y0), round(word.x1), round(word.y1))
+    whole = grow(ink, box)
+    if code:
+        text, conf = reread_code(text, whole)
+    elif in_front:
+        text, conf = read_code_in_front(text, whole)
+    if conf is None:
+        text, conf = fix_digits(text, whole)
+    text = _STEP_IN_WORD.sub(r" \1 ", text).strip()  # ทุจริต๒)จัดทำ: a step number run into text
+    return replace(word, text=text) if conf is None else replace(word, text=text, conf=conf)
+
+
+def _first_step(line: tuple[Word, ...], ink: np.ndarray) -> tuple[Word, ...]:
+    """Return a line with the list number Tesseract dropped from its front put back."""
+    if not line:
+        return line
+    first = line[0]
+    box = (round(first.x0), round(first.y0), round(first.x1), round(first.y1))
+    text, conf = step_in_front(first.text, grow(ink, box))
+    return (
+        line if conf is None else (replace(first, text=text, conf=min(first.conf, conf)), *line[1:])
+    )
 
 
 def _read_regions(
@@ -264,7 +322,8 @@ def _read_regions(
             x0, y0 = regions[chosen[number - 1]].box[:2]
             out[chosen[number - 1]] = [
                 w for line in lines
-                for w in join_syllables([_on_page(w, x0, y0, scale, ink) for w in line])
+                for w in _first_step(attach_parens([_read_again(w, ink) for w in
+                                     join_syllables([_on_page(w, x0, y0, scale) for w in line])]), ink)
             ]  # fmt: skip
     return out
 
@@ -321,6 +380,42 @@ def _numeric_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]
     ]
 
 
+def _period_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]:
+    """Return the table cells that may be a period (``ต.ค.๖๕ - ก.ย. ๖๖``) OCR did not read as one."""
+    texts = [" ".join(w.text for w in found) for found in words]
+    return [
+        i
+        for i, (region, text) in enumerate(zip(regions, texts, strict=True))
+        if region.column is not None and len(text) <= 40 and _PERIOD_LIKE.search(text)
+        and not _is_period(text)
+    ]  # fmt: skip
+
+
+def _is_period(text: str) -> bool:
+    """Return True when a cell's text, as read, is a period."""
+    try:
+        parse_period(repair_thai(text))
+    except InputError:
+        return False
+    return True
+
+
+def _read_cells_again(
+    binary: np.ndarray,
+    regions: list[_Region],
+    words: list[list[Word]],
+    chosen: list[int],
+    scale: float,
+    whitelist: str,
+    good: Callable[[str], bool],
+) -> None:
+    """Read cells again, larger, with a whitelist; keep each new reading that is ``good``."""
+    again = _read_regions(binary, [regions[i] for i in chosen], scale, whitelist)
+    for i, found in zip(chosen, again, strict=True):
+        if found and good(" ".join(w.text for w in found)):
+            words[i] = found
+
+
 def _read_page(number: int, image: object) -> Page:
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
@@ -342,12 +437,15 @@ def _read_page(number: int, image: object) -> Page:
     for i, found in zip(outside, text, strict=True):
         words[i] = found
     numeric = [i for i in _numeric_cells(regions, words) if i not in figures]
-    again = _read_regions(binary, [regions[i] for i in numeric], _NUMBER_SCALE * scale,
-                          DIGITS_WHITELIST)  # fmt: skip
-    for i, found in zip(numeric, again, strict=True):
-        if found and is_numeric("".join(w.text for w in found)):
-            words[i] = found
-    found = [w for ws in words for w in ws]
+    larger = _NUMBER_SCALE * scale
+    _read_cells_again(binary, regions, words, numeric, larger, DIGITS_WHITELIST, is_numeric)
+    periods = [i for i in _period_cells(regions, words) if i not in figures]
+    again = _read_regions(binary, [regions[i] for i in periods], larger, PERIOD_WHITELIST)
+    for i, letters in zip(periods, again, strict=True):
+        merged = merge_period(words[i], letters) if words[i] and letters else None
+        if merged is not None and _is_period(merged.text):
+            words[i] = [merged]
+    found = drop_strays([w for ws in words for w in ws])
     em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
     return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),
                 rules)  # fmt: skip

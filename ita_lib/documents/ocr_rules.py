@@ -16,6 +16,10 @@ They apply only when the document was read by OCR (``source_format == "scan"``):
   the import, and the finding names its page and row.
 - ``ocr_doubtful_item``: a suggestion whose item code, as read, does not belong under the
   (sub-)indicator heading it is read under: OCR misread the code or the heading.
+- ``ocr_corrected``: a field OCR misread that the import put right from the document or the
+  framework (:mod:`~ita_lib.documents.ocr_repair`: a measure number its neighbours fix, a
+  sub-indicator heading's number its name fixes); the finding names the page, what was read
+  and what was imported.
 """
 
 from __future__ import annotations
@@ -249,10 +253,31 @@ def _doubtful_items(context: AuditContext) -> Iterator[Finding]:
         )
 
 
+_WHAT_TH = {"measure number": "ลำดับมาตรการ", "sub-indicator": "ตัวชี้วัดย่อย",
+            "item code": "รหัสข้อ"}  # fmt: skip
+
+
+def _corrected(context: AuditContext) -> Iterator[Finding]:
+    """One finding per field of a scan OCR misread that the import put right."""
+    if context.source_format != "scan":
+        return
+    for c in context.corrections:
+        what_th = _WHAT_TH.get(c.what, c.what)
+        yield make_finding(
+            "ocr_corrected",
+            c.pos,
+            f"OCR read the {c.what} here as {c.read}; it was imported as {c.value}, since {c.why}: "
+            "check the scan",
+            f"OCR อ่าน{what_th}ตรงนี้ได้ {in_thai_digits(c.read)} แต่นำเข้าเป็น "
+            f"{in_thai_digits(c.value)} เพราะ{c.why_th} ควรตรวจกับต้นฉบับ",
+        )
+
+
 OCR_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _low_confidence,
     _figure_mismatch,
     _unread,
     _doubtful_items,
+    _corrected,
 )
 """The rules on figures read by OCR (they find nothing in other documents)."""

@@ -19,6 +19,9 @@ from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
+_SECTION_NUMBER_OCR = re.compile(  # in a scan the marks of ส่วนที่ may be lost or misread
+    r"^\s*(?:ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S"
+)
 HEADING_MAX = 200
 _RUN_ON_HEADING = 60
 
@@ -30,7 +33,7 @@ def _heading_section(text: str, terms: DocumentTerms, tolerant: bool = False) ->
     a longer paragraph is a heading when a keyword is among its first :data:`_RUN_ON_HEADING`
     characters.
     """
-    if not _SECTION_NUMBER.match(to_arabic_digits(text)):
+    if not (_SECTION_NUMBER_OCR if tolerant else _SECTION_NUMBER).match(to_arabic_digits(text)):
         return None
     if len(text) > HEADING_MAX:
         if not tolerant:

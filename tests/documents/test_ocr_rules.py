@@ -148,15 +148,72 @@ def test_an_eit_item_read_with_a_zero_is_the_eit_item():
 
 
 def test_unread_item_codes_and_measure_numbers_are_ocr_findings_at_their_place():
-    document = _as_scanned(("ข้อ e๑๔", "ข้อ eae ."), ("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"))
+    document = _as_scanned(
+        ("ข้อ e๑๔", "ข้อ eae ."),
+        ("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"),
+        ("๑๙.\tมาตรการปรับปรุง", "CD\tมาตรการปรับปรุง"),  # two unread in a row: no doubt-free fix
+    )
     result = import_parsed(document)
     assert "e14" not in [s["item"] for s in result.data["suggestions"]["by_item"]]
-    assert 18 not in [m["number"] for m in result.data["measures"]]
+    assert not {18, 19} & {m["number"] for m in result.data["measures"]}
     unread = [f for f in _ocr_findings(document) if f.rule == "ocr_unread"]
-    assert [f.line for f in unread] == [36, 136]
+    assert [f.line for f in unread] == [36, 136, 137]
     assert "item code" in unread[0].message
     assert "number of this measure" in unread[1].message
     assert "OCR อ่าน" in unread[1].message_th
+
+
+def test_a_measure_number_its_neighbours_fix_is_put_right_and_reported():
+    document = _as_scanned(("๑๘.\tมาตรการ NO Gift", "AB\tมาตรการ NO Gift"), ("๒๗.\t", "๒๖.\t"))
+    result = import_parsed(document)
+    numbers = [m["number"] for m in result.data["measures"]]
+    assert numbers == list(range(1, 28))
+    assert [m["title"] for m in result.data["measures"]] == [
+        m["title"] for m in import_parsed(_as_scanned()).data["measures"]
+    ]
+    corrected = [f for f in _ocr_findings(document) if f.rule == "ocr_corrected"]
+    assert [f.line for f in corrected] == [136, 160]
+    assert "read the measure number here as AB" in corrected[0].message
+    assert "imported as 18" in corrected[0].message
+    assert "as 26." in corrected[1].message
+    assert "imported as 27" in corrected[1].message
+    assert [c["value"] for c in result.data["document"]["ocr_corrections"]] == ["18", "27"]
+    findings = audit_import(result)
+    assert "measure_numbering" not in {f.rule for f in findings}
+
+
+def test_measure_numbers_of_a_text_document_are_never_put_right():
+    text = SAMPLE.read_text(encoding="utf-8").replace("๒๗.\t", "๒๖.\t", 1)
+    result = import_parsed(_document(text, "text"))
+    assert not result.corrections
+    assert "measure_numbering" in {f.rule for f in audit_import(result)}
+
+
+def test_a_sub_indicator_heading_misread_is_put_right_by_its_name_and_reported():
+    document = _as_scanned(
+        ("ตัวชี้วัดย่อยที่ ๙.๒ การบริหารงาน", "ตัวชีวัดย่อยที ๓.๒ การบริหารงาน"),
+        ("ตัวชี้วัดย่อยที่ ๙.๓ การบริหารเงินงบประมาณ", "ตัวซีวัดย่อยที่ ๙.๓ การบริหารงาน"),
+    )
+    groups = import_parsed(document).data["document"]["suggestion_groups"]
+    assert [g["sub_indicator"] for g in groups if g["item"] in ("o11", "o20")] == ["9.2", "9.2"]
+    findings = _ocr_findings(document)
+    corrected = [f for f in findings if f.rule == "ocr_corrected"]
+    assert len(corrected) == 2  # 3.2 is 9.2 by its name; 9.3 named การบริหารงาน is 9.2
+    assert "sub-indicator here as 3.2" in corrected[0].message
+    assert "as 9.2" in corrected[0].message
+    assert "ตัวชี้วัดย่อย" in corrected[0].message_th
+    doubtful = [f for f in findings if f.rule == "ocr_doubtful_item"]
+    assert [f.line for f in doubtful] == [58]  # o20 now under 9.2: the code or the name is wrong
+
+
+def test_a_sub_indicator_heading_run_into_the_paragraph_before_still_opens_its_group():
+    before = "ข้อ 0๑๗ หน่วยงานต้องแสดงระบบจองคิวออนไลน์/การให้บริการดาวโหลดแบบฟอร์ม ไม่ใช่ E-Service"
+    document = _as_scanned(
+        (before, before + " ตัวชีวัดย่อยที ๙.๓ การบริหารเงินงบประมาณ"),
+        ("ตัวชี้วัดย่อยที่ ๙.๓ การบริหารเงินงบประมาณ\n", "\n"),
+    )
+    groups = import_parsed(document).data["document"]["suggestion_groups"]
+    assert [g["sub_indicator"] for g in groups if g["item"] in ("o17", "o20")] == ["9.2", "9.3"]
 
 
 def test_an_item_code_under_another_heading_in_a_scan_is_doubtful():
@@ -166,3 +223,30 @@ def test_an_item_code_under_another_heading_in_a_scan_is_doubtful():
     assert finding.line == 62
     assert "o5" in finding.message
     assert "9.1" in finding.message
+
+
+def test_a_section_heading_whose_marks_ocr_lost_still_opens_its_section():
+    source = SAMPLE.parent / "documents" / "rim-nam-measures-2569.txt"
+    heading = "ส่วนที่ 2 ข้อเสนอแนะจากสำนักงาน ป.ป.ช."
+    text = source.read_text(encoding="utf-8").replace(heading, "ส่วนที2 ข้อเสนอแนะจากสำนักงาน ป.ป.ชซ.")
+    scanned = import_parsed(_document(text, "scan")).data
+    assert [s["item"] for s in scanned["suggestions"]["by_item"]] == ["o6", "o15", "o27"]
+    typed = import_parsed(_document(text, "text")).data
+    assert "suggestions" not in typed  # as typed text, no heading: read exactly as before
+
+
+def test_an_analysis_code_its_name_shows_misread_is_put_right_only_in_a_scan():
+    written = "<p>0๑๕ ข้อมูลเชิงสถิติการให้บริการ</p>"
+    document = _as_scanned((written, "<p>0๑ ข้อมูลเชิงสถิติการให้บริการ</p>"))
+    result = import_parsed(document)
+    keep = result.data["document"]["analysis"]["rows"]
+    assert any("o15" in row["keep_items"] for row in keep)
+    (corrected,) = [
+        c for c in result.data["document"]["ocr_corrections"] if c["what"] == "item code"
+    ]
+    assert (corrected["read"], corrected["value"]) == ("0๑", "o15")
+    rules = {f.rule for f in audit_import(result)}
+    assert "ocr_corrected" in rules
+    assert "item_name_mismatch" not in rules
+    typed = replace(document, format="text")
+    assert "item_name_mismatch" in {f.rule for f in audit_import(import_parsed(typed))}
