@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 
+import pytest
+
 from ita_lib.batch.backends import _StartedKeys
 
 
@@ -12,6 +14,9 @@ def _report(queue, count: int) -> None:
         queue.put(f"2569/{'ก' * 40}-{i:05d}")  # long keys: far more than a pipe holds
 
 
+# the reader thread runs before the fork; the children only write to the queue (Python 3.12+
+# warns about forking a process with threads)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_started_keys_are_read_as_they_come_so_workers_never_block():
     context = multiprocessing.get_context("fork")
     started = _StartedKeys(context)
