@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import io
 import logging
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -227,6 +229,39 @@ def _end_process(seconds: float) -> None:
     os._exit(70)  # EX_SOFTWARE
 
 
+class _Watchdog:
+    """One thread per process that ends the process when a cell runs :data:`HANG_GRACE_S`
+    seconds past its limit (armed and disarmed per cell: no thread started per cell)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._deadline: float | None = None
+        self._limit = 0.0
+        threading.Thread(target=self._watch, name="ita-watchdog", daemon=True).start()
+
+    def arm(self, seconds: float) -> None:
+        with self._changed:
+            self._deadline, self._limit = time.monotonic() + seconds + HANG_GRACE_S, seconds
+            self._changed.notify()
+
+    def disarm(self) -> None:
+        with self._changed:
+            self._deadline = None
+
+    def _watch(self) -> None:
+        with self._changed:
+            while True:
+                if self._deadline is None:
+                    self._changed.wait()
+                elif (left := self._deadline - time.monotonic()) > 0:
+                    self._changed.wait(left)
+                else:
+                    _end_process(self._limit)
+
+
+_watchdog = functools.cache(_Watchdog)
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float | None) -> Iterator[list[bool]]:
     """Interrupt the code run inside after ``seconds`` by raising :class:`CellInterrupted`.
@@ -240,15 +275,15 @@ def _time_limit(seconds: float | None) -> Iterator[list[bool]]:
     if not seconds:
         yield fired
         return
-    watchdog = threading.Timer(seconds + HANG_GRACE_S, _end_process, (seconds,))
-    watchdog.daemon = True
-    if exit_on_hang:
-        watchdog.start()
+    watchdog = _watchdog() if exit_on_hang else None
+    if watchdog is not None:
+        watchdog.arm(seconds)
     try:
         with _interrupt_after(seconds, fired):
             yield fired
     finally:
-        watchdog.cancel()
+        if watchdog is not None:
+            watchdog.disarm()
 
 
 @contextlib.contextmanager

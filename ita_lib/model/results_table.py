@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -307,20 +306,19 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         For a missing, empty or unreadable file, unknown or missing columns, or a bad cell:
         the message names the row (header = row 1), the column, and what was expected.
     """
-    rows = results_rows(path)
-    cached = _GOOD.get(id(rows))
-    if cached is not None and cached[0] is rows:  # the same table object: the same tuple,
-        return cached[1]  # so that what is cached by it (peers' scores) is found again
-    good = _all_good(rows)
-    with _GOOD_LOCK:
-        while len(_GOOD) >= 4:
-            _GOOD.pop(next(iter(_GOOD)))
-        _GOOD[id(rows)] = (rows, good)  # the rows are kept, so their id is not reused
-    return good
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _all_good(results_rows(path))  # reports it
+    # one tuple per unchanged table and process, so that what is cached by it (the peers'
+    # scores, :mod:`ita_lib.analysis.peers`) is found again by the next briefing
+    return _good_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-_GOOD: dict[int, tuple[tuple[RowOutcome, ...], tuple[Assessment, ...]]] = {}
-_GOOD_LOCK = threading.Lock()
+@functools.lru_cache(maxsize=4)
+def _good_unchanged(path: str, mtime_ns: int, size: int) -> tuple[Assessment, ...]:
+    return _all_good(_load_unchanged(path, mtime_ns, size))
 
 
 def _all_good(rows: tuple[RowOutcome, ...]) -> tuple[Assessment, ...]:
