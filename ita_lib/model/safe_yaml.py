@@ -212,17 +212,33 @@ def parse_yaml(
         loader.dispose()
 
 
-def _within_walk_bounds(root: yaml.Node, limits: YamlLimits) -> bool:
-    """Depth (every node counts, the root is 1) and aliases (repeated references) in bounds,
-    counted as the pure loader counts them while composing."""
+def _plainly_within_bounds(root: yaml.Node, limits: YamlLimits) -> bool:
+    """One walk: True when the tree has no duplicate key, depth and aliases are in bounds
+    (counted as the pure loader counts them while composing: every node counts, the root is
+    1) and its values, aliases expanded, are at most ``limits.max_nodes``."""
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     seen: set[int] = {id(root)}
-    aliases = 0
+    aliases = nodes = 0
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
+        nodes += 1
         if depth > limits.max_depth:
             return False
-        for child in _children(node):
+        kind = type(node)
+        if kind is mapping:
+            pairs = node.value
+            keys = [
+                (k.tag, k.value) for k, _ in pairs if type(k) is yaml.ScalarNode and k.value != "<<"
+            ]
+            if len(set(keys)) != len(keys):
+                return False  # a duplicate key: the pure loader reports its line
+            children = [part for pair in pairs for part in pair]
+        elif kind is sequence:
+            children = node.value
+        else:
+            continue
+        for child in children:
             if id(child) in seen:
                 aliases += 1
                 if aliases > limits.max_aliases or depth + 1 > limits.max_depth:
@@ -230,7 +246,13 @@ def _within_walk_bounds(root: yaml.Node, limits: YamlLimits) -> bool:
                 continue
             seen.add(id(child))
             stack.append((child, depth + 1))
-    return True
+    if aliases:  # sizes with shared nodes expanded
+        try:
+            _check_tree(root, limits)
+        except _Bound:
+            return False
+        return True
+    return nodes <= limits.max_nodes
 
 
 def _parse_fast(
@@ -246,9 +268,8 @@ def _parse_fast(
         root = loader.get_single_node()
         if root is None:
             return None, None
-        if not _within_walk_bounds(root, limits):
+        if not _plainly_within_bounds(root, limits):
             return None
-        _check_tree(root, limits)
         return root, loader.construct_document(root)
     except (yaml.YAMLError, _Bound, RecursionError, ValueError, TypeError):
         return None

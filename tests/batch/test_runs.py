@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import signal
@@ -104,8 +105,10 @@ def test_bad_rows_and_shared_folders_fail_alone(tmp_path, capsys):
             {"name": "เทศบาลตำบลปีผิด", "year": 2499},  # row 5: no framework for FY2499
         ],
     )
+    threshold = gc.get_threshold()
     status = _cli(str(table), "--output-root", str(tmp_path / "out"))
     assert status == 1  # nothing could be made: the scheduler is told
+    assert gc.get_threshold() == threshold  # planning collects rarely, then as before
     manifest = _manifest(tmp_path / "out")
     assert manifest["counts"] == {"ok": 0, "skipped": 0, "failed": 4, "pending": 0}
     errors = [entry["error"] for entry in manifest["briefings"]]
