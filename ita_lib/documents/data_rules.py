@@ -24,7 +24,7 @@ from ita_lib.documents.audit_context import (
     load_audit_terms,
     make_finding,
 )
-from ita_lib.documents.extraction import indicators_read, step_number
+from ita_lib.documents.extraction import UNREAD_BY_OCR, indicators_read, step_number
 from ita_lib.model.findings import Finding
 from ita_lib.text.decimals import round_half_up
 from ita_lib.text.digits import to_arabic_digits
@@ -398,12 +398,20 @@ _MISSING = {
 
 
 def _measure_completeness(context: AuditContext) -> Iterator[Finding]:
+    unread = {  # periods of a scan OCR could not read: ocr_unread reports them
+        (pos.page, pos.table, pos.row)
+        for _, pos, _, why in context.leftovers
+        if why == UNREAD_BY_OCR["period"]
+    }
     for m, measure in enumerate(context.data.get("measures") or []):
+        where = context.locate(field_path("measures", m))
         for key, (rule, what_en, what_th) in _MISSING.items():
+            if key == "period" and where and (where.page, where.table, where.row) in unread:
+                continue
             if not measure.get(key):
                 yield make_finding(
                     rule,
-                    context.locate(field_path("measures", m)),
+                    where,
                     f"measure {measure['number']} has no {what_en}",
                     f"มาตรการที่ {in_thai_digits(measure['number'])} ไม่มี{what_th}",
                 )

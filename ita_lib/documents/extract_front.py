@@ -10,6 +10,7 @@ assessment year, one after มาตรการ the measures' year, whichever c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from ita_lib.documents.terms import DocumentTerms
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = ["find_agency_name", "find_claimed_rating", "find_fiscal_years", "find_prose_total"]
 _BE = r"(?:พ\s*\.?\s*ศ\s*\.?)?"
@@ -34,6 +36,11 @@ _SCORE_IN_PROSE = re.compile(r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)")
 # -- Agency --------------------------------------------------------------------------------------
 
 
+_NAME_MIN = 2  # letters of the shortest agency name taken from a shorter run
+# Words a title runs into an agency's name (no space in Thai) that no name contains.
+_FOLLOWING = re.compile(r"เรื่อง|อำเภอ|จังหวัด|ประจำปี|ปีงบประมาณ")
+
+
 def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
     """Match an agency type followed by a name (a run of Thai letters, hyphens allowed)."""
     names = sorted((t.name for t in terms.agency_types), key=len, reverse=True)
@@ -41,8 +48,59 @@ def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
     return re.compile(rf"(?P<type>{alternation})\s?(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e\-]*)")
 
 
-def find_agency_name(layout: Layout, terms: DocumentTerms) -> tuple[str, Position] | None:
-    """Return the agency's name and where it is, from the title or the first headings."""
+def _name_alone(kind: str, name: str, layout: Layout, pattern: re.Pattern[str]) -> str:
+    """Return the agency's name without the word Thai text runs it into.
+
+    Thai writes no space between words, so ``...วังตะเคียนงามเรื่อง`` (a title's line break)
+    reads as one run of letters. The run is cut before a word no name contains (``เรื่อง``,
+    ``อำเภอ``, ``จังหวัด``, ``ประจำปี``). When the name is written elsewhere in the document on its
+    own (a signature ``นายกองค์การบริหารส่วนตำบลวังตะเคียนงาม``, before a space or a bracket)
+    as a shorter run the title's run starts with, that shorter run is the name.
+    """
+    cut = _FOLLOWING.search(name, _NAME_MIN)
+    if cut is not None:
+        name = name[: cut.start()]
+    texts = _layout_texts(layout)
+    shorter = {
+        m["name"]
+        for text in texts
+        for m in pattern.finditer(strip_dots(text))
+        if m["type"] == kind and len(m["name"]) >= _NAME_MIN and name.startswith(m["name"])
+    } - {name}
+    return kind + (max(shorter, key=len) if shorter else name)
+
+
+def _layout_texts(layout: Layout) -> list[str]:
+    texts = [p.text for p in layout.front] + [p.text for _, p in layout.headings]
+    return texts + [p.text for _, p, _ in layout.prose] + [p.text for p in layout.suggestions]
+
+
+def _most_spelled(name: str, kind: str, layout: Layout, pattern: re.Pattern[str]) -> str:
+    """Return the spelling of the agency's name most of its occurrences have (by consonants
+    the same name); the name as found when no spelling is more common."""
+    bare = name[len(kind) :]
+    key = thai_skeleton(bare)
+    counts: Counter[str] = Counter()
+    for text in _layout_texts(layout):
+        for match in pattern.finditer(strip_dots(text)):
+            run = match["name"]
+            ends = [i for i in range(1, len(run) + 1) if thai_skeleton(run[:i]) == key]
+            if match["type"] == kind and ends:
+                counts[run[: ends[-1]]] += 1
+    best = max(counts.values(), default=0)
+    if counts.get(bare, 0) == best:
+        return name
+    return kind + min(s for s, n in counts.items() if n == best)
+
+
+def find_agency_name(
+    layout: Layout, terms: DocumentTerms, *, ocr: bool = False
+) -> tuple[str, Position] | None:
+    """Return the agency's name and where it is, from the title or the first headings.
+
+    With ``ocr`` (a scan), the name is spelled as most of its occurrences in the document
+    spell it (OCR misreads a mark here and there: ``สามัคคิ`` for ``สามัคคี``).
+    """
     pattern = _type_pattern(terms)
     title = title_text(layout.front)
     candidates: list[tuple[str, Position]] = []
@@ -53,7 +111,8 @@ def find_agency_name(layout: Layout, terms: DocumentTerms) -> tuple[str, Positio
     for text, pos in candidates:
         match = pattern.search(strip_dots(text))
         if match:
-            return match["type"] + match["name"], pos
+            name = _name_alone(match["type"], match["name"], layout, pattern)
+            return (_most_spelled(name, match["type"], layout, pattern) if ocr else name), pos
     for text, pos in candidates[:2]:
         match = re.search(r"ของ\s*[.…]*\s*([^.…]+?)\s*[.…]*\s*(?:ประจำ)?(?:ปีงบประมาณ|$)", text)
         if match and match[1].strip():
@@ -156,7 +215,10 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
     labels = "|".join(
         re.escape(b.label) for b in sorted(framework.rating_bands, key=lambda b: -len(b.label))
     )
-    pattern = re.compile(r"ระดับ\s*(?:ที่)?\s*" + _GRADE_RE.format(labels=labels))
+    # อยู่ในระดับ ผ่าน, ระดับที่ ผ่าน, ระดับ “ผ่านดี”, ระดับผลการประเมิน : ผ่านดี
+    pattern = re.compile(
+        r"ระดับ\s*(?:ที่|ผลการประเมิน)?\s*[:：]?\s*[\"“”'‘’]?\s*" + _GRADE_RE.format(labels=labels)
+    )
     texts = [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     texts += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
     for text, pos in texts:

@@ -83,7 +83,8 @@ def _read_period(period_cell: Cell, measure: dict[str, Any], index: int, build: 
     try:
         parse_period(period)
     except InputError as exc:
-        build.leftover(period, period_cell.pos, "measures", f"period unreadable: {exc.message}")
+        why = UNREAD_BY_OCR["period"] if build.ocr else f"period unreadable: {exc.message}"
+        build.leftover(period, period_cell.pos, "measures", why)
     else:
         measure["period"] = period
         build.at(period_cell.pos, "measures", index, "period")

@@ -7,6 +7,7 @@ written, for the audit to check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -27,10 +28,16 @@ from ita_lib.model.framework import Framework
 __all__ = ["read_score_table"]
 _VALUE_ROLES = ("score", "mean", "weight", "weighted")
 _Values = dict[str, tuple[Decimal, str, Position | None]]
+_ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
 
 
 def read_score_table(
-    table: Table, roles: Mapping[str, int], framework: Framework, build: Collector
+    table: Table,
+    roles: Mapping[str, int],
+    framework: Framework,
+    build: Collector,
+    *,
+    start: int = 0,
 ) -> tuple[dict[str, Any], dict[int, Decimal], dict[str, Any] | None]:
     """Read the score table.
 
@@ -44,6 +51,9 @@ def read_score_table(
         The assessment year's framework (indicator and instrument names, rating labels).
     build
         Collects where each value came from and the text that fit nowhere.
+    start
+        The number of score-table rows read before (a second table: instrument scores and
+        the total beneath a table of indicator scores).
 
     Returns
     -------
@@ -64,26 +74,83 @@ def read_score_table(
     bands = {b.label for b in framework.rating_bands}
     for row in table.rows:
         cells = row.cells
-        label = cells[label_col].text if label_col < len(cells) else ""
-        skip = {label_col, *_instrument_cell(cells, roles, framework)}
+        label, label_cells = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
+        skip = {*label_cells, *_instrument_cell(cells, roles, framework)}
         values, others, rating = _sort_cells(cells, skip, roles, bands, terms)
-        key = match_key(label)
         number = indicator_of(label, framework, ocr=build.ocr)
-        if number is None and any(key.startswith(t) for t in terms.total_labels):
-            total = _merge_total(total, _total_of(values, rating, row.pos))
-            build.row_leftovers(others, "score_table", "not a number in the total row")
+        summary = _summary_row(match_key(label), values, rating, row.pos, terms)
+        if number is None and summary is not None:
+            total = _merge_total(total, summary[0])
+            build.row_leftovers(others, "score_table", summary[1])
             continue
-        if number is None and rating and any(key.startswith(t) for t in terms.rating_labels):
-            total = _merge_total(total, _total_of({}, rating, row.pos))
-            build.row_leftovers(others, "score_table", "not a level in the level row")
-            continue
-        entry = _row_entry(label, number, row, values, others, len(rows), framework, build)
+        index = start + len(rows)
+        entry = _row_entry(label, number, row, values, others, index, framework, build)
         if entry is None:
             continue
         rows.append(entry)
         if number is not None and "score" in values and number not in scores:
             scores[number] = _indicator_score(number, values["score"], build)
     return _as_written(table, roles, rows, total, build), scores, total
+
+
+def _summary_row(
+    key: str,
+    values: _Values,
+    rating: tuple[str, Position | None] | None,
+    row_pos: Position,
+    terms: DocumentTerms,
+) -> tuple[dict[str, Any] | None, str] | None:
+    """Return a total row's total (``คะแนนรวม``) or a level row's (``ระดับผลการประเมิน | ผ่าน``)
+    and why its other cells are left over; None for another row."""
+    if any(key.startswith(t) for t in terms.total_labels):
+        return _total_of(values, rating, row_pos), "not a number in the total row"
+    if rating and any(key.startswith(t) for t in terms.rating_labels):
+        return _total_of({}, rating, row_pos), "not a level in the level row"
+    return None
+
+
+def _row_label(
+    cells: Sequence[Cell],
+    label_col: int,
+    roles: Mapping[str, int],
+    framework: Framework,
+    *,
+    ocr: bool,
+) -> tuple[str, list[int]]:
+    """Return a row's label and the cells it is made of.
+
+    The label is the label column's cell. When that names no indicator or instrument, the
+    row's other text cells (not a figure column, not the instrument column) join it, in
+    order: a number column and a name column (``ที่ | ตัวชี้วัด``, ``ตัวชี้วัดที่ | ชื่อ``), or
+    an instrument's, total's or level's label written in the number column of its row (a
+    merged cell).
+    """
+    label = cells[label_col].text if label_col < len(cells) else ""
+    figures = {i for r, i in roles.items() if r in _VALUE_ROLES or r == "instrument"}
+    named = indicator_of(label, framework, ocr=ocr)
+    if named is not None or instrument_of(label, framework):
+        # a row number written before the label (``๑ | การปฏิบัติหน้าที่``) is part of it
+        numbers = [
+            i
+            for i, cell in enumerate(cells[:label_col])
+            if i not in figures and _ROW_NUMBER.match(cell.text)
+        ]
+        return label, [*numbers, label_col]
+    parts = [
+        i
+        for i, cell in enumerate(cells)
+        if (i == label_col or i not in figures)
+        and not cell.is_empty
+        and (i == label_col or cell_number(cell.text) is None or i < label_col)
+    ]
+    joined = " ".join(cells[i].text.strip() for i in parts)
+    if parts and (
+        not label.strip()  # a total or level row labelled in the number column
+        or indicator_of(joined, framework, ocr=ocr) is not None
+        or instrument_of(joined, framework)
+    ):
+        return joined, parts
+    return label, [label_col]
 
 
 def _instrument_cell(

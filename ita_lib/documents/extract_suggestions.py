@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, Correction, instrument_of
 from ita_lib.documents.layout import Paragraph, Position
-from ita_lib.documents.ocr_repair import snap_sub_indicator
+from ita_lib.documents.ocr_repair import snap_item_code, snap_sub_indicator
 from ita_lib.documents.sections import HEADING_MAX
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
@@ -29,8 +30,19 @@ _SUB_HEADING_OCR = re.compile(
 )
 _INDICATOR_HEADING_OCR = re.compile(r"^\s*ตว[ชซ]วด(?:ท)?[^\dก-ฮ]{0,3}(\d{1,2})(?!\s*\.\s*\d)")
 _ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ...": an item whose code OCR misread
+_ENUMERATOR = r"(?:\(?[0-9๐-๙]{1,2}\)|[0-9๐-๙]{1,2}\.(?![0-9๐-๙]))"  # (๑) ๑) 1.
 _ITEM_LINE = re.compile(
-    r"^\s*(?:ข้อ\s*)?(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$)[\s.:)\-–]*(?P<text>.*)$"
+    rf"^[\s.,;:'‘’]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"
+    r"(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$|[ก-ฮเ-ไ])[\s.:)\-–]*(?P<text>.*)$"
+)
+# In a scan a code may be read with a digit too many (``ข้อ๐9๒๕รายงานผล...``): the catalogue
+# name written after it decides the item (:func:`_code_by_name`).
+_ITEM_LINE_OCR = re.compile(_ITEM_LINE.pattern.replace("[0-9๐-๙]{1,2})", "[0-9๐-๙]{1,4})"))
+# Where a paragraph a PDF ran together holds a new part: a sub-indicator heading, or an
+# enumerated item ("... (๒) ข้อ o ๑๑ ...").
+_PART_START = re.compile(
+    rf"(?<=\s)(?:ตัวชี้วัดย่อย(?:ที่)?\s*[0-9๐-๙]{{1,2}}\s*\.\s*[0-9๐-๙]|{_ENUMERATOR}\s*ข้อ\s*[oOiIeE0๐]\s*[0-9๐-๙])"
+    r"|(?<=\S)\([0-9๐-๙]{1,2}\)\s*ข้อ\s*[oOiIeE0๐]\s*[0-9๐-๙]"  # "...ทุจริต(๔)ข้อ o๒๔": no space
 )
 
 
@@ -71,6 +83,7 @@ def read_suggestions(
         and the OIT items NACC flagged (None when the section says nothing on OIT).
     """
     state = _Reading()
+    paragraphs = [part for p in paragraphs for part in _split_at_parts(p)]
     if build.ocr:
         paragraphs = [part for p in paragraphs for part in _split_at_heading(p)]
     for paragraph in paragraphs:
@@ -79,6 +92,17 @@ def read_suggestions(
         code, pos = state.pending
         build.leftover(code, pos, "suggestions", "item code without a suggestion")
     return _result(state, framework, build)
+
+
+def _split_at_parts(paragraph: Paragraph) -> list[Paragraph]:
+    """Split a paragraph where a sub-indicator heading or an enumerated item begins inside it
+    (a PDF's lines run together when nothing spaces its paragraphs apart)."""
+    text = paragraph.text
+    starts = [0, *(m.start() for m in _PART_START.finditer(text)), len(text)]
+    if len(starts) == 2:
+        return [paragraph]
+    pieces = (text[a:b].strip() for a, b in pairwise(starts))
+    return [replace(paragraph, text=piece) for piece in pieces if piece]
 
 
 def _split_at_heading(paragraph: Paragraph) -> list[Paragraph]:
@@ -106,10 +130,14 @@ def _read_paragraph(
             state.last = "item"
             return
         build.leftover(code, pos, "suggestions", "item code without a suggestion")
-    item = _ITEM_LINE.match(text)
+    item = _ITEM_LINE.match(text) or (_ITEM_LINE_OCR.match(text) if build.ocr else None)
     code = normalize_item_code(item["code"]) if item else None
-    if code is not None and build.ocr:
-        code = _letter_in_context(code, state.instrument)
+    if item and build.ocr:
+        named = _code_by_name(item, code or "o0", paragraph.pos, framework, build)
+        if named != (code or "o0"):
+            code = named
+        elif code is not None:
+            code = _letter_in_context(code, state.instrument)
     if code is None and build.ocr and _ITEM_WORD.match(text):
         build.leftover(text, paragraph.pos, "suggestions", UNREAD_BY_OCR["item"])
         state.last = "item"
@@ -122,6 +150,23 @@ def _read_paragraph(
         state.last = "item"
         return
     _read_text(paragraph, state, framework, build)
+
+
+def _code_by_name(
+    item: re.Match[str], code: str, pos: Position, framework: Framework, build: Collector
+) -> str:
+    """Return the code of the item whose catalogue name a scanned suggestion starts with
+    (``ข้อ o6 แผนและความก้าวหน้า... : ...``) when OCR misread the code; the correction is a
+    finding. The name is the text before the first colon."""
+    name = item["text"].split(":", 1)[0] if ":" in item["text"] else ""
+    value = snap_item_code(code, name, framework, by_name_alone=True) if name else code
+    if value != code:
+        build.correct(Correction(
+            pos, "item code", item["code"], value,
+            f"the name beside it is the name of {value} in the catalogue",
+            f"ชื่อที่เขียนไว้เป็นชื่อของข้อ {value} ตามรายการของปีนั้น",
+        ))  # fmt: skip
+    return value
 
 
 def _letter_in_context(code: str, instrument: str | None) -> str:
@@ -151,10 +196,11 @@ def _read_text(
         if build.ocr:
             state.sub = _sub_by_name(state.sub, sub_match, paragraph, framework, build)
         state.indicator = int(state.sub.split(".")[0])
-        state.instrument = state.instrument or "OIT"
+        state.instrument = _instrument_of(state.indicator, framework) or state.instrument or "OIT"
         state.last = "heading"
     elif head_match and len(text) <= HEADING_MAX // 2:
         state.indicator, state.sub = int(head_match[1]), None
+        state.instrument = _instrument_of(state.indicator, framework) or state.instrument
         state.last = "heading"
     elif (found := instrument_of(text, framework)) and found not in state.by_instrument:
         state.instrument, state.indicator, state.sub = found, None, None
@@ -169,6 +215,11 @@ def _read_text(
         state.by_instrument[state.instrument] = f"{state.by_instrument[state.instrument]} {text}"
     else:
         build.leftover(text, paragraph.pos, "suggestions", "fits no suggestion")
+
+
+def _instrument_of(indicator: int, framework: Framework) -> str | None:
+    """Return the instrument an indicator belongs to (9 and 10: OIT), or None."""
+    return next((i.code for i in framework.instruments if indicator in i.indicators), None)
 
 
 def _sub_by_name(

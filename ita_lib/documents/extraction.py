@@ -46,6 +46,7 @@ UNREAD_BY_OCR = {
     "indicator": "indicator not read by OCR",
     "item": "item code not read by OCR",
     "measure": "measure number not read by OCR",
+    "period": "period not read by OCR",
 }
 """Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
@@ -90,7 +91,20 @@ def join_single(cell: Cell) -> str:
 
 
 def _split_steps(text: str) -> list[str]:
-    return [part.strip() for part in _SPLIT_STEPS.split(text) if part.strip()]
+    """Split a paragraph at each inline step number ``N)``: the first, then only the next
+    number (``๓) ... (ต.ค. ๖๙ – มี.ค. ๗๐)`` keeps the year in its bracket)."""
+    parts = [part for part in _SPLIT_STEPS.split(text) if part.strip()]
+    out: list[str] = []
+    expected: int | None = None
+    for part in parts:
+        number = step_number(part)
+        if out and number is not None and expected is not None and number != expected:
+            out[-1] = f"{out[-1]}{part}"  # a bracketed number inside the step's text
+            continue
+        out.append(part)
+        if number is not None:
+            expected = number + 1
+    return [part.strip() for part in out]
 
 
 def step_number(text: str) -> int | None:

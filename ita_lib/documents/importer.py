@@ -37,27 +37,24 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from ita_lib.documents.completeness import check_complete, check_kind
-from ita_lib.documents.extract_analysis import read_analysis_table
 from ita_lib.documents.extract_front import (
     find_agency_name,
     find_claimed_rating,
     find_fiscal_years,
     find_prose_total,
 )
-from ita_lib.documents.extract_measures import read_measures
-from ita_lib.documents.extract_scores import read_score_table
 from ita_lib.documents.extract_suggestions import read_suggestions
 from ita_lib.documents.extraction import Collector, Correction, Leftover, step_number
 from ita_lib.documents.layout import Document, Paragraph, Position
 from ita_lib.documents.ocr_repair import repair_measure_numbers
 from ita_lib.documents.reading import read_document
 from ita_lib.documents.sections import Layout, read_layout, title_text
+from ita_lib.documents.table_reading import Tables, read_tables
 from ita_lib.documents.terms import (
     AgencyType,
     DocumentTerms,
@@ -181,39 +178,7 @@ _MISSING_NOTE = (
 )
 
 
-# -- Reading the tables --------------------------------------------------------------------------
-
-
-@dataclass
-class _Tables:
-    """What the tables of a document gave (collected while importing one document)."""
-
-    score_table: dict[str, Any] | None = None
-    scores: dict[int, Decimal] = field(default_factory=dict)
-    total: dict[str, Any] | None = None
-    analysis: dict[str, Any] | None = None
-    measures: list[dict[str, Any]] = field(default_factory=list)
-    measure_rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _read_tables(layout: Layout, framework: Framework, build: Collector) -> _Tables:
-    out = _Tables()
-    for kind, table, roles in layout.tables:
-        if kind == "score" and out.score_table is None:
-            out.score_table, out.scores, out.total = read_score_table(
-                table, roles, framework, build
-            )
-        elif kind == "analysis" and out.analysis is None:
-            out.analysis = read_analysis_table(table, roles, framework, build)
-        elif kind == "measures":
-            found, rows = read_measures(table, roles, build, len(out.measures))
-            out.measures += found
-            out.measure_rows += rows
-        else:
-            build.row_leftovers(table.header, "tables", "table of unknown kind")
-            for row in table.rows:
-                build.row_leftovers(row.cells, "tables", "table of unknown kind")
-    return out
+# -- Measure numbers ---------------------------------------------------------------------------
 
 
 def _unique_numbers(
@@ -322,13 +287,13 @@ def import_parsed(document: Document) -> ImportResult:
     build = Collector(source=source, terms=terms, ocr=document.format == "scan")
     layout = read_layout(document, terms)
     check_kind(layout, source)
-    agency, agency_pos = _find_agency(layout, terms, source)
+    agency, agency_pos = _find_agency(layout, terms, source, ocr=build.ocr)
     build.at(agency_pos, "agency", "name")
     known = available_fiscal_years() if build.ocr else None
     fiscal_year, measures_fy, fy_pos, notes = find_fiscal_years(layout, source, known)
     build.at(fy_pos, "fiscal_year")
     framework = _framework_for(fiscal_year, fy_pos, source)
-    tables = _read_tables(layout, framework, build)
+    tables = read_tables(layout, framework, build)
     missing = check_complete(
         tables.score_table, tables.scores, tables.measures, framework, layout, document
     )
@@ -360,9 +325,11 @@ def import_parsed(document: Document) -> ImportResult:
     )
 
 
-def _find_agency(layout: Layout, terms: DocumentTerms, source: str) -> tuple[str, Position]:
+def _find_agency(
+    layout: Layout, terms: DocumentTerms, source: str, *, ocr: bool
+) -> tuple[str, Position]:
     """Return the agency's name and where it is written; raise when there is none."""
-    agency = find_agency_name(layout, terms)
+    agency = find_agency_name(layout, terms, ocr=ocr)
     if agency is None:
         raise InputError(
             "cannot find the agency's name",
@@ -376,7 +343,7 @@ def _find_agency(layout: Layout, terms: DocumentTerms, source: str) -> tuple[str
 def _assessment_data(
     agency: dict[str, Any],
     years: tuple[int, int | None],
-    tables: _Tables,
+    tables: Tables,
     claims: Mapping[str, Any],
     suggestions: dict[str, Any],
     failed: list[str] | None,
@@ -432,7 +399,7 @@ def _agency_data(name: str, terms: DocumentTerms) -> dict[str, Any]:
 
 
 def _claims(
-    tables: _Tables, layout: Layout, framework: Framework, build: Collector
+    tables: Tables, layout: Layout, framework: Framework, build: Collector
 ) -> dict[str, Any]:
     """Return ``claimed_total`` and ``claimed_rating`` as the document writes them."""
     out: dict[str, Any] = {}
@@ -466,7 +433,7 @@ def _section_entry(section: str, paragraph: Paragraph) -> dict[str, Any]:
 def _document_section(
     document: Document,
     layout: Layout,
-    tables: _Tables,
+    tables: Tables,
     groups: list[dict[str, Any]],
     leftovers: Sequence[Leftover],
     build: Collector,

@@ -171,7 +171,7 @@ class Table:
         """Return the header cells' texts."""
         return tuple(c.text for c in self.header)
 
-    def merge_continuations(self, key: int = 0) -> Table:
+    def merge_continuations(self, key: int = 0, *, labels_left: bool = False) -> Table:
         """Return the table with continuation rows merged into the rows above them.
 
         A row whose ``key`` cell (the column that names a row: its number or indicator) is
@@ -182,10 +182,15 @@ class Table:
         ----------
         key
             Index of the column that names the rows.
+        labels_left
+            A row with text left of the key is a row of its own (a score table's group row
+            ``แบบวัด ... (EIT)`` written in a merged cell over the number and indicator columns).
         """
         rows: list[Row] = []
         for row in self.rows:
             empty_key = key >= len(row.cells) or row.cells[key].is_empty
+            if labels_left:  # a group row's label in a merged cell left of the key
+                empty_key = empty_key and all(cell.is_empty for cell in row.cells[:key])
             if not (empty_key and rows):
                 rows.append(row)
                 continue

@@ -181,7 +181,14 @@ def _one_digit_apart(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 2 * (max(len(a), len(b)) - 1) / (len(a) + len(b))
 
 
-def snap_item_code(code: str, name: str, framework: Framework) -> str:
+SURE_LIKENESS = 0.9
+"""How alike (0-1) an item's written name and its catalogue name must be to decide the item
+whatever code OCR read beside it."""
+
+
+def snap_item_code(
+    code: str, name: str, framework: Framework, *, by_name_alone: bool = False
+) -> str:
     """Return the item a code and the name beside it mean, when OCR misread the code by a digit.
 
     Parameters
@@ -192,6 +199,10 @@ def snap_item_code(code: str, name: str, framework: Framework) -> str:
         The text written after it (``"ข้อมูลเชิงสถิติการให้บริการ"``).
     framework
         The assessment year's framework (its items and their Thai names).
+    by_name_alone
+        The name is the whole text written as the item's name (``ข้อ o6 <name> : ...``): a
+        name at least :data:`SURE_LIKENESS` alike decides even when the numbers are further
+        apart than one digit.
 
     Returns
     -------
@@ -213,17 +224,14 @@ def snap_item_code(code: str, name: str, framework: Framework) -> str:
     likeness = {
         item.code: SequenceMatcher(None, _name_key(item.name_th), key).ratio()
         for item in framework.items
-        if item.name_th and item.code[0] == code[0]
+        if item.name_th and (by_name_alone or item.code[0] == code[0])
     }
     ranked = sorted(likeness.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][0] == code or ranked[0][1] < NAME_LIKENESS:
         return code
     best, fit = ranked[0]
     clear = all(fit - v >= _NAME_MARGIN for c, v in ranked[1:])
-    if (
-        clear
-        and likeness.get(code, 0.0) <= fit - _NAME_MARGIN
-        and _one_digit_apart(code[1:], best[1:])
-    ):
+    near = _one_digit_apart(code[1:], best[1:]) or (by_name_alone and fit >= SURE_LIKENESS)
+    if clear and likeness.get(code, 0.0) <= fit - _NAME_MARGIN and near:
         return best
     return code

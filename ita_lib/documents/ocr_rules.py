@@ -13,7 +13,8 @@ They apply only when the document was read by OCR (``source_format == "scan"``):
 - ``ocr_unread``: a score-table row with a score whose indicator OCR could read neither by
   number nor by name, a suggestion (``ข้อ ...``) whose item code it could not read, or a
   measures-table row with a title whose number it could not read; such a row is left out of
-  the import, and the finding names its page and row.
+  the import, and the finding names its page and row; likewise a measure's period it could
+  not read as one (``A.A. ๖๙ - ก.ุย. ๗๐``).
 - ``ocr_doubtful_item``: a suggestion whose item code, as read, does not belong under the
   (sub-)indicator heading it is read under: OCR misread the code or the heading.
 - ``ocr_corrected``: a field OCR misread that the import put right from the document or the
@@ -210,9 +211,9 @@ def _mismatch(
 
 
 _UNREAD_EN = {"indicator": "indicator of this row", "item": "item code of this suggestion",
-              "measure": "number of this measure"}  # fmt: skip
+              "measure": "number of this measure", "period": "period of this measure"}  # fmt: skip
 _UNREAD_TH = {"indicator": "ตัวชี้วัดของแถวนี้", "item": "รหัสข้อของข้อเสนอแนะนี้",
-              "measure": "ลำดับของมาตรการนี้"}  # fmt: skip
+              "measure": "ลำดับของมาตรการนี้", "period": "ระยะเวลาของมาตรการนี้"}  # fmt: skip
 
 
 def _unread(context: AuditContext) -> Iterator[Finding]:

@@ -59,7 +59,9 @@ class Layout:
     tables: tuple[tuple[str | None, Table, Mapping[str, int]], ...]
 
 
-_TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures"}
+_TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures",
+                  "suggestions": "suggestions"}  # fmt: skip
+_SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
 
 
@@ -79,10 +81,13 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             if kind is None and tolerant:
                 kind, roles = _repeated_header(block, tables)
             key = _key_column(kind, roles)
-            tables.append((kind, block.merge_continuations(key), MappingProxyType(roles)))
+            merged = block.merge_continuations(key, labels_left=kind == "score")
+            tables.append((kind, merged, MappingProxyType(roles)))
             if kind is not None:
                 section = _TABLE_SECTION[kind]
                 tables_seen.add(section)
+            if kind == "suggestions":
+                suggestions += suggestion_paragraphs(merged, roles)
             continue
         opened = _heading_section(block.text, terms, tolerant)
         intro_possible = section in ("front", "results") and all(
@@ -94,9 +99,9 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             and all(w in block.text for w in terms.suggestions_intro)
         ):
             opened = "suggestions"
-        if opened is not None and _SECTION_ORDER.index(opened) >= _SECTION_ORDER.index(
-            section if section in _SECTION_ORDER else "front"
-        ):
+        if opened is not None and _opens(opened, section, headings):
+            if opened == section == "suggestions":  # "3.3 แบบวัด ... (OIT) ผู้ตรวจประเมิน..."
+                suggestions.append(block)  # a numbered part of the suggestions: read it too
             section = opened
             headings.append((opened, block))
             continue
@@ -107,6 +112,48 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def suggestion_paragraphs(table: Table, roles: Mapping[str, int]) -> list[Paragraph]:
+    """Return a suggestions table's rows as the paragraphs the suggestions section would have.
+
+    A row with an item gives ``ข้อ <item> <suggestion>``. A group row (text in one cell only)
+    and a group column's cell that changes (a sub-indicator beside its items) give a heading
+    before it; a bare sub-indicator number (``9.2 การบริหารงาน``) is written as its heading
+    (``ตัวชี้วัดย่อยที่ 9.2 ...``).
+    """
+    item_col, text_col = roles["item"], roles["suggestion"]
+    out: list[Paragraph] = []
+    groups: dict[int, str] = {}
+    for row in table.rows:
+        cells = row.cells
+        item = cells[item_col].text.strip() if item_col < len(cells) else ""
+        text = cells[text_col].text.strip() if text_col < len(cells) else ""
+        for index, cell in enumerate(cells):
+            label = cell.text.strip()
+            if (index in (item_col, text_col) and (item or text)) or not label:
+                continue
+            if groups.get(index) != label:
+                groups[index] = label
+                heading = f"ตัวชี้วัดย่อยที่ {label}" if _SUB_NUMBER.match(label) else label
+                out.append(Paragraph(heading, cell.pos or row.pos))
+        if item or text:
+            line = f"ข้อ {item} {text}" if item and not item.startswith("ข้อ") else f"{item} {text}"
+            out.append(Paragraph(line.strip(), row.pos))
+    return out
+
+
+def _opens(opened: str, section: str, headings: Sequence[tuple[str, Paragraph]]) -> bool:
+    """Return True when a heading of section ``opened`` starts it while in ``section``.
+
+    Sections come in the usual order (results, suggestions, analysis, measures) or one that
+    has not been opened yet comes back before the measures (an agency's own analysis written
+    before NACC's suggestions); the measures section is never left for an earlier one.
+    """
+    here = _SECTION_ORDER.index(section if section in _SECTION_ORDER else "front")
+    if _SECTION_ORDER.index(opened) >= here:
+        return True
+    return section != "measures" and opened != "front" and all(s != opened for s, _ in headings)
 
 
 def _repeated_header(
@@ -127,6 +174,8 @@ def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:
     """Return the column whose empty cell makes a row continue the row above it."""
     if kind == "measures":
         return roles.get("number", 0)
+    if kind == "suggestions":
+        return roles.get("item", 0)
     return roles.get("indicator", roles.get("instrument", 0))
 
 

@@ -191,13 +191,19 @@ def near_in(word: str, text: str) -> bool:
 
 
 def _column_roles(
-    header: Sequence[str], kind: str, terms: DocumentTerms, tolerant: bool
+    header: Sequence[str],
+    kind: str,
+    terms: DocumentTerms,
+    tolerant: bool,
+    pinned: tuple[int, str] | None = None,
 ) -> dict[str, int]:
+    """Give each header cell the first role, in the catalogue's order, one of whose keywords it
+    matches and that no cell before it took; ``pinned`` gives one cell its role first."""
     _, columns = terms.tables[kind]
-    roles: dict[str, int] = {}
+    roles: dict[str, int] = {pinned[1]: pinned[0]} if pinned else {}
     for index, text in enumerate(header):
         key = match_key(text)
-        if not key:
+        if not key or (pinned and index == pinned[0]):
             continue
         for how in ("exact", "skeleton", "near") if tolerant else ("exact",):
             role = next(
@@ -211,6 +217,38 @@ def _column_roles(
             if role is not None:
                 roles[role] = index
                 break
+    return roles
+
+
+def _is_kind(kind: str, roles: Mapping[str, int], terms: DocumentTerms) -> bool:
+    required, _ = terms.tables[kind]
+    present = all(any(a in roles for a in r.split("|")) for r in required)
+    return present and (kind != "measures" or len(roles) >= 3)
+
+
+def _roles_completed(
+    header: Sequence[str], kind: str, terms: DocumentTerms, tolerant: bool
+) -> dict[str, int]:
+    """The columns' roles; when a required role is missing because a cell that names it took
+    another role first (``มาตรการ/กิจกรรม``: steps before title), that cell is given the
+    missing role and the others are matched again, if another cell then takes its role
+    (``ขั้นตอนการดำเนินงาน``: steps)."""
+    roles = _column_roles(header, kind, terms, tolerant)
+    if _is_kind(kind, roles, terms):
+        return roles
+    required, columns = terms.tables[kind]
+    keywords = dict(columns)
+    hows = ("exact", "skeleton", "near") if tolerant else ("exact",)
+    for needed in required:
+        role = needed.split("|")[0]
+        if role in roles:
+            continue
+        for index, text in enumerate(header):
+            key = match_key(text)
+            if key and any(_keyword_matches(key, k, h) for k in keywords[role] for h in hows):
+                again = _column_roles(header, kind, terms, tolerant, pinned=(index, role))
+                if _is_kind(kind, again, terms) and set(roles) <= set(again):
+                    return again  # the role it took is another cell's now
     return roles
 
 
@@ -233,7 +271,8 @@ def classify_table(
     Returns
     -------
     tuple
-        The kind and the column index of each role found in the header.
+        The kind (``analysis``, ``measures``, ``score``, ``suggestions`` or None) and the
+        column index of each role found in the header.
     """
     return classify_header(table.header_texts, terms, tolerant=tolerant)
 
@@ -242,11 +281,9 @@ def classify_header(
     header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
 ) -> tuple[str | None, dict[str, int]]:
     """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
-    for kind in ("analysis", "measures", "score"):
-        required, _ = terms.tables[kind]
-        roles = _column_roles(header, kind, terms, tolerant)
-        present = all(any(a in roles for a in r.split("|")) for r in required)
-        if present and (kind != "measures" or len(roles) >= 3):
+    for kind in ("analysis", "measures", "score", "suggestions"):
+        roles = _roles_completed(header, kind, terms, tolerant)
+        if _is_kind(kind, roles, terms):
             return kind, roles
     return None, {}
 

@@ -24,6 +24,7 @@ from ita_lib.documents.audit_context import (
     load_audit_terms,
     make_finding,
 )
+from ita_lib.documents.extraction import UNREAD_BY_OCR
 from ita_lib.documents.layout import Position, TextUnit
 from ita_lib.documents.terms import DocumentTerms, load_document_terms, split_agency_name
 from ita_lib.model.assessment import Assessment
@@ -335,8 +336,13 @@ def prose_levels(
             )
 
 
+_UNREAD = frozenset(UNREAD_BY_OCR.values())
+
+
 def _unplaced(context: AuditContext) -> Iterator[Finding]:
-    for text, pos, section, _ in context.leftovers:
+    for text, pos, section, why in context.leftovers:
+        if why in _UNREAD:
+            continue  # a field OCR could not read: ocr_unread reports it
         short = text if len(text) <= 60 else text[:57] + "..."
         yield make_finding(
             "unplaced_text",

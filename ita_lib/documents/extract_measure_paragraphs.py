@@ -1,0 +1,227 @@
+"""Extract measures written as paragraphs instead of a table.
+
+Many agencies write each measure as a block of labelled paragraphs::
+
+    มาตรการที่ 1 มาตรการปรับปรุงข้อมูลการติดต่อหน่วยงาน (แก้ไขข้อบกพร่องข้อ O3)
+    วิธีการดำเนินการ
+    (1) ตรวจสอบข้อมูลที่อยู่ ...
+    (2) จัดทำแผนที่ตั้งสำนักงาน ...
+    ระยะเวลาดำเนินการ : ต.ค. 68 – ธ.ค. 68
+    ผู้รับผิดชอบ : สำนักปลัดเทศบาล
+    ตัวชี้วัดความสำเร็จ : ข้อมูลการติดต่อครบ 4 องค์ประกอบ
+
+A PDF may run several of these lines into one paragraph, so each paragraph is cut where a
+measure, a label or an enumerated step begins. A measure begins with ``มาตรการที่ N`` at the
+start of a paragraph, or inside one when N is the next number. The fields are those of a
+measures table row (number, title, steps, owner, period, monitoring); text before the first
+measure is the section's introduction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector
+from ita_lib.documents.layout import Paragraph, Position
+from ita_lib.exceptions import InputError
+from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.periods import parse_period
+
+__all__ = ["read_measure_paragraphs"]
+
+_MEASURE_WORDS = r"มาตรการที่\s*([0-9๐-๙]{1,3})\s*[.:)]?\s*"
+_LABELS = {
+    "steps": r"วิธี(?:การ)?ดำเนิน(?:การ|งาน)|ขั้นตอน(?:การ)?(?:ดำเนิน(?:การ|งาน))?",
+    "period": r"ระยะเวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?|ช่วงเวลา(?:ดำเนินการ)?",
+    "owner": r"(?:ผู้|หน่วยงาน|ส่วนราชการ)รับผิดชอบ",
+    "monitoring": r"ตัวชี้วัด(?:ความสำเร็จ)?|การติดตาม(?:และ)?ประเมินผล|การติดตามผล",
+}
+# A label ends with a colon (then it may follow a word with no space: a PDF joins lines), or
+# ends its paragraph, or comes before a step ("วิธีการดำเนินการ (1) ...").
+_LABEL_WORDS = "|".join(
+    rf"(?P<{role}>(?:{words}))\s*(?::|：|$|(?=\(?[0-9๐-๙]{{1,2}}\)))"
+    for role, words in _LABELS.items()
+)
+_MARK = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+
+
+def _any_marks(pattern: str) -> str:
+    """Return a pattern whose Thai letters match with any marks above or below them, or none
+    (OCR drops, adds and misreads them: ``มาตรการที 5``, ``ตั๋วชี้วัด``)."""
+    out, in_class = [], False
+    for char in pattern:
+        if in_class or char in "[]":
+            in_class = (in_class or char == "[") and char != "]"
+            out.append(char)
+        elif not re.match(f"[{_MARK}]", char):
+            letter = "\u0e01" <= char <= "\u0e4f"  # a Thai letter, not a digit
+            out.append(f"{char}[{_MARK}]*" if letter else char)
+    return "".join(out)
+
+
+_MEASURE = {False: re.compile(_MEASURE_WORDS), True: re.compile(_any_marks(_MEASURE_WORDS))}
+_LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WORDS))}
+_COLON = re.compile(r"\s*[:：]\s*$")
+_SECTION = re.compile(rf"^\s*ส่วนท[{_MARK}]*\s*[0-9๐-๙]")  # the next part of the document
+_STEP = re.compile(r"\(?[0-9๐-๙]{1,2}\)\s*")
+_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+@dataclass
+class _Measure:
+    number: int
+    title: list[str]
+    pos: Position
+    fields: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
+
+
+def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, str, Position]]:
+    """Cut a paragraph into (kind, text) pieces: ``measure``, a label's role, ``step``, ``text``.
+
+    ``expected`` is the next measure number: a measure starts inside a paragraph only then,
+    after a space (the first measure also right after the introduction's last word).
+    """
+    text = paragraph.text
+    cuts: list[tuple[int, int, str]] = []  # start, end of the marker, kind
+    for match in _MEASURE[ocr].finditer(text):
+        at_start = not text[: match.start()].strip()
+        number = int(to_arabic_digits(match[1]))
+        spaced = text[match.start() - 1].isspace() or expected == 1
+        if at_start or (number == expected and spaced):
+            cuts.append((match.start(), match.start(), "measure"))
+            expected = number + 1
+    for match in _LABEL[ocr].finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        if before.isspace() or before == ")" or _COLON.search(match[0]):
+            cuts.append((match.start(), match.end(), match.lastgroup or "text"))
+    for match in _STEP.finditer(text):
+        if match.start() == 0 or text[match.start() - 1].isspace():
+            cuts.append((match.start(), match.start(), "step"))
+    cuts.sort()
+    pieces: list[tuple[str, str, Position]] = []
+    position, kind = 0, "text"
+    for start, end, next_kind in cuts:
+        if start < position:
+            continue  # a marker inside the one before it (a step number in a label's colon)
+        pieces.append((kind, text[position:start].strip(), paragraph.pos))
+        position, kind = end, next_kind
+    pieces.append((kind, text[position:].strip(), paragraph.pos))
+    return [(k, t, p) for k, t, p in pieces if t or k not in ("text", "step")]
+
+
+def read_measure_paragraphs(
+    paragraphs: Sequence[Paragraph], build: Collector
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return (measures, measure rows as written) from the measures section's paragraphs.
+
+    Parameters
+    ----------
+    paragraphs
+        The measures section's paragraphs, in order.
+    build
+        Collects where each field came from and the text that fit nowhere.
+
+    Returns
+    -------
+    tuple of (list, list)
+        The measures (as :func:`~ita_lib.documents.extract_measures.read_measures` gives
+        them) and, per measure, its number as written and where.
+    """
+    measures: list[_Measure] = []
+    role: str | None = None
+    for paragraph in paragraphs:
+        if measures and _SECTION.match(paragraph.text):
+            break  # the measures end where the document's next part begins
+        expected = measures[-1].number + 1 if measures else 1
+        for kind, text, pos in _pieces(paragraph, expected, build.ocr):
+            if kind == "measure":
+                match = _MEASURE[build.ocr].match(text)
+                assert match is not None  # a measure piece starts with its marker
+                number = int(to_arabic_digits(match[1]))
+                measures.append(_Measure(number, [text[match.end() :].strip()], pos))
+                role = None
+            elif not measures:
+                continue  # the section's introduction
+            elif kind in _LABELS:
+                role = kind
+                _add(measures[-1], role, text, pos, new_item=True)
+            elif role is None:
+                measures[-1].title.append(text)
+            else:
+                _add(measures[-1], role, text, pos, new_item=kind == "step")
+    return _as_data(measures, build)
+
+
+def _add(measure: _Measure, role: str, text: str, pos: Position, *, new_item: bool) -> None:
+    """Add text to a field: a new item (a step, a label's value) or the last item's rest."""
+    items = measure.fields.setdefault(role, [])
+    if not text:
+        return
+    if new_item or not items:
+        items.append((text, pos))
+    else:
+        items[-1] = (f"{items[-1][0]} {text}", items[-1][1])
+
+
+def _as_data(
+    measures: list[_Measure], build: Collector
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    out: list[dict[str, Any]] = []
+    written: list[dict[str, Any]] = []
+    for index, measure in enumerate(measures):
+        data: dict[str, Any] = {
+            "number": measure.number,
+            "title": " ".join(t for t in measure.title if t),
+        }
+        build.at(measure.pos, "measures", index)
+        build.at(measure.pos, "measures", index, "number")
+        build.at(measure.pos, "measures", index, "title")
+        for role in ("steps", "monitoring"):
+            items = measure.fields.get(role, [])
+            if items:
+                data[role] = [text for text, _ in items]
+                for j, (_, pos) in enumerate(items):
+                    build.at(pos, "measures", index, role, j)
+        owner = measure.fields.get("owner", [])
+        if owner:
+            data["owner"] = " ".join(text for text, _ in owner)
+            build.at(owner[0][1], "measures", index, "owner")
+        _period(measure.fields.get("period", []), data, index, build)
+        out.append(
+            {k: data[k] for k in ("number", "title", "steps", "owner", "period", "monitoring")
+             if k in data}
+        )  # fmt: skip
+        written.append({"number": str(measure.number), "line": measure.pos.ref})
+    return out, written
+
+
+def _period(
+    items: list[tuple[str, Position]], data: dict[str, Any], index: int, build: Collector
+) -> None:
+    """Set the measure's period when its text reads as one; a note in brackets after it
+    (``ต.ค. 68 – ก.ย. 69 (รายไตรมาส)``) is kept as a leftover."""
+    if not items:
+        return
+    text, pos = " ".join(t for t, _ in items), items[0][1]
+    note = _NOTE.search(text)
+    for candidate, rest in (
+        (text, None),
+        (text[: note.start()], note[1]) if note else (None, None),
+    ):
+        if candidate is None:
+            break
+        try:
+            parse_period(candidate)
+        except InputError:
+            continue
+        data["period"] = candidate.strip()
+        build.at(pos, "measures", index, "period")
+        if rest:
+            build.leftover(f"({rest})", pos, "measures", "a note after the period")
+        return
+    build.leftover(
+        text, pos, "measures", UNREAD_BY_OCR["period"] if build.ocr else "period unreadable"
+    )

@@ -1,0 +1,97 @@
+"""Read a document's tables: the score table, the analysis table and the measures.
+
+The score table may come as two tables (indicator scores, then instrument scores and the
+total): the second adds its rows, the scores the first lacks and its total. Measures come from
+measures tables, or, when there is none, from the measures section's paragraphs
+(:mod:`~ita_lib.documents.extract_measure_paragraphs`). A suggestions table is read with the
+suggestions section's paragraphs (:func:`~ita_lib.documents.sections.suggestion_paragraphs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ita_lib.documents.extract_analysis import read_analysis_table
+from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+from ita_lib.documents.extract_measures import read_measures
+from ita_lib.documents.extract_scores import read_score_table
+from ita_lib.documents.extraction import Collector
+from ita_lib.documents.sections import Layout
+from ita_lib.model.framework import Framework
+
+__all__ = ["Tables", "read_tables"]
+
+
+@dataclass
+class Tables:
+    """What the tables of a document gave (collected while importing one document)."""
+
+    score_table: dict[str, Any] | None = None
+    scores: dict[int, Decimal] = field(default_factory=dict)
+    total: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    measure_rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_tables(layout: Layout, framework: Framework, build: Collector) -> Tables:
+    """Read a layout's tables: the score table (and a second one beneath it), the analysis
+    table, the measures (tables, else paragraphs); a table of no known kind is one leftover.
+
+    Parameters
+    ----------
+    layout
+        The document's sections and classified tables.
+    framework
+        The assessment year's framework.
+    build
+        Collects where each value came from and the text that fit nowhere.
+
+    Returns
+    -------
+    Tables
+    """
+    out = Tables()
+    for kind, table, roles in layout.tables:
+        if kind == "score" and out.score_table is None:
+            out.score_table, out.scores, out.total = read_score_table(
+                table, roles, framework, build
+            )
+        elif kind == "score" and out.score_table is not None:
+            _more_scores(out, *read_score_table(
+                table, roles, framework, build, start=len(out.score_table["rows"])
+            ))  # fmt: skip
+        elif kind == "analysis" and out.analysis is None:
+            out.analysis = read_analysis_table(table, roles, framework, build)
+        elif kind == "measures":
+            found, rows = read_measures(table, roles, build, len(out.measures))
+            out.measures += found
+            out.measure_rows += rows
+        elif kind == "suggestions":
+            continue  # read as the suggestions section's paragraphs (sections.py)
+        else:  # one finding for the whole table, not one per cell
+            header = " | ".join(text.strip() for text in table.header_texts if text.strip())
+            rows = f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
+            build.leftover(f"{header} ({rows})", table.pos, "tables", "table of unknown kind")
+    if not out.measures:  # measures written as paragraphs (มาตรการที่ 1 ... ระยะเวลา : ...)
+        prose = [paragraph for section, paragraph, _ in layout.prose if section == "measures"]
+        out.measures, out.measure_rows = read_measure_paragraphs(prose, build)
+    return out
+
+
+def _more_scores(
+    out: Tables,
+    written: dict[str, Any],
+    scores: dict[int, Decimal],
+    total: dict[str, Any] | None,
+) -> None:
+    """Add a second score table (instrument scores and the total, beneath a table of
+    indicator scores) to the first: its rows, the scores the first lacks, its total."""
+    assert out.score_table is not None
+    out.score_table["rows"] = [*out.score_table["rows"], *written["rows"]]
+    out.scores = {**scores, **out.scores}
+    if out.total is None and total is not None:
+        out.total = total
+        out.score_table["total"] = written["total"]

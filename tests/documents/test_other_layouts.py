@@ -1,0 +1,189 @@
+"""Measures documents laid out otherwise than the NACC template: Word documents exported by
+LibreOffice (tests/data/documents/libreoffice), and the reading rules they needed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ita_lib.documents.audit import audit
+from ita_lib.documents.extract_front import find_agency_name
+from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+from ita_lib.documents.extraction import Collector, _split_steps
+from ita_lib.documents.importer import import_document, import_parsed
+from ita_lib.documents.reading import parse_text
+from ita_lib.documents.sections import read_layout, suggestion_paragraphs
+from ita_lib.documents.stitching import PAGE_NUMBER
+from ita_lib.documents.terms import classify_header, load_document_terms
+
+LIBREOFFICE = Path(__file__).resolve().parents[1] / "data" / "documents" / "libreoffice"
+
+
+def fields(data: dict) -> dict:
+    """The published figures of an imported document, as the JSON beside each PDF has them."""
+    return {
+        "agency": data["agency"]["name"],
+        "assessment_year": data["fiscal_year"],
+        "measures_year": data["measures_fiscal_year"],
+        "indicators": {k.removeprefix("ind"): float(v) for k, v in data["scores"].items()},
+        "total": float(data["claimed_total"]),
+        "rating": data["claimed_rating"],
+        "failed_items": data["oit"]["failed_items"],
+        "suggestion_items": [s["item"] for s in data["suggestions"]["by_item"]],
+        "measure_count": len(data["measures"]),
+    }
+
+
+def published(name: str) -> dict:
+    expected = json.loads((LIBREOFFICE / f"{name}.json").read_text(encoding="utf-8"))
+    expected.pop("instruments")
+    return expected
+
+
+@pytest.mark.parametrize("name", ["nong-waeng-2568", "wang-takhian-2569"])
+def test_libreoffice_pdfs_import_their_published_figures(name):
+    result = import_document(LIBREOFFICE / f"{name}.pdf")
+    assert fields(result.data) == published(name)
+    findings = audit(result)
+    assert all(str(f.line).startswith("page ") for f in findings if f.line)
+    assert not {"total_mismatch", "instrument_mean_mismatch", "rating_mismatch"} & {
+        f.rule for f in findings
+    }
+
+
+def test_measures_written_as_paragraphs_keep_every_field():
+    result = import_document(LIBREOFFICE / "nong-waeng-2568.pdf")
+    measures = result.data["measures"]
+    assert [m["number"] for m in measures] == list(range(1, 12))
+    first = measures[0]
+    assert first["title"].startswith("มาตรการปรับปรุงข้อมูลการติดต่อหน่วยงาน")
+    assert first["title"].endswith("(แก้ไขข้อบกพร่องข้อ O3)")
+    assert [s[:3] for s in first["steps"]] == ["(1)", "(2)", "(3)"]
+    assert first["period"] == "ต.ค. 68 – ธ.ค. 68"
+    assert first["owner"] == "สำนักปลัดเทศบาล (งานประชาสัมพันธ์)"
+    assert first["monitoring"] == ["ข้อมูลการติดต่อบนเว็บไซต์ครบ 4 องค์ประกอบ และใช้งานได้จริงทุกช่องทาง"]
+    # a label run into the word before it by the PDF ("...รวบรวมตัวชี้วัดความสำเร็จ : ...")
+    assert measures[1]["owner"] == "ทุกกอง โดยสำนักปลัดเทศบาลเป็นผู้รวบรวม"
+    # the document's next part (ส่วนที่ 6) is not the last measure's monitoring
+    assert measures[-1]["monitoring"] == ["มีรายงานผลการดำเนินการตามมาตรการครบ 2 รอบ"]
+    assert result.positions["measures[3].period"].page == 7
+
+
+def test_paragraph_measures_from_plain_text():
+    text = (
+        "มาตรการที่ ๑ มาตรการเผยแพร่ข้อมูล\n"
+        "วิธีการดำเนินการ (๑) จัดทำข้อมูล (๒) เผยแพร่ตามมาตรการที่ ๓ ของแผน\n"
+        "ระยะเวลา : ต.ค. ๖๘ - ก.ย. ๖๙ (รายไตรมาส)\n"
+        "ผู้รับผิดชอบ : สำนักปลัด มาตรการที่ ๒ มาตรการลดขั้นตอน\n"
+        "ตัวชี้วัด : ลดได้ ๒ งาน\n"
+    )
+    build = Collector(source="t", terms=load_document_terms())
+    measures, written = read_measure_paragraphs(parse_text(text).paragraphs(), build)
+    assert [m["number"] for m in measures] == [1, 2]
+    assert measures[0]["steps"] == ["(๑) จัดทำข้อมูล", "(๒) เผยแพร่ตามมาตรการที่ ๓ ของแผน"]
+    assert measures[0]["period"] == "ต.ค. ๖๘ - ก.ย. ๖๙"
+    assert measures[0]["owner"] == "สำนักปลัด"
+    assert measures[1] == {"number": 2, "title": "มาตรการลดขั้นตอน", "monitoring": ["ลดได้ ๒ งาน"]}
+    assert [w["number"] for w in written] == ["1", "2"]
+    assert [(x.text, x.reason) for x in build.leftovers] == [
+        ("(รายไตรมาส)", "a note after the period")
+    ]
+
+
+def test_score_table_of_number_and_name_columns_and_a_second_instrument_table():
+    result = import_document(LIBREOFFICE / "nong-waeng-2568.pdf")
+    rows = result.data["document"]["score_table"]["rows"]
+    assert [r.get("indicator") for r in rows[:10]] == list(range(1, 11))
+    assert [r["instrument"] for r in rows[10:]] == ["IIT", "EIT", "OIT"]
+    assert [r["mean"] for r in rows[10:]] == ["94.43", "87.77", "87.32"]
+    assert result.data["claimed_total"] == Decimal("89.59")
+    assert not [x for x in result.leftovers if x.section == "score_table"]
+
+
+def test_group_rows_in_merged_cells_are_rows_of_their_own():
+    result = import_document(LIBREOFFICE / "wang-takhian-2569.pdf")
+    rows = result.data["document"]["score_table"]["rows"]
+    assert [r.get("instrument") for r in rows if "instrument" in r] == ["IIT", "EIT", "OIT"]
+    assert result.data["claimed_rating"] == "ผ่าน"
+    # a table the importer does not read is one leftover, not one per cell
+    unknown = [x for x in result.leftovers if x.reason == "table of unknown kind"]
+    assert [x.text for x in unknown] == ["ตัวชี้วัดย่อย | จำนวนข้อ | ข้อที่ไม่ได้คะแนน | คะแนน (7 rows)"]
+    # pages numbered with Thai letters are page furniture
+    assert not [x for x in result.leftovers if x.text in ("- ข -", "- ค -")]
+
+
+def test_a_cell_naming_two_roles_gives_way_to_the_required_one():
+    terms = load_document_terms()
+    header = ("ที่", "มาตรการ/กิจกรรม", "ขั้นตอนการดำเนินงาน", "ผู้รับผิดชอบ", "ระยะเวลา")
+    assert classify_header(header, terms) == (
+        "measures",
+        {"title": 1, "number": 0, "steps": 2, "owner": 3, "period": 4},
+    )
+    # a sub-indicator table is not the score table, and no role is taken from another cell
+    assert classify_header(("ตัวชี้วัดย่อย", "จำนวนข้อ", "คะแนน"), terms) == (None, {})
+    assert classify_header(("แบบวัด", "คะแนนเฉลี่ย", "น้ำหนัก"), terms)[0] == "score"
+
+
+def test_suggestions_table_rows_read_as_paragraphs():
+    table = parse_text(
+        "ตัวชี้วัดย่อย\tข้อ\tข้อเสนอแนะ\n"
+        "9.2 การบริหารงาน\tO6\tเผยแพร่ความก้าวหน้า\n"
+        "9.2 การบริหารงาน\tO7\tเผยแพร่รายงานประจำปี\n"
+        "ตัวชี้วัดที่ 10 การป้องกันการทุจริต\t\t\n"
+        "10.1 การป้องกัน\tO23\tประเมินความเสี่ยง\n"
+    ).tables()[0]
+    kind, roles = classify_header(table.header_texts, load_document_terms())
+    assert kind == "suggestions"
+    assert [p.text for p in suggestion_paragraphs(table, roles)] == [
+        "ตัวชี้วัดย่อยที่ 9.2 การบริหารงาน",
+        "ข้อ O6 เผยแพร่ความก้าวหน้า",
+        "ข้อ O7 เผยแพร่รายงานประจำปี",
+        "ตัวชี้วัดที่ 10 การป้องกันการทุจริต",
+        "ตัวชี้วัดย่อยที่ 10.1 การป้องกัน",
+        "ข้อ O23 ประเมินความเสี่ยง",
+    ]
+
+
+def test_a_suggestions_table_imports_its_items():
+    text = (LIBREOFFICE.parents[0] / "nong-bua-measures-2569.txt").read_text(encoding="utf-8")
+    start = text.index("ตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล\n")
+    end = text.index("๓. การวิเคราะห์")
+    table = (
+        "ตัวชี้วัดย่อย\tข้อ\tข้อเสนอแนะ\n"
+        "๙.๒ การบริหารงาน\tO๑๐\tแสดงช่องทาง E-Service ที่ใช้ได้จริง\n"
+        "๙.๓ การจัดซื้อจัดจ้างหรือการจัดหาพัสดุ\tO๑๓\tแสดงรายงานผลการจัดซื้อจัดจ้างให้ครบ\n"
+        "๑๐.๑ การดำเนินการเพื่อป้องกันการทุจริต\tO๒๔\tรายงานผลการจัดการความเสี่ยง\n\n"
+    )
+    result = import_parsed(parse_text(text[:start] + table + text[end:], source="t.txt"))
+    assert [s["item"] for s in result.data["suggestions"]["by_item"]] == ["o10", "o13", "o24"]
+    assert result.data["oit"]["failed_items"] == ["o10", "o13", "o24"]
+
+
+def test_step_numbers_inside_brackets_stay_in_their_step():
+    assert _split_steps("๓) จัดทำรายงาน (ต.ค. ๖๙ – มี.ค. ๗๐) เสนอผู้บริหาร ๔) เผยแพร่") == [
+        "๓) จัดทำรายงาน (ต.ค. ๖๙ – มี.ค. ๗๐) เสนอผู้บริหาร",
+        "๔) เผยแพร่",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "furniture"),
+    [("- ข -", True), ("– ๑๒ –", True), ("หน้า 3", True), ("ก.", False), ("- ข้อ -", False)],
+)
+def test_page_numbers_in_thai_letters(text, furniture):
+    assert bool(PAGE_NUMBER.match(text)) is furniture
+
+
+def test_agency_name_is_cut_where_the_title_runs_on():
+    text = (
+        "ประกาศองค์การบริหารส่วนตำบลวังตะเคียนงามเรื่อง มาตรการส่งเสริมคุณธรรม\n\n"
+        "ลงชื่อ นายกองค์การบริหารส่วนตำบลวังตะเคียนงาม\n"
+    )
+    terms = load_document_terms()
+    layout = read_layout(parse_text(text), terms)
+    assert find_agency_name(layout, terms)[0] == "องค์การบริหารส่วนตำบลวังตะเคียนงาม"
+    layout = read_layout(parse_text("เทศบาลตำบลหนองแวงสามัคคีอำเภอโนนสูง\n"), terms)
+    assert find_agency_name(layout, terms)[0] == "เทศบาลตำบลหนองแวงสามัคคี"
