@@ -25,13 +25,14 @@ from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
 from ita_lib.text.digits import to_arabic_digits, to_thai_digits
 
-__all__ = ["CODE_IN_TEXT", "read_analysis_table"]
+__all__ = ["CODE_IN_TEXT", "codes_in", "read_analysis_table"]
 CODE_IN_TEXT = re.compile(
     r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
 )
 
 
-def _codes_in(text: str, framework: Framework) -> list[str]:
+def codes_in(text: str, framework: Framework) -> list[str]:
+    """Return the item codes of the year's catalogue a text names (``o3``, ``e14``), in order."""
     codes = []
     for match in CODE_IN_TEXT.finditer(text):
         code = normalize_item_code(match["code"])
@@ -88,7 +89,7 @@ def _analysis_side(
     items: list[str] = []
     for fragment in cell.fragments:
         for paragraph in fragment.paragraphs:
-            for code in _codes_in(paragraph.text, framework):
+            for code in codes_in(paragraph.text, framework):
                 if code not in items:
                     build.at(fragment.pos, *where[:-1], f"{where[-1]}_items", len(items))
                     items.append(code)

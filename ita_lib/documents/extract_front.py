@@ -36,16 +36,21 @@ _SCORE_IN_PROSE = re.compile(r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)")
 # -- Agency --------------------------------------------------------------------------------------
 
 
+_DISTRICT = re.compile(r"\s?เขต\s?(?=[0-9๐-๙])")  # written "เขต 2", "เขต2"
 _NAME_MIN = 2  # letters of the shortest agency name taken from a shorter run
 # Words a title runs into an agency's name (no space in Thai) that no name contains.
 _FOLLOWING = re.compile(r"เรื่อง|อำเภอ|จังหวัด|ประจำปี|ปีงบประมาณ")
 
 
 def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
-    """Match an agency type followed by a name (a run of Thai letters, hyphens allowed)."""
+    """Match an agency type followed by a name (a run of Thai letters, hyphens allowed, and the
+    district of an office: ``วังทองธานี เขต 2``)."""
     names = sorted((t.name for t in terms.agency_types), key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?P<type>{alternation})\s?(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e\-]*)")
+    return re.compile(
+        rf"(?P<type>{alternation})\s?"
+        r"(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e\-]*(?:\s?เขต\s?[0-9๐-๙]{1,2}(?![0-9๐-๙]))?)"
+    )
 
 
 def _name_alone(kind: str, name: str, layout: Layout, pattern: re.Pattern[str]) -> str:
@@ -65,9 +70,19 @@ def _name_alone(kind: str, name: str, layout: Layout, pattern: re.Pattern[str]) 
         m["name"]
         for text in texts
         for m in pattern.finditer(strip_dots(text))
-        if m["type"] == kind and len(m["name"]) >= _NAME_MIN and name.startswith(m["name"])
-    } - {name}
+        if m["type"] == kind
+        and len(m["name"]) >= _NAME_MIN
+        and name.startswith(m["name"])
+        and name[len(m["name"]) :][:1].isalpha()  # a word run into it, not " เขต 2"
+    }
     return kind + (max(shorter, key=len) if shorter else name)
+
+
+def _in_order(layout: Layout) -> list[tuple[str, Position]]:
+    """Every paragraph of the layout with where it is, in the document's order."""
+    paragraphs = [*layout.front, *(p for _, p in layout.headings), *layout.suggestions]
+    paragraphs += [p for _, p, _ in layout.prose]
+    return [(p.text, p.pos) for p in sorted(paragraphs, key=lambda p: p.pos.sort_key())]
 
 
 def _layout_texts(layout: Layout) -> list[str]:
@@ -96,7 +111,8 @@ def _most_spelled(name: str, kind: str, layout: Layout, pattern: re.Pattern[str]
 def find_agency_name(
     layout: Layout, terms: DocumentTerms, *, ocr: bool = False
 ) -> tuple[str, Position] | None:
-    """Return the agency's name and where it is, from the title or the first headings.
+    """Return the agency's name and where it is: from the title, the results' headings and
+    prose, else the first paragraph that names an agency of a known type (a cover page).
 
     With ``ocr`` (a scan), the name is spelled as most of its occurrences in the document
     spell it (OCR misreads a mark here and there: ``สามัคคิ`` for ``สามัคคี``).
@@ -108,11 +124,13 @@ def find_agency_name(
         candidates.append((title, layout.front[0].pos))
     candidates += [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     candidates += [(p.text, p.pos) for s, p, _ in layout.prose if s in ("results", "measures")]
+    candidates += _in_order(layout)  # a cover page, a signature: anywhere, first come first
     for text, pos in candidates:
         match = pattern.search(strip_dots(text))
         if match:
             name = _name_alone(match["type"], match["name"], layout, pattern)
-            return (_most_spelled(name, match["type"], layout, pattern) if ocr else name), pos
+            name = _most_spelled(name, match["type"], layout, pattern) if ocr else name
+            return _DISTRICT.sub(" เขต ", name), pos
     for text, pos in candidates[:2]:
         match = re.search(r"ของ\s*[.…]*\s*([^.…]+?)\s*[.…]*\s*(?:ประจำ)?(?:ปีงบประมาณ|$)", text)
         if match and match[1].strip():

@@ -6,16 +6,56 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ita_lib.documents.extract_analysis import codes_in
 from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, join_list, join_single
 from ita_lib.documents.layout import Cell, Table
 from ita_lib.documents.terms import classify_header, headers_alike
 from ita_lib.exceptions import InputError
+from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.periods import parse_period
 
 __all__ = ["read_measures"]
 _HEADER_LENGTH = 30  # a title cell this short may be a header (มาตรการ/แนวทาง) read again
 _MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
+_LEADING_NUMBER = re.compile(r"^\s*(?:มาตรการที่\s*)?([0-9]{1,3})\s*[.),]\s*")  # "7," OCR
+_INSTRUMENT = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
+
+
+def _number_and_title(
+    number_cell: Cell, title_cell: Cell, numbered: bool
+) -> tuple[int | None, str]:
+    """Return a row's measure number and title (the number taken off the title's start when
+    the table has no number column)."""
+    title = join_single(title_cell)
+    if numbered:
+        return _measure_number(number_cell.text), title
+    match = _LEADING_NUMBER.match(to_arabic_digits(title))
+    return (int(match[1]), title[match.end() :].strip()) if match else (None, title)
+
+
+def _continue_measure(
+    measure: dict[str, Any], cells: Sequence[Cell], roles: Mapping[str, int], build: Collector
+) -> None:
+    """Add a row with no number of its own (in a table numbered in the title cell: the rest of
+    a row split over a page) to the measure above it; text of no field is left over."""
+    for role, index in roles.items():
+        text = cells[index].text.strip() if index < len(cells) else ""
+        if not text or role == "addresses":
+            continue
+        if role in ("steps", "monitoring"):
+            items = [item for item, _ in join_list(cells[index])]
+            measure[role] = [*measure.get(role, []), *items]
+        elif role in ("title", "owner") and role in measure:
+            measure[role] = f"{measure[role]} {text}"
+        else:
+            build.row_leftovers([cells[index]], "measures", "rest of a row of no field")
+
+
+def _addresses(text: str, framework: Framework) -> list[str]:
+    """Return the item codes a cell names, else the instruments it names."""
+    codes = codes_in(text, framework)
+    return codes or list(dict.fromkeys(m[1] for m in _INSTRUMENT.finditer(text)))
 
 
 def _measure_number(text: str) -> int | None:
@@ -24,9 +64,14 @@ def _measure_number(text: str) -> int | None:
 
 
 def read_measures(
-    table: Table, roles: Mapping[str, int], build: Collector, start: int
+    table: Table, roles: Mapping[str, int], build: Collector, start: int, framework: Framework
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return (measures, measure rows as written) of one measures table."""
+    """Return (measures, measure rows as written) of one measures table.
+
+    Without a number column, a measure's number leads its title (``1. มาตรการ...``). A column
+    of what each measure addresses (``ประเด็น/ข้อ``: ``ข้อ O3``, ``EIT ตัวชี้วัดที่ 7``) gives
+    its ``addresses``: the item codes it names, else the instruments.
+    """
     measures: list[dict[str, Any]] = []
     written: list[dict[str, Any]] = []
     used = set(roles.values())
@@ -38,11 +83,13 @@ def read_measures(
 
     for row in table.rows:
         cells = row.cells
-        number_cell = cell(cells, "number")
-        number = _measure_number(number_cell.text)
-        title = join_single(cell(cells, "title"))
+        number_cell = cell(cells, "number") if "number" in roles else cell(cells, "title")
+        number, title = _number_and_title(number_cell, cell(cells, "title"), "number" in roles)
         if build.ocr and len(title) <= _HEADER_LENGTH and _header_again(table, cells, build):
             continue  # a header row repeated on a later page that OCR read a little otherwise
+        if number is None and "number" not in roles and measures:
+            _continue_measure(measures[-1], cells, roles, build)  # a row split over a page
+            continue
         why = _no_measure(table, cells, title, build) if number is None or not title else ""
         if why and why != UNREAD_BY_OCR["measure"]:
             build.row_leftovers(cells, "measures", why)
@@ -58,6 +105,8 @@ def read_measures(
                 measure[role] = [text for text, _ in items]
                 for j, (_, pos) in enumerate(items):
                     build.at(pos, "measures", index, role, j)
+        if "addresses" in roles:
+            measure["addresses"] = _addresses(cell(cells, "addresses").text, framework)
         owner = join_single(cell(cells, "owner"))
         if owner:
             measure["owner"] = owner

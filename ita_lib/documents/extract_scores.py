@@ -21,13 +21,15 @@ from ita_lib.documents.extraction import (
     is_empty_marker,
 )
 from ita_lib.documents.layout import Cell, Position, Row, Table
-from ita_lib.documents.terms import DocumentTerms, match_key
+from ita_lib.documents.terms import DocumentTerms, match_key, near_in
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
+from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = ["read_score_table"]
 _VALUE_ROLES = ("score", "mean", "weight", "weighted")
 _Values = dict[str, tuple[Decimal, str, Position | None]]
+_TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one misread
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
 
 
@@ -102,11 +104,20 @@ def _summary_row(
 ) -> tuple[dict[str, Any] | None, str] | None:
     """Return a total row's total (``คะแนนรวม``) or a level row's (``ระดับผลการประเมิน | ผ่าน``)
     and why its other cells are left over; None for another row."""
-    if any(key.startswith(t) for t in terms.total_labels):
+    if any(_starts(key, t) for t in terms.total_labels):
         return _total_of(values, rating, row_pos), "not a number in the total row"
-    if rating and any(key.startswith(t) for t in terms.rating_labels):
+    if rating and any(_starts(key, t) for t in terms.rating_labels):
         return _total_of({}, rating, row_pos), "not a level in the level row"
     return None
+
+
+def _starts(key: str, label: str) -> bool:
+    """Return True when a row's key starts with a label: as written, or by consonants with one
+    misread (``คะแบนรวม``: OCR of a scan)."""
+    if key.startswith(label):
+        return True
+    skeleton, word = thai_skeleton(key), thai_skeleton(label)
+    return len(word) >= _TOLERANT_LABEL and near_in(word, skeleton[: len(word) + 1])
 
 
 def _row_label(
@@ -136,6 +147,8 @@ def _row_label(
             if i not in figures and _ROW_NUMBER.match(cell.text)
         ]
         return label, [*numbers, label_col]
+    if not label.strip():  # a merged cell: its text may sit in the instrument column
+        figures = {i for r, i in roles.items() if r in _VALUE_ROLES}
     parts = [
         i
         for i, cell in enumerate(cells)

@@ -38,6 +38,8 @@ _MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\
 _MIN_RULE = 6.0  # points: shorter strokes are not table rules
 _THIN = 2.5  # points: a filled rectangle thinner than this is a rule
 _WINDOW = 8  # characters around a mark where its consonant is looked for first
+_BELOW = frozenset("\u0e38\u0e39\u0e3a")
+_MARK_REACH = 0.6  # ems above or below its consonant's box where a mark's middle may be
 
 
 def _open(path: Path, source: str) -> object:
@@ -99,19 +101,34 @@ def _same_line(a: _Char, b: _Char) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.y1 - a.y0, b.y1 - b.y0)
 
 
-def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
-    """Return the consonant a mark sits on: the base on its line it overlaps most."""
+def _sits_on(mark: _Char, base: _Char) -> bool:
+    """Return True when a mark's box is just above or below a base's (a font that boxes each
+    glyph tightly: the mark barely overlaps its consonant's box, if at all)."""
+    middle = (mark.y0 + mark.y1) / 2
+    if mark.text in _BELOW:  # sara u, sara uu, phinthu: under the consonant
+        return base.y0 <= middle <= base.y1 + _MARK_REACH * base.em
+    return base.y0 - _MARK_REACH * base.em <= middle <= base.y1
 
-    def best(candidates: list[_Char]) -> _Char | None:
+
+def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
+    """Return the consonant a mark sits on: of the bases on its line or just below or above
+    it (a tall consonant beside may share more of its line), the one it overlaps most."""
+
+    def best(candidates: list[_Char], on: object) -> _Char | None:
         scored = [
             (min(b.x1, mark.x1) - max(b.x0, mark.x0), -abs(b.index - mark.index), b)
             for b in candidates
-            if _same_line(b, mark)
+            if on(b, mark)  # type: ignore[operator]
         ]
         scored = [s for s in scored if s[0] > -0.15 * mark.em]
         return max(scored, key=lambda s: s[:2])[2] if scored else None
 
-    return best(bases[max(0, near - _WINDOW) : near + _WINDOW]) or best(bases)
+    def near_enough(b: _Char, m: _Char) -> bool:
+        return _same_line(b, m) or _sits_on(m, b)
+
+    return best(bases[max(0, near - _WINDOW) : near + _WINDOW], near_enough) or best(
+        bases, near_enough
+    )
 
 
 def _words(textpage: object, height: float) -> tuple[Word, ...]:

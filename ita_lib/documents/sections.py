@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ita_lib.documents.layout import Document, Paragraph, Table, join_wrapped
+from ita_lib.documents.layout import (
+    Cell,
+    CellFragment,
+    Document,
+    Paragraph,
+    Table,
+    join_wrapped,
+)
 from ita_lib.documents.terms import DocumentTerms, classify_table, headers_alike
 from ita_lib.text.digits import to_arabic_digits
 
@@ -77,9 +84,11 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     tolerant = document.format == "scan"
     for block in document.blocks:
         if isinstance(block, Table):
+            block = _split_ruled_rows(block) if tolerant else block
             kind, roles = classify_table(block, terms, tolerant=tolerant)
-            if kind is None and tolerant:
-                kind, roles = _repeated_header(block, tables)
+            if tolerant and (kind is None or (kind == "measures" and "number" not in roles)):
+                again = _repeated_header(block, tables)  # OCR misread a keyword of the header
+                kind, roles = again if again[0] is not None else (kind, roles)
             key = _key_column(kind, roles)
             merged = block.merge_continuations(key, labels_left=kind == "score")
             tables.append((kind, merged, MappingProxyType(roles)))
@@ -97,6 +106,7 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             opened is None
             and intro_possible
             and all(w in block.text for w in terms.suggestions_intro)
+            and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
         ):
             opened = "suggestions"
         if opened is not None and _opens(opened, section, headings):
@@ -112,6 +122,25 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _split_ruled_rows(table: Table) -> Table:
+    """Return a scanned table whose rows read as one cell, with the column rules OCR read as
+    ``|`` between them, split into their cells (when the parts are as many as the columns)."""
+    rows = []
+    for row in table.rows:
+        full = [cell for cell in row.cells if not cell.is_empty]
+        parts = full[0].text.split("|") if len(full) == 1 else []
+        if len(parts) != len(row.cells) or len(parts) < 2:
+            rows.append(row)
+            continue
+        pos = full[0].fragments[0].pos
+        cells = tuple(
+            Cell((CellFragment((Paragraph(part.strip(), pos),), pos),)) if part.strip() else Cell()
+            for part in parts
+        )
+        rows.append(replace(row, cells=cells))
+    return replace(table, rows=tuple(rows))
 
 
 def suggestion_paragraphs(table: Table, roles: Mapping[str, int]) -> list[Paragraph]:
@@ -172,8 +201,8 @@ def _repeated_header(
 
 def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:
     """Return the column whose empty cell makes a row continue the row above it."""
-    if kind == "measures":
-        return roles.get("number", 0)
+    if kind == "measures":  # without a number column, the title's (1. มาตรการ...)
+        return roles.get("number", roles.get("title", 0))
     if kind == "suggestions":
         return roles.get("item", 0)
     return roles.get("indicator", roles.get("instrument", 0))

@@ -66,7 +66,7 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
         elif kind == "analysis" and out.analysis is None:
             out.analysis = read_analysis_table(table, roles, framework, build)
         elif kind == "measures":
-            found, rows = read_measures(table, roles, build, len(out.measures))
+            found, rows = read_measures(table, roles, build, len(out.measures), framework)
             out.measures += found
             out.measure_rows += rows
         elif kind == "suggestions":
