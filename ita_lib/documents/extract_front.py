@@ -49,7 +49,8 @@ def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
     alternation = "|".join(re.escape(n) for n in names)
     return re.compile(
         rf"(?P<type>{alternation})\s?"
-        r"(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e\-]*(?:\s?เขต\s?[0-9๐-๙]{1,2}(?![0-9๐-๙]))?)"
+        r"(?P<name>[\u0e01-\u0e4e](?:[\u0e01-\u0e4e\-]*?เขต\s?[0-9๐-๙]{1,2}(?![0-9๐-๙])"
+        r"|[\u0e01-\u0e4e\-]*)(?:\s?เขต\s?[0-9๐-๙]{1,2}(?![0-9๐-๙]))?)"
     )
 
 
@@ -85,6 +86,13 @@ def _in_order(layout: Layout) -> list[tuple[str, Position]]:
     return [(p.text, p.pos) for p in sorted(paragraphs, key=lambda p: p.pos.sort_key())]
 
 
+def _alike(skeleton: str, key: str) -> bool:
+    """Return True when two names' consonants are the same or one misread apart (ช, ข)."""
+    return (
+        len(skeleton) == len(key) and sum(a != b for a, b in zip(skeleton, key, strict=True)) <= 1
+    )
+
+
 def _layout_texts(layout: Layout) -> list[str]:
     texts = [p.text for p in layout.front] + [p.text for _, p in layout.headings]
     return texts + [p.text for _, p, _ in layout.prose] + [p.text for p in layout.suggestions]
@@ -92,20 +100,24 @@ def _layout_texts(layout: Layout) -> list[str]:
 
 def _most_spelled(name: str, kind: str, layout: Layout, pattern: re.Pattern[str]) -> str:
     """Return the spelling of the agency's name most of its occurrences have (by consonants
-    the same name); the name as found when no spelling is more common."""
+    the same name, or one consonant misread); the name as found when no spelling is more
+    common."""
     bare = name[len(kind) :]
     key = thai_skeleton(bare)
     counts: Counter[str] = Counter()
     for text in _layout_texts(layout):
         for match in pattern.finditer(strip_dots(text)):
             run = match["name"]
-            ends = [i for i in range(1, len(run) + 1) if thai_skeleton(run[:i]) == key]
+            ends = [i for i in range(1, len(run) + 1) if _alike(thai_skeleton(run[:i]), key)]
             if match["type"] == kind and ends:
                 counts[run[: ends[-1]]] += 1
     best = max(counts.values(), default=0)
-    if counts.get(bare, 0) == best:
-        return name
-    return kind + min(s for s, n in counts.items() if n == best)
+    chosen = bare if counts.get(bare, 0) == best else min(s for s, n in counts.items() if n == best)
+    if chosen.endswith("เขต"):  # OCR lost the district's number here: a spelling that has it
+        numbered = [s for s in counts if re.fullmatch(rf"{re.escape(chosen)}\s?[0-9๐-๙]{{1,2}}", s)]
+        numbered += [s for s in counts if _DISTRICT.search(s) and thai_skeleton(s) == key]
+        chosen = max(numbered, key=counts.__getitem__) if numbered else chosen
+    return kind + chosen
 
 
 def find_agency_name(

@@ -18,18 +18,22 @@ from ita_lib.text.periods import parse_period
 __all__ = ["read_measures"]
 _HEADER_LENGTH = 30  # a title cell this short may be a header (มาตรการ/แนวทาง) read again
 _MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
-_LEADING_NUMBER = re.compile(r"^\s*(?:มาตรการที่\s*)?([0-9]{1,3})\s*[.),]\s*")  # "7," OCR
+_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_MEASURE_NUMBER_OCR = re.compile(
+    r"^\W{0,3}(?:[A-Za-z]{1,2}\s)?\s*(?:มาตรการท|ลำดับท|ท)?\s*([0-9]{1,3})\s*[.),]?\s*$"
+)
+_LEADING_NUMBER = re.compile(r"^\s*(?:มาตรการที่\s*)?([0-9]{1,3})(?:\s*[.),]\s*|\s+)")  # "7," OCR
 _INSTRUMENT = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 
 
 def _number_and_title(
-    number_cell: Cell, title_cell: Cell, numbered: bool
+    number_cell: Cell, title_cell: Cell, numbered: bool, ocr: bool
 ) -> tuple[int | None, str]:
     """Return a row's measure number and title (the number taken off the title's start when
     the table has no number column)."""
     title = join_single(title_cell)
     if numbered:
-        return _measure_number(number_cell.text), title
+        return _measure_number(number_cell.text, ocr), title
     match = _LEADING_NUMBER.match(to_arabic_digits(title))
     return (int(match[1]), title[match.end() :].strip()) if match else (None, title)
 
@@ -58,8 +62,13 @@ def _addresses(text: str, framework: Framework) -> list[str]:
     return codes or list(dict.fromkeys(m[1] for m in _INSTRUMENT.finditer(text)))
 
 
-def _measure_number(text: str) -> int | None:
-    match = _MEASURE_NUMBER.match(to_arabic_digits(text))
+def _measure_number(text: str, ocr: bool = False) -> int | None:
+    """Return the number a number cell holds (``๑``, ``1.``, ``มาตรการที่ 1``); in a scan, read
+    without marks and after a speck OCR read as a letter (``a มาตรการท 1``)."""
+    arabic = to_arabic_digits(text)
+    match = _MEASURE_NUMBER.match(arabic)
+    if match is None and ocr:
+        match = _MEASURE_NUMBER_OCR.match(_MARKS.sub("", arabic))
     return int(match[1]) if match else None
 
 
@@ -68,9 +77,8 @@ def read_measures(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return (measures, measure rows as written) of one measures table.
 
-    Without a number column, a measure's number leads its title (``1. มาตรการ...``). A column
-    of what each measure addresses (``ประเด็น/ข้อ``: ``ข้อ O3``, ``EIT ตัวชี้วัดที่ 7``) gives
-    its ``addresses``: the item codes it names, else the instruments.
+    Without a number column a measure's number leads its title (``1. มาตรการ...``); a column
+    ``ประเด็น/ข้อ`` (``ข้อ O3``, ``EIT``) gives ``addresses``: its item codes, else instruments.
     """
     measures: list[dict[str, Any]] = []
     written: list[dict[str, Any]] = []
@@ -84,7 +92,9 @@ def read_measures(
     for row in table.rows:
         cells = row.cells
         number_cell = cell(cells, "number") if "number" in roles else cell(cells, "title")
-        number, title = _number_and_title(number_cell, cell(cells, "title"), "number" in roles)
+        number, title = _number_and_title(
+            number_cell, cell(cells, "title"), "number" in roles, build.ocr
+        )
         if build.ocr and len(title) <= _HEADER_LENGTH and _header_again(table, cells, build):
             continue  # a header row repeated on a later page that OCR read a little otherwise
         if number is None and "number" not in roles and measures:
@@ -105,8 +115,8 @@ def read_measures(
                 measure[role] = [text for text, _ in items]
                 for j, (_, pos) in enumerate(items):
                     build.at(pos, "measures", index, role, j)
-        if "addresses" in roles:
-            measure["addresses"] = _addresses(cell(cells, "addresses").text, framework)
+        if addresses := _addresses(cell(cells, "addresses").text, framework):  # else inferred
+            measure["addresses"] = addresses
         owner = join_single(cell(cells, "owner"))
         if owner:
             measure["owner"] = owner
@@ -114,7 +124,7 @@ def read_measures(
         _read_period(cell(cells, "period"), measure, index, build)
         ordered = {
             k: measure[k]
-            for k in ("number", "title", "steps", "owner", "period", "monitoring")
+            for k in ("number", "title", "steps", "owner", "period", "monitoring", "addresses")
             if k in measure
         }
         measures.append(ordered)

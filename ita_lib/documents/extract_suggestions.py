@@ -32,17 +32,18 @@ _INDICATOR_HEADING_OCR = re.compile(r"^\s*ตว[ชซ]วด(?:ท)?[^\dก-�
 _ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ...": an item whose code OCR misread
 _ENUMERATOR = r"(?:\(?[0-9๐-๙]{1,2}\)|[0-9๐-๙]{1,2}\.(?![0-9๐-๙]))"  # (๑) ๑) 1.
 _ITEM_LINE = re.compile(
-    rf"^[\s.,;:'‘’]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"
+    rf"^[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"  # - O6 ..., • ข้อ O6
     r"(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$|[ก-ฮเ-ไ])[\s.:)\-–]*(?P<text>.*)$"
 )
-# In a scan a code may be read with a digit too many (``ข้อ๐9๒๕รายงานผล...``): the catalogue
-# name written after it decides the item (:func:`_code_by_name`).
-_ITEM_LINE_OCR = re.compile(_ITEM_LINE.pattern.replace("[0-9๐-๙]{1,2})", "[0-9๐-๙]{1,4})"))
+# In a scan a code may be read with a digit too many or as letters (``ข้อ๐9๒๕รายงานผล...``,
+# ``ข้อOve รายงานผล...``): the catalogue name written after it decides (:func:`_code_by_name`).
+_ITEM_LINE_OCR = re.compile(_ITEM_LINE.pattern.replace("[0-9๐-๙]{1,2})", "[0-9๐-๙A-Za-z]{1,4})"))
 # Where a paragraph a PDF ran together holds a new part: a sub-indicator heading, or an
 # enumerated item ("... (๒) ข้อ o ๑๑ ...").
 _PART_START = re.compile(
     rf"(?<=\s)(?:ตัวชี้วัดย่อย(?:ที่)?\s*[0-9๐-๙]{{1,2}}\s*\.\s*[0-9๐-๙]|{_ENUMERATOR}\s*ข้อ\s*[oOiIeE0๐]\s*[0-9๐-๙])"
-    r"|(?<=\S)\([0-9๐-๙]{1,2}\)\s*ข้อ\s*[oOiIeE0๐]\s*[0-9๐-๙]"  # "...ทุจริต(๔)ข้อ o๒๔": no space
+    r"|\([0-9๐-๙]{1,2}\)\s*ข้อ\s*[oOiIeE0๐]"  # "...ทุจริต(๔)ข้อo๒๔", "(๓)ข้อOve": no space
+    r"|(?<=\s)[-–•]\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}\s"  # "... - O11 ข้อมูล...": a bullet
 )
 
 

@@ -21,7 +21,12 @@ from ita_lib.documents.layout import (
     Table,
     join_wrapped,
 )
-from ita_lib.documents.terms import DocumentTerms, classify_table, headers_alike
+from ita_lib.documents.terms import (
+    DocumentTerms,
+    classify_header,
+    classify_table,
+    headers_alike,
+)
 from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text"]
@@ -68,6 +73,7 @@ class Layout:
 
 _TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures",
                   "suggestions": "suggestions"}  # fmt: skip
+_CODE_START = re.compile(r"^\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
 
@@ -89,6 +95,8 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             if tolerant and (kind is None or (kind == "measures" and "number" not in roles)):
                 again = _repeated_header(block, tables)  # OCR misread a keyword of the header
                 kind, roles = again if again[0] is not None else (kind, roles)
+            if tolerant and kind is None:
+                kind, roles = _suggestions_by_content(block, terms)
             key = _key_column(kind, roles)
             merged = block.merge_continuations(key, labels_left=kind == "score")
             tables.append((kind, merged, MappingProxyType(roles)))
@@ -122,6 +130,25 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _suggestions_by_content(
+    table: Table, terms: DocumentTerms
+) -> tuple[str | None, dict[str, int]]:
+    """Return a scanned table as a suggestions table when a header cell names the suggestion
+    (``ข้อเสนอแนะ``) and most rows start another column with an item code (OCR misread the
+    ``ข้อ`` header: ``ฉ7 ขอ``); else no kind."""
+    _, roles = classify_header(table.header_texts, terms, tolerant=True, kinds=("suggestions",))
+    text_col = roles.get("suggestion")
+    rows = [row for row in table.rows if any(not c.is_empty for c in row.cells)]
+    if text_col is None or not rows:
+        return None, {}
+    for column in range(len(table.header)):
+        cells = [row.cells[column].text for row in rows if column < len(row.cells)]
+        coded = sum(bool(_CODE_START.match(text)) for text in cells)
+        if column != text_col and coded * 2 > len(rows):
+            return "suggestions", {"item": column, "suggestion": text_col}
+    return None, {}
 
 
 def _split_ruled_rows(table: Table) -> Table:

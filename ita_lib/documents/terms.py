@@ -283,13 +283,17 @@ def classify_table(
 
 
 def classify_header(
-    header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
+    header: Sequence[str],
+    terms: DocumentTerms,
+    *,
+    tolerant: bool = False,
+    kinds: Sequence[str] = ("analysis", "measures", "score", "suggestions"),
 ) -> tuple[str | None, dict[str, int]]:
     """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
-    for kind in ("analysis", "measures", "score", "suggestions"):
+    for kind in kinds:
         roles = _roles_completed(header, kind, terms, tolerant)
-        if _is_kind(kind, roles, terms):
-            return kind, roles
+        if _is_kind(kind, roles, terms) or len(kinds) == 1:
+            return (kind if _is_kind(kind, roles, terms) else None), roles
     return None, {}
 
 
