@@ -15,6 +15,7 @@ from typing import Any
 from ita_lib.documents.extraction import (
     UNREAD_BY_OCR,
     Collector,
+    Correction,
     cell_number,
     indicator_of,
     instrument_of,
@@ -78,7 +79,7 @@ def read_score_table(
         cells = row.cells
         label, label_cells = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
         skip = {*label_cells, *_instrument_cell(cells, roles, framework)}
-        values, others, rating = _sort_cells(cells, skip, roles, bands, terms)
+        values, others, rating = _sort_cells(cells, skip, roles, bands, build)
         number = indicator_of(label, framework, ocr=build.ocr)
         summary = _summary_row(match_key(label), values, rating, row.pos, terms)
         if number is None and summary is not None:
@@ -194,9 +195,10 @@ def _sort_cells(
     skip: set[int],
     roles: Mapping[str, int],
     bands: set[str],
-    terms: DocumentTerms,
+    build: Collector,
 ) -> tuple[_Values, list[Cell], tuple[str, Position | None] | None]:
     """Sort a row's cells into numbers (by column role), a rating label, and other text."""
+    terms = build.terms
     values: _Values = {}
     others: list[Cell] = []
     rating: tuple[str, Position | None] | None = None
@@ -207,11 +209,28 @@ def _sort_cells(
         parsed = cell_number(cell.text)
         if role is not None and parsed is not None:
             values[role] = (parsed[0], parsed[1], cell.pos)
-        elif cell.text.strip() in bands:
-            rating = (cell.text.strip(), cell.pos)
+        elif (band := _band_of(cell, bands, build)) is not None:
+            rating = (band, cell.pos)
         elif not is_empty_marker(cell.text, terms):
             others.append(cell)
     return values, others, rating
+
+
+def _band_of(cell: Cell, bands: set[str], build: Collector) -> str | None:
+    """Return the level a cell writes (``ผ่านดี``); in a scan, the one level with its consonants
+    (OCR misreads the vowels: ``ผ่านดิ``), reported as corrected."""
+    text = cell.text.strip()
+    if text in bands or not build.ocr:
+        return text if text in bands else None
+    alike = [b for b in bands if thai_skeleton(b) == thai_skeleton(text) and thai_skeleton(b)]
+    if len(alike) != 1 or re.search(r"[0-9A-Za-z]", text):
+        return None
+    build.correct(Correction(
+        cell.pos, "level", text, alike[0],
+        "its consonants are those of this level only",
+        "พยัญชนะตรงกับระดับนี้เพียงระดับเดียว",
+    ))  # fmt: skip
+    return alike[0]
 
 
 def _row_entry(

@@ -250,3 +250,16 @@ def test_an_analysis_code_its_name_shows_misread_is_put_right_only_in_a_scan():
     assert "item_name_mismatch" not in rules
     typed = replace(document, format="text")
     assert "item_name_mismatch" in {f.rule for f in audit_import(import_parsed(typed))}
+
+
+def test_a_level_ocr_misread_is_the_one_level_of_its_consonants_and_reported():
+    text = (SAMPLE.parent / "documents" / "nong-bua-measures-2569.txt").read_text(encoding="utf-8")
+    text = text.replace("ระดับผลการประเมิน\tผ่าน\t", "ระดับผลการประเมิน\tผาน\t", 1)
+    scanned = import_parsed(_document(text, "scan"))
+    assert scanned.data["claimed_rating"] == "ผ่าน"
+    (correction,) = scanned.data["document"]["ocr_corrections"]
+    assert (correction["what"], correction["read"], correction["value"]) == ("level", "ผาน", "ผ่าน")
+    assert "ocr_corrected" in {f.rule for f in audit_import(scanned)}
+    typed = import_parsed(_document(text, "text"))  # a text document is never put right
+    assert not typed.corrections
+    assert typed.data["claimed_rating"] == "ผ่านดี"  # the prose's level, the table's unread
