@@ -37,6 +37,7 @@ _SCORE_IN_PROSE = re.compile(r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)")
 
 
 _DISTRICT = re.compile(r"\s?เขต\s?(?=[0-9๐-๙])")  # written "เขต 2", "เขต2"
+_PUBLIC_ORGANISATION = re.compile(r"([\u0e01-\u0e4e]{4,})\s*\(\s*องค์การมหาชน\s*\)")
 _NAME_MIN = 2  # letters of the shortest agency name taken from a shorter run
 # Words a title runs into an agency's name (no space in Thai) that no name contains.
 _FOLLOWING = re.compile(r"เรื่อง|อำเภอ|จังหวัด|ประจำปี|ปีงบประมาณ")
@@ -120,11 +121,25 @@ def _most_spelled(name: str, kind: str, layout: Layout, pattern: re.Pattern[str]
     return kind + chosen
 
 
+def _public_spelling(name: str, layout: Layout) -> str:
+    """Return the spelling of a public organisation's name most of its occurrences have."""
+    key = thai_skeleton(name)
+    counts = Counter(
+        found
+        for text in _layout_texts(layout)
+        for m in _PUBLIC_ORGANISATION.finditer(strip_dots(text))
+        if thai_skeleton(found := m[1].removeprefix("ประกาศ")) == key
+    )
+    best = max(counts.values(), default=0)
+    return name if counts.get(name, 0) == best else min(n for n, c in counts.items() if c == best)
+
+
 def find_agency_name(
     layout: Layout, terms: DocumentTerms, *, ocr: bool = False
 ) -> tuple[str, Position] | None:
     """Return the agency's name and where it is: from the title, the results' headings and
-    prose, else the first paragraph that names an agency of a known type (a cover page).
+    prose, else the first paragraph that names an agency of a known type (a cover page), else
+    a public organisation (``... (องค์การมหาชน)``).
 
     With ``ocr`` (a scan), the name is spelled as most of its occurrences in the document
     spell it (OCR misreads a mark here and there: ``สามัคคิ`` for ``สามัคคี``).
@@ -143,6 +158,10 @@ def find_agency_name(
             name = _name_alone(match["type"], match["name"], layout, pattern)
             name = _most_spelled(name, match["type"], layout, pattern) if ocr else name
             return _DISTRICT.sub(" เขต ", name), pos
+    for text, pos in candidates:  # a public organisation: สำนักงาน... (องค์การมหาชน)
+        if public := _PUBLIC_ORGANISATION.search(strip_dots(text)):
+            name = public[1].removeprefix("ประกาศ")
+            return f"{_public_spelling(name, layout) if ocr else name} (องค์การมหาชน)", pos
     for text, pos in candidates[:2]:
         match = re.search(r"ของ\s*[.…]*\s*([^.…]+?)\s*[.…]*\s*(?:ประจำ)?(?:ปีงบประมาณ|$)", text)
         if match and match[1].strip():

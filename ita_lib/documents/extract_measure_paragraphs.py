@@ -24,9 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ita_lib.documents.extract_analysis import codes_in
 from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.exceptions import InputError
+from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.periods import parse_period
 
@@ -38,6 +40,7 @@ _LABELS = {
     "period": r"ระยะเวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?|ช่วงเวลา(?:ดำเนินการ)?",
     "owner": r"(?:ผู้|หน่วยงาน|ส่วนราชการ)รับผิดชอบ",
     "monitoring": r"ตัวชี้วัด(?:ความสำเร็จ)?|การติดตาม(?:และ)?ประเมินผล|การติดตามผล",
+    "addresses": r"เหตุผล|ประเด็นที่แก้ไข|ข้อที่แก้ไข",
 }
 # A label ends with a colon (then it may follow a word with no space: a PDF joins lines), or
 # ends its paragraph, or comes before a step ("วิธีการดำเนินการ (1) ...").
@@ -67,6 +70,7 @@ _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WO
 _COLON = re.compile(r"\s*[:：]\s*$")
 _SECTION = re.compile(rf"^\s*ส่วนท[{_MARK}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?[0-9๐-๙]{1,2}\)\s*")
+_REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
 _NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -89,7 +93,8 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
     for match in _MEASURE[ocr].finditer(text):
         at_start = not text[: match.start()].strip()
         number = int(to_arabic_digits(match[1]))
-        spaced = text[match.start() - 1].isspace() or expected == 1
+        before = text[max(0, match.start() - 4) : match.start()]
+        spaced = before[-1:].isspace() or expected == 1 or not _REFERENCE.search(before)
         if at_start or (number == expected and spaced):
             cuts.append((match.start(), match.start(), "measure"))
             expected = number + 1
@@ -113,7 +118,7 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
 
 
 def read_measure_paragraphs(
-    paragraphs: Sequence[Paragraph], build: Collector
+    paragraphs: Sequence[Paragraph], build: Collector, framework: Framework
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return (measures, measure rows as written) from the measures section's paragraphs.
 
@@ -123,6 +128,9 @@ def read_measure_paragraphs(
         The measures section's paragraphs, in order.
     build
         Collects where each field came from and the text that fit nowhere.
+    framework
+        The assessment year's framework: the item codes a measure's reason names
+        (``เหตุผล: เพื่อแก้ไขข้อ O19``) become its ``addresses``.
 
     Returns
     -------
@@ -152,7 +160,7 @@ def read_measure_paragraphs(
                 measures[-1].title.append(text)
             else:
                 _add(measures[-1], role, text, pos, new_item=kind == "step")
-    return _as_data(measures, build)
+    return _as_data(measures, build, framework)
 
 
 def _add(measure: _Measure, role: str, text: str, pos: Position, *, new_item: bool) -> None:
@@ -167,7 +175,7 @@ def _add(measure: _Measure, role: str, text: str, pos: Position, *, new_item: bo
 
 
 def _as_data(
-    measures: list[_Measure], build: Collector
+    measures: list[_Measure], build: Collector, framework: Framework
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     out: list[dict[str, Any]] = []
     written: list[dict[str, Any]] = []
@@ -190,12 +198,20 @@ def _as_data(
             data["owner"] = " ".join(text for text, _ in owner)
             build.at(owner[0][1], "measures", index, "owner")
         _period(measure.fields.get("period", []), data, index, build)
+        reason = " ".join(text for text, _ in measure.fields.get("addresses", []))
+        if addresses := codes_in(reason, framework) or _instruments(reason):
+            data["addresses"] = addresses
         out.append(
-            {k: data[k] for k in ("number", "title", "steps", "owner", "period", "monitoring")
+            {k: data[k] for k in ("number", "title", "steps", "owner", "period", "monitoring",
+                                  "addresses")
              if k in data}
         )  # fmt: skip
         written.append({"number": str(measure.number), "line": measure.pos.ref})
     return out, written
+
+
+def _instruments(text: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"(?<![A-Za-z])(?:IIT|EIT|OIT)(?![A-Za-z])", text)))
 
 
 def _period(

@@ -103,9 +103,11 @@ def _summary_row(
     row_pos: Position,
     terms: DocumentTerms,
 ) -> tuple[dict[str, Any] | None, str] | None:
-    """Return a total row's total (``คะแนนรวม``) or a level row's (``ระดับผลการประเมิน | ผ่าน``)
-    and why its other cells are left over; None for another row."""
-    if any(_starts(key, t) for t in terms.total_labels):
+    """Return a total row's total (``คะแนนรวม``, or whatever OCR read, beside weights summing to
+    100) or a level row's (``ระดับผลการประเมิน | ผ่าน``) and why its other cells are left over;
+    None for another row."""
+    weights_all = "weight" in values and values["weight"][0] == 100  # the weights' sum: total
+    if weights_all or any(_starts(key, t) for t in terms.total_labels):
         return _total_of(values, rating, row_pos), "not a number in the total row"
     if rating and any(_starts(key, t) for t in terms.rating_labels):
         return _total_of({}, rating, row_pos), "not a level in the level row"

@@ -77,7 +77,7 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
             build.leftover(f"{header} ({rows})", table.pos, "tables", "table of unknown kind")
     if not out.measures:  # measures written as paragraphs (มาตรการที่ 1 ... ระยะเวลา : ...)
         prose = [paragraph for section, paragraph, _ in layout.prose if section == "measures"]
-        out.measures, out.measure_rows = read_measure_paragraphs(prose, build)
+        out.measures, out.measure_rows = read_measure_paragraphs(prose, build, framework)
     return out
 
 

@@ -19,6 +19,7 @@ from ita_lib.documents.reading import parse_text
 from ita_lib.documents.sections import read_layout, suggestion_paragraphs
 from ita_lib.documents.stitching import PAGE_NUMBER
 from ita_lib.documents.terms import classify_header, load_document_terms
+from ita_lib.model.framework_files import load_framework
 from tests.documents.pdf_fixtures import pdf_to_scan
 
 HAS_TESSERACT = shutil.which("tesseract") is not None
@@ -49,7 +50,7 @@ def published(name: str) -> dict:
 NAMES = ["nong-waeng-2568", "wang-takhian-2569", "wang-thong-thani-2569", "tha-chang-thong-2568"]
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568"])
 def test_libreoffice_pdfs_import_their_published_figures(name):
     result = import_document(LIBREOFFICE / f"{name}.pdf")
     assert fields(result.data) == published(name)
@@ -87,7 +88,9 @@ def test_paragraph_measures_from_plain_text():
         "ตัวชี้วัด : ลดได้ ๒ งาน\n"
     )
     build = Collector(source="t", terms=load_document_terms())
-    measures, written = read_measure_paragraphs(parse_text(text).paragraphs(), build)
+    measures, written = read_measure_paragraphs(
+        parse_text(text).paragraphs(), build, load_framework(2569)
+    )
     assert [m["number"] for m in measures] == [1, 2]
     assert measures[0]["steps"] == ["(๑) จัดทำข้อมูล", "(๒) เผยแพร่ตามมาตรการที่ ๓ ของแผน"]
     assert measures[0]["period"] == "ต.ค. ๖๘ - ก.ย. ๖๙"
@@ -230,3 +233,15 @@ def test_suggestions_written_as_bullets_and_measures_numbered_with_their_word():
     assert [m["number"] for m in measures] == list(range(1, 14))
     assert measures[0]["period"] == "ตุลาคม 2568 – กันยายน 2569"
     assert measures[0]["addresses"] == ["o6"]
+
+
+def test_a_public_organisation_and_measures_with_their_reason():
+    result = import_document(LIBREOFFICE / "nam-chumchon-2568.pdf")
+    assert result.data["agency"]["name"] == "สำนักงานพัฒนาระบบน้ำชุมชน (องค์การมหาชน)"
+    measures = result.data["measures"]
+    assert [m["number"] for m in measures] == list(range(1, 12))
+    # "เหตุผล: เพื่อแก้ไขข้อ O19" names what the measure addresses; it is not the title
+    assert measures[2]["addresses"] == ["o19"]
+    assert "เหตุผล" not in measures[2]["title"]
+    # "...ครบทุกรอบมาตรการที่ ๖ ..." (no space): the next measure, not a reference to one
+    assert measures[5]["title"].startswith("ยกระดับการสื่อสาร")
