@@ -70,13 +70,14 @@ _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WO
 _COLON = re.compile(r"\s*[:：]\s*$")
 _SECTION = re.compile(rf"^\s*ส่วนท[{_MARK}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?[0-9๐-๙]{1,2}\)\s*")
+_UNNUMBERED = re.compile(_any_marks("มาตรการที่") + r"\s*[^\s0-9๐-๙ก-๙]{0,2}\s+(?=[ก-๙])")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
 _NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 @dataclass
 class _Measure:
-    number: int
+    number: int | None  # None: OCR could not read it (put right from its neighbours later)
     title: list[str]
     pos: Position
     fields: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
@@ -95,9 +96,12 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
         number = int(to_arabic_digits(match[1]))
         before = text[max(0, match.start() - 4) : match.start()]
         spaced = before[-1:].isspace() or expected == 1 or not _REFERENCE.search(before)
-        if at_start or (number == expected and spaced):
+        # in a scan, the number after one OCR could not read (expected + 1) starts one too
+        if at_start or (number in (expected, expected + ocr) and spaced):
             cuts.append((match.start(), match.start(), "measure"))
             expected = number + 1
+    if ocr and not any(c[0] == 0 for c in cuts) and _UNNUMBERED.match(text):
+        cuts.append((0, 0, "measure"))  # a measure whose number OCR could not read
     for match in _LABEL[ocr].finditer(text):
         before = text[match.start() - 1] if match.start() else " "
         if before.isspace() or before == ")" or _COLON.search(match[0]):
@@ -143,12 +147,11 @@ def read_measure_paragraphs(
     for paragraph in paragraphs:
         if measures and _SECTION.match(paragraph.text):
             break  # the measures end where the document's next part begins
-        expected = measures[-1].number + 1 if measures else 1
-        for kind, text, pos in _pieces(paragraph, expected, build.ocr):
+        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr):
             if kind == "measure":
-                match = _MEASURE[build.ocr].match(text)
+                match = _MEASURE[build.ocr].match(text) or _UNNUMBERED.match(text)
                 assert match is not None  # a measure piece starts with its marker
-                number = int(to_arabic_digits(match[1]))
+                number = int(to_arabic_digits(match[1])) if match.groups() else None
                 measures.append(_Measure(number, [text[match.end() :].strip()], pos))
                 role = None
             elif not measures:
@@ -161,6 +164,15 @@ def read_measure_paragraphs(
             else:
                 _add(measures[-1], role, text, pos, new_item=kind == "step")
     return _as_data(measures, build, framework)
+
+
+def _next_number(measures: list[_Measure]) -> int:
+    """The number the next measure should have (past measures whose number was unread)."""
+    known = [(i, m.number) for i, m in enumerate(measures) if m.number is not None]
+    if not known:
+        return len(measures) + 1
+    index, number = known[-1]
+    return number + len(measures) - index
 
 
 def _add(measure: _Measure, role: str, text: str, pos: Position, *, new_item: bool) -> None:
@@ -206,7 +218,7 @@ def _as_data(
                                   "addresses")
              if k in data}
         )  # fmt: skip
-        written.append({"number": str(measure.number), "line": measure.pos.ref})
+        written.append({"number": str(measure.number or ""), "line": measure.pos.ref})
     return out, written
 
 

@@ -245,3 +245,24 @@ def test_a_public_organisation_and_measures_with_their_reason():
     assert "เหตุผล" not in measures[2]["title"]
     # "...ครบทุกรอบมาตรการที่ ๖ ..." (no space): the next measure, not a reference to one
     assert measures[5]["title"].startswith("ยกระดับการสื่อสาร")
+
+
+def test_scanned_paragraph_measures_whose_number_ocr_lost_stay_for_their_neighbours():
+    text = (
+        "มาตรการที่ ๑ มาตรการเผยแพร่ข้อมูล\n"
+        "ระยะเวลา : ต.ค. ๖๘ - ก.ย. ๖๙\n"
+        "มาตรการที่« มาตรการเสริมสร้างจริยธรรม\n"
+        "ตัวชี้วัด : อบรมร้อยละ ๙๐ มาตรการที่ ๓ มาตรการลดขั้นตอน\n"
+        "มาตรการที่ ๕ มาตรการควบคุมทรัพย์สิน\n"
+    )
+    build = Collector(source="t", terms=load_document_terms(), ocr=True)
+    measures, _ = read_measure_paragraphs(
+        parse_text(text).paragraphs(), build, load_framework(2569)
+    )
+    assert [m["number"] for m in measures] == [1, None, 3, 5]
+    assert measures[1]["title"] == "มาตรการเสริมสร้างจริยธรรม"
+    assert measures[1]["monitoring"] == ["อบรมร้อยละ ๙๐"]
+    # in a text document the unnumbered marker is no measure, and a skipped number mid-paragraph
+    plain = Collector(source="t", terms=load_document_terms())
+    typed, _ = read_measure_paragraphs(parse_text(text).paragraphs(), plain, load_framework(2569))
+    assert [m["number"] for m in typed] == [1, 5]  # mid-paragraph, only the next number starts one
