@@ -13,19 +13,19 @@ from typing import Any
 from ita_lib.documents.extraction import (
     INDICATOR_RE,
     Collector,
-    Correction,
     indicator_of,
     indicators_read,
     instrument_of,
+    instruments_named,
     is_empty_marker,
 )
 from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Table
-from ita_lib.documents.ocr_repair import snap_item_code
+from ita_lib.documents.ocr_repair import item_code_correction, snap_item_code
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
 from ita_lib.text.digits import to_arabic_digits, to_thai_digits
 
-__all__ = ["CODE_IN_TEXT", "codes_in", "read_analysis_table"]
+__all__ = ["CODE_IN_TEXT", "addresses_in", "codes_in", "read_analysis_table"]
 CODE_IN_TEXT = re.compile(
     r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
 )
@@ -39,6 +39,12 @@ def codes_in(text: str, framework: Framework) -> list[str]:
         if code is not None and framework.has_item(code):
             codes.append(code)
     return codes
+
+
+def addresses_in(text: str, framework: Framework) -> list[str]:
+    """Return what a measure's text says it addresses: the item codes it names, else the
+    instruments (``ข้อ O3``, ``EIT ตัวชี้วัดที่ 7``)."""
+    return codes_in(text, framework) or instruments_named(text)
 
 
 def _codes_by_name(cell: Cell, framework: Framework, build: Collector) -> Cell:
@@ -65,11 +71,7 @@ def _paragraph_codes(
             continue
         number = value[1:] if match["code"][1:].isascii() else to_thai_digits(value[1:])
         text = f"{text[: match.start()]}{match['code'][0]}{number}{text[match.end() :]}"
-        build.correct(Correction(
-            fragment.pos, "item code", match["code"], value,
-            f"the name beside it is the name of {value} in the catalogue",
-            f"ชื่อที่เขียนไว้เป็นชื่อของข้อ {value} ตามรายการของปีนั้น",
-        ))  # fmt: skip
+        build.correct(item_code_correction(fragment.pos, match["code"], value))
     return replace(paragraph, text=text)
 
 

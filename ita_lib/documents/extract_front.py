@@ -55,7 +55,19 @@ def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
     )
 
 
-def _name_alone(kind: str, name: str, layout: Layout, pattern: re.Pattern[str]) -> str:
+_Run = tuple[str, str]  # an agency type and the run of letters after it, as written
+
+
+def _runs(layout: Layout, pattern: re.Pattern[str]) -> list[_Run]:
+    """Every agency type and name the layout's paragraphs write."""
+    return [
+        (m["type"], m["name"])
+        for text, _ in _in_order(layout)
+        for m in pattern.finditer(strip_dots(text))
+    ]
+
+
+def _name_alone(kind: str, name: str, runs: list[_Run]) -> str:
     """Return the agency's name without the word Thai text runs it into.
 
     Thai writes no space between words, so ``...วังตะเคียนงามเรื่อง`` (a title's line break)
@@ -67,15 +79,13 @@ def _name_alone(kind: str, name: str, layout: Layout, pattern: re.Pattern[str]) 
     cut = _FOLLOWING.search(name, _NAME_MIN)
     if cut is not None:
         name = name[: cut.start()]
-    texts = _layout_texts(layout)
     shorter = {
-        m["name"]
-        for text in texts
-        for m in pattern.finditer(strip_dots(text))
-        if m["type"] == kind
-        and len(m["name"]) >= _NAME_MIN
-        and name.startswith(m["name"])
-        and name[len(m["name"]) :][:1].isalpha()  # a word run into it, not " เขต 2"
+        run
+        for run_kind, run in runs
+        if run_kind == kind
+        and len(run) >= _NAME_MIN
+        and name.startswith(run)
+        and name[len(run) :][:1].isalpha()  # a word run into it, not " เขต 2"
     }
     return kind + (max(shorter, key=len) if shorter else name)
 
@@ -94,26 +104,24 @@ def _alike(skeleton: str, key: str) -> bool:
     )
 
 
-def _layout_texts(layout: Layout) -> list[str]:
-    texts = [p.text for p in layout.front] + [p.text for _, p in layout.headings]
-    return texts + [p.text for _, p, _ in layout.prose] + [p.text for p in layout.suggestions]
+def _commonest(found: str, counts: Counter[str]) -> str:
+    """Return the spelling most occurrences have; ``found`` when no other is more common."""
+    best = max(counts.values(), default=0)
+    return found if counts.get(found, 0) == best else min(s for s, n in counts.items() if n == best)
 
 
-def _most_spelled(name: str, kind: str, layout: Layout, pattern: re.Pattern[str]) -> str:
+def _most_spelled(name: str, kind: str, runs: list[_Run]) -> str:
     """Return the spelling of the agency's name most of its occurrences have (by consonants
     the same name, or one consonant misread); the name as found when no spelling is more
     common."""
     bare = name[len(kind) :]
     key = thai_skeleton(bare)
     counts: Counter[str] = Counter()
-    for text in _layout_texts(layout):
-        for match in pattern.finditer(strip_dots(text)):
-            run = match["name"]
-            ends = [i for i in range(1, len(run) + 1) if _alike(thai_skeleton(run[:i]), key)]
-            if match["type"] == kind and ends:
-                counts[run[: ends[-1]]] += 1
-    best = max(counts.values(), default=0)
-    chosen = bare if counts.get(bare, 0) == best else min(s for s, n in counts.items() if n == best)
+    for run_kind, run in runs:
+        ends = [i for i in range(1, len(run) + 1) if _alike(thai_skeleton(run[:i]), key)]
+        if run_kind == kind and ends:
+            counts[run[: ends[-1]]] += 1
+    chosen = _commonest(bare, counts)
     if chosen.endswith("เขต"):  # OCR lost the district's number here: a spelling that has it
         numbered = [s for s in counts if re.fullmatch(rf"{re.escape(chosen)}\s?[0-9๐-๙]{{1,2}}", s)]
         numbered += [s for s in counts if _DISTRICT.search(s) and thai_skeleton(s) == key]
@@ -126,12 +134,11 @@ def _public_spelling(name: str, layout: Layout) -> str:
     key = thai_skeleton(name)
     counts = Counter(
         found
-        for text in _layout_texts(layout)
+        for text, _ in _in_order(layout)
         for m in _PUBLIC_ORGANISATION.finditer(strip_dots(text))
         if thai_skeleton(found := m[1].removeprefix("ประกาศ")) == key
     )
-    best = max(counts.values(), default=0)
-    return name if counts.get(name, 0) == best else min(n for n, c in counts.items() if c == best)
+    return _commonest(name, counts)
 
 
 def find_agency_name(
@@ -155,8 +162,9 @@ def find_agency_name(
     for text, pos in candidates:
         match = pattern.search(strip_dots(text))
         if match:
-            name = _name_alone(match["type"], match["name"], layout, pattern)
-            name = _most_spelled(name, match["type"], layout, pattern) if ocr else name
+            runs = _runs(layout, pattern)
+            name = _name_alone(match["type"], match["name"], runs)
+            name = _most_spelled(name, match["type"], runs) if ocr else name
             return _DISTRICT.sub(" เขต ", name), pos
     for text, pos in candidates:  # a public organisation: สำนักงาน... (องค์การมหาชน)
         if public := _PUBLIC_ORGANISATION.search(strip_dots(text)):

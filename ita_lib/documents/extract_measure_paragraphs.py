@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ita_lib.documents.extract_analysis import codes_in
-from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector
+from ita_lib.documents.extract_analysis import addresses_in
+from ita_lib.documents.extraction import MARK_CLASS, MARKS, UNREAD_BY_OCR, Collector
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
@@ -48,7 +48,6 @@ _LABEL_WORDS = "|".join(
     rf"(?P<{role}>(?:{words}))\s*(?::|：|$|(?=\(?[0-9๐-๙]{{1,2}}\)))"
     for role, words in _LABELS.items()
 )
-_MARK = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 
 
 def _any_marks(pattern: str) -> str:
@@ -59,16 +58,16 @@ def _any_marks(pattern: str) -> str:
         if in_class or char in "[]":
             in_class = (in_class or char == "[") and char != "]"
             out.append(char)
-        elif not re.match(f"[{_MARK}]", char):
+        elif not MARKS.match(char):
             letter = "\u0e01" <= char <= "\u0e4f"  # a Thai letter, not a digit
-            out.append(f"{char}[{_MARK}]*" if letter else char)
+            out.append(f"{char}[{MARK_CLASS}]*" if letter else char)
     return "".join(out)
 
 
 _MEASURE = {False: re.compile(_MEASURE_WORDS), True: re.compile(_any_marks(_MEASURE_WORDS))}
 _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WORDS))}
 _COLON = re.compile(r"\s*[:：]\s*$")
-_SECTION = re.compile(rf"^\s*ส่วนท[{_MARK}]*\s*[0-9๐-๙]")  # the next part of the document
+_SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?[0-9๐-๙]{1,2}\)\s*")
 _UNNUMBERED = re.compile(_any_marks("มาตรการที่") + r"\s*[^\s0-9๐-๙ก-๙]{0,2}\s+(?=[ก-๙])")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
@@ -211,7 +210,7 @@ def _as_data(
             build.at(owner[0][1], "measures", index, "owner")
         _period(measure.fields.get("period", []), data, index, build)
         reason = " ".join(text for text, _ in measure.fields.get("addresses", []))
-        if addresses := codes_in(reason, framework) or _instruments(reason):
+        if addresses := addresses_in(reason, framework):
             data["addresses"] = addresses
         out.append(
             {k: data[k] for k in ("number", "title", "steps", "owner", "period", "monitoring",
@@ -220,10 +219,6 @@ def _as_data(
         )  # fmt: skip
         written.append({"number": str(measure.number or ""), "line": measure.pos.ref})
     return out, written
-
-
-def _instruments(text: str) -> list[str]:
-    return list(dict.fromkeys(re.findall(r"(?<![A-Za-z])(?:IIT|EIT|OIT)(?![A-Za-z])", text)))
 
 
 def _period(

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ita_lib.documents.extract_analysis import codes_in
-from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, join_list, join_single
+from ita_lib.documents.extract_analysis import addresses_in
+from ita_lib.documents.extraction import MARKS, UNREAD_BY_OCR, Collector, join_list, join_single
 from ita_lib.documents.layout import Cell, Table
 from ita_lib.documents.terms import classify_header, headers_alike
 from ita_lib.exceptions import InputError
@@ -18,12 +18,10 @@ from ita_lib.text.periods import parse_period
 __all__ = ["read_measures"]
 _HEADER_LENGTH = 30  # a title cell this short may be a header (มาตรการ/แนวทาง) read again
 _MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
-_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 _MEASURE_NUMBER_OCR = re.compile(
     r"^\W{0,3}(?:[A-Za-z]{1,2}\s)?\s*(?:มาตรการท|ลำดับท|ท)?\s*([0-9]{1,3})\s*[.),]?\s*$"
 )
 _LEADING_NUMBER = re.compile(r"^\s*(?:มาตรการที่\s*)?([0-9]{1,3})(?:\s*[.),]\s*|\s+)")  # "7," OCR
-_INSTRUMENT = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 
 
 def _number_and_title(
@@ -56,19 +54,13 @@ def _continue_measure(
             build.row_leftovers([cells[index]], "measures", "rest of a row of no field")
 
 
-def _addresses(text: str, framework: Framework) -> list[str]:
-    """Return the item codes a cell names, else the instruments it names."""
-    codes = codes_in(text, framework)
-    return codes or list(dict.fromkeys(m[1] for m in _INSTRUMENT.finditer(text)))
-
-
 def _measure_number(text: str, ocr: bool = False) -> int | None:
     """Return the number a number cell holds (``๑``, ``1.``, ``มาตรการที่ 1``); in a scan, read
     without marks and after a speck OCR read as a letter (``a มาตรการท 1``)."""
     arabic = to_arabic_digits(text)
     match = _MEASURE_NUMBER.match(arabic)
     if match is None and ocr:
-        match = _MEASURE_NUMBER_OCR.match(_MARKS.sub("", arabic))
+        match = _MEASURE_NUMBER_OCR.match(MARKS.sub("", arabic))
     return int(match[1]) if match else None
 
 
@@ -115,7 +107,7 @@ def read_measures(
                 measure[role] = [text for text, _ in items]
                 for j, (_, pos) in enumerate(items):
                     build.at(pos, "measures", index, role, j)
-        if addresses := _addresses(cell(cells, "addresses").text, framework):  # else inferred
+        if addresses := addresses_in(cell(cells, "addresses").text, framework):  # else inferred
             measure["addresses"] = addresses
         owner = join_single(cell(cells, "owner"))
         if owner:

@@ -12,9 +12,15 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
-from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, Correction, instrument_of
+from ita_lib.documents.extraction import (
+    MARKS,
+    UNREAD_BY_OCR,
+    Collector,
+    Correction,
+    instrument_of,
+)
 from ita_lib.documents.layout import Paragraph, Position
-from ita_lib.documents.ocr_repair import snap_item_code, snap_sub_indicator
+from ita_lib.documents.ocr_repair import item_code_correction, snap_item_code, snap_sub_indicator
 from ita_lib.documents.sections import HEADING_MAX
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
@@ -24,7 +30,6 @@ __all__ = ["read_suggestions"]
 _SUB_HEADING = re.compile(r"^\s*ตัวชี้วัดย่อย(?:ที่)?\s*(\d{1,2})\s*\.\s*(\d{1,2})")
 _INDICATOR_HEADING = re.compile(r"^\s*ตัวชี้วัด(?:ที่)?\s*(\d{1,2})(?!\s*\.\s*\d)")
 # In a scan, headings are matched without the marks above and below the line (OCR drops them).
-_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 _SUB_HEADING_OCR = re.compile(
     r"^\s*ตว[ชซ]วดยอย(?:ท)?[^\dก-ฮ]{0,3}(\d{1,2})\s*\.\s*(\d{1,2})(?P<name>.*)$"
 )
@@ -110,7 +115,7 @@ def _split_at_heading(paragraph: Paragraph) -> list[Paragraph]:
     """Split a scanned paragraph where a sub-indicator heading OCR ran into it begins."""
     text = paragraph.text
     for start in (i for i, c in enumerate(text) if c == "ต" and i):
-        if _SUB_HEADING_OCR.match(_MARKS.sub("", to_arabic_digits(text[start:]))):
+        if _SUB_HEADING_OCR.match(MARKS.sub("", to_arabic_digits(text[start:]))):
             return [
                 replace(paragraph, text=text[:start].strip()),
                 replace(paragraph, text=text[start:]),
@@ -162,11 +167,7 @@ def _code_by_name(
     name = item["text"].split(":", 1)[0] if ":" in item["text"] else ""
     value = snap_item_code(code, name, framework, by_name_alone=True) if name else code
     if value != code:
-        build.correct(Correction(
-            pos, "item code", item["code"], value,
-            f"the name beside it is the name of {value} in the catalogue",
-            f"ชื่อที่เขียนไว้เป็นชื่อของข้อ {value} ตามรายการของปีนั้น",
-        ))  # fmt: skip
+        build.correct(item_code_correction(pos, item["code"], value))
     return value
 
 
@@ -190,7 +191,7 @@ def _read_text(
     sub_match = _SUB_HEADING.match(arabic)
     head_match = _INDICATOR_HEADING.match(arabic)
     if build.ocr and not sub_match and not head_match:
-        bare = _MARKS.sub("", arabic)
+        bare = MARKS.sub("", arabic)
         sub_match, head_match = _SUB_HEADING_OCR.match(bare), _INDICATOR_HEADING_OCR.match(bare)
     if sub_match:
         state.sub = f"{int(sub_match[1])}.{int(sub_match[2])}"

@@ -26,6 +26,8 @@ from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = [
     "INDICATOR_RE",
+    "MARKS",
+    "MARK_CLASS",
     "UNREAD_BY_OCR",
     "Collector",
     "Correction",
@@ -35,6 +37,7 @@ __all__ = [
     "indicator_of",
     "indicators_read",
     "instrument_of",
+    "instruments_named",
     "is_empty_marker",
     "join_list",
     "join_single",
@@ -168,7 +171,10 @@ def indicator_of(label: str, framework: Framework, *, ocr: bool = False) -> int 
     return by_name if by_name is not None else by_number
 
 
-_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # OCR drops or misreads them
+MARK_CLASS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+"""Thai vowels above and below and tone marks, as a character class's body (OCR drops or
+misreads them)."""
+MARKS = re.compile(f"[{MARK_CLASS}]")
 _INDICATOR_OCR = re.compile(r"ตว[ชซ]วด(?!ยอย)")
 
 
@@ -179,7 +185,7 @@ def indicators_read(text: str, framework: Framework) -> list[int]:
     is read as a label (:func:`indicator_of` with ``ocr``: its name, compared on Thai
     consonants, wins over a misread digit).
     """
-    bare = _MARKS.sub("", text)
+    bare = MARKS.sub("", text)
     starts = [m.start() for m in _INDICATOR_OCR.finditer(bare)]
     pieces = [bare[a:b] for a, b in zip(starts, [*starts[1:], len(bare)], strict=False)]
     return [n for n in (indicator_of(p, framework, ocr=True) for p in pieces) if n is not None]
@@ -230,6 +236,11 @@ def _likest_name(label: str, framework: Framework) -> int | None:
         if SequenceMatcher(None, thai_skeleton(name), rest).ratio() >= _NAME_LIKENESS
     }
     return alike.pop() if len(alike) == 1 else None
+
+
+def instruments_named(text: str) -> list[str]:
+    """Return the instruments a text names by code (``IIT``, ``EIT``, ``OIT``), once each, in order."""
+    return list(dict.fromkeys(m[1] for m in _INSTRUMENT_RE.finditer(text)))
 
 
 def instrument_of(label: str, framework: Framework) -> str | None:

@@ -24,11 +24,13 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector, Correction
+from ita_lib.documents.layout import Position
 from ita_lib.model.framework import Framework
 from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = [
     "NAME_LIKENESS",
+    "item_code_correction",
     "repair_measure_numbers",
     "repair_sequence",
     "snap_item_code",
@@ -179,6 +181,15 @@ def _one_digit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     return SequenceMatcher(None, a, b).ratio() >= 2 * (max(len(a), len(b)) - 1) / (len(a) + len(b))
+
+
+def item_code_correction(pos: Position, read: str, value: str) -> Correction:
+    """Return the correction of an item code OCR misread that the name beside it put right."""
+    return Correction(
+        pos, "item code", read, value,
+        f"the name beside it is the name of {value} in the catalogue",
+        f"ชื่อที่เขียนไว้เป็นชื่อของข้อ {value} ตามรายการของปีนั้น",
+    )  # fmt: skip
 
 
 SURE_LIKENESS = 0.9

@@ -23,8 +23,8 @@ from ita_lib.documents.layout import (
 )
 from ita_lib.documents.terms import (
     DocumentTerms,
-    classify_header,
     classify_table,
+    column_roles,
     headers_alike,
 )
 from ita_lib.text.digits import to_arabic_digits
@@ -138,8 +138,9 @@ def _suggestions_by_content(
     """Return a scanned table as a suggestions table when a header cell names the suggestion
     (``ข้อเสนอแนะ``) and most rows start another column with an item code (OCR misread the
     ``ข้อ`` header: ``ฉ7 ขอ``); else no kind."""
-    _, roles = classify_header(table.header_texts, terms, tolerant=True, kinds=("suggestions",))
-    text_col = roles.get("suggestion")
+    text_col = column_roles(table.header_texts, "suggestions", terms, tolerant=True).get(
+        "suggestion"
+    )
     rows = [row for row in table.rows if any(not c.is_empty for c in row.cells)]
     if text_col is None or not rows:
         return None, {}

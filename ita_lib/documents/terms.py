@@ -25,6 +25,7 @@ __all__ = [
     "DocumentTerms",
     "classify_header",
     "classify_table",
+    "column_roles",
     "headers_alike",
     "load_document_terms",
     "match_key",
@@ -226,13 +227,29 @@ def _is_kind(kind: str, roles: Mapping[str, int], terms: DocumentTerms) -> bool:
     return present and (kind != "measures" or len(roles) >= 3)
 
 
-def _roles_completed(
-    header: Sequence[str], kind: str, terms: DocumentTerms, tolerant: bool
+def column_roles(
+    header: Sequence[str], kind: str, terms: DocumentTerms, *, tolerant: bool = False
 ) -> dict[str, int]:
-    """The columns' roles; when a required role is missing because a cell that names it took
-    another role first (``มาตรการ/กิจกรรม``: steps before title), that cell is given the
-    missing role and the others are matched again, if another cell then takes its role
-    (``ขั้นตอนการดำเนินงาน``: steps)."""
+    """Return the role of each header cell for one kind of table.
+
+    Each cell takes the first role, in the catalogue's order, one of whose keywords it matches.
+    When a required role is then missing because a cell that names it took another role first
+    (``มาตรการ/กิจกรรม``: steps before title), that cell is given the missing role and the
+    others are matched again, if another cell then takes its role (``ขั้นตอนการดำเนินงาน``).
+
+    Parameters
+    ----------
+    header, kind, terms
+        The header cells' texts; ``analysis``, ``measures``, ``score`` or ``suggestions``; the
+        importer's catalogue.
+    tolerant
+        Match keywords as :func:`classify_table` does for text read by OCR.
+
+    Returns
+    -------
+    dict
+        The column index of each role found (the table may still not be of that kind).
+    """
     roles = _column_roles(header, kind, terms, tolerant)
     if _is_kind(kind, roles, terms):
         return roles
@@ -283,17 +300,13 @@ def classify_table(
 
 
 def classify_header(
-    header: Sequence[str],
-    terms: DocumentTerms,
-    *,
-    tolerant: bool = False,
-    kinds: Sequence[str] = ("analysis", "measures", "score", "suggestions"),
+    header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
 ) -> tuple[str | None, dict[str, int]]:
     """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
-    for kind in kinds:
-        roles = _roles_completed(header, kind, terms, tolerant)
-        if _is_kind(kind, roles, terms) or len(kinds) == 1:
-            return (kind if _is_kind(kind, roles, terms) else None), roles
+    for kind in ("analysis", "measures", "score", "suggestions"):
+        roles = column_roles(header, kind, terms, tolerant=tolerant)
+        if _is_kind(kind, roles, terms):
+            return kind, roles
     return None, {}
 
 
