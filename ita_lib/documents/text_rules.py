@@ -162,7 +162,8 @@ def _near_misses(context: AuditContext, core: str, own_name: str) -> Iterator[Fi
                     continue
                 if any(i < b and a < i + length for a, b in exact):
                     continue
-                if _levenshtein(window, core) == 1:
+                # a space inside the name is a line a PDF broke there, not a misspelling
+                if _levenshtein(window, core) == 1 and "".join(window.split()) != core:
                     best = window
                     break
             if best is not None:

@@ -266,3 +266,14 @@ def test_scanned_paragraph_measures_whose_number_ocr_lost_stay_for_their_neighbo
     plain = Collector(source="t", terms=load_document_terms())
     typed, _ = read_measure_paragraphs(parse_text(text).paragraphs(), plain, load_framework(2569))
     assert [m["number"] for m in typed] == [1, 5]  # mid-paragraph, only the next number starts one
+
+
+def test_a_name_broken_by_a_pdf_line_is_not_misspelled():
+    text = (LIBREOFFICE.parent / "nong-bua-measures-2569.txt").read_text(encoding="utf-8")
+    broken = "ตัวอย่างหนอง บัว"  # a line break the PDF made a space
+    typo = "ตัวอย่างหนองบับ"
+    text = text.replace("ดังนี้\n", f"ดังนี้ ({broken})\n", 1).replace("ดังนี้\n", f"ดังนี้ ({typo})\n", 1)
+    findings = audit(import_parsed(parse_text(text, source="t.txt")))
+    misspelled = [f.message for f in findings if f.rule == "own_name_misspelled"]
+    assert len(misspelled) == 1
+    assert "หนองบับ" in misspelled[0]
