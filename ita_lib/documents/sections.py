@@ -120,6 +120,8 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         if opened is not None and _opens(opened, section, headings):
             if opened == section == "suggestions":  # "3.3 แบบวัด ... (OIT) ผู้ตรวจประเมิน..."
                 suggestions.append(block)  # a numbered part of the suggestions: read it too
+            elif opened == "suggestions" and intro_possible is False:
+                _false_start(headings, suggestions, prose)
             section = opened
             headings.append((opened, block))
             continue
@@ -130,6 +132,22 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _false_start(
+    headings: list[tuple[str, Paragraph]],
+    suggestions: list[Paragraph],
+    prose: list[tuple[str, Paragraph, bool]],
+) -> None:
+    """When a numbered heading opens the suggestions after the results, the suggestions read
+    before the results (an announcement page that names ข้อเสนอแนะ and ป.ป.ช.) were front
+    matter: they go back to the front's prose, in place."""
+    kinds = [kind for kind, _ in headings]
+    if "suggestions" not in kinds or "results" not in kinds[kinds.index("suggestions") :]:
+        return
+    first = kinds.index("suggestions")
+    prose[:0] = [("front", p, False) for p in (headings.pop(first)[1], *suggestions)]
+    suggestions.clear()
 
 
 def _suggestions_by_content(

@@ -277,3 +277,13 @@ def test_a_name_broken_by_a_pdf_line_is_not_misspelled():
     misspelled = [f.message for f in findings if f.rule == "own_name_misspelled"]
     assert len(misspelled) == 1
     assert "หนองบับ" in misspelled[0]
+
+
+@pytest.mark.parametrize("name", ["nam-chumchon-2568", "nong-waeng-2568", "tha-chang-thong-2568"])
+def test_an_announcement_before_the_results_is_not_nacc_s_suggestions(name):
+    # the announcement names ข้อเสนอแนะ and ป.ป.ช.; the numbered heading after the results opens
+    # the suggestions, and the announcement goes back to the front matter
+    suggestions = import_document(LIBREOFFICE / f"{name}.pdf").data["suggestions"]
+    assert "summary" not in suggestions or "ประกาศ" not in suggestions["summary"]
+    assert "ลงชื่อ" not in " ".join(suggestions.get("by_instrument", {}).values())
+    assert len(suggestions["by_item"]) == 4
