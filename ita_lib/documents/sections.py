@@ -192,7 +192,8 @@ def _split_ruled_rows(table: Table) -> Table:
 def suggestion_paragraphs(table: Table, roles: Mapping[str, int]) -> list[Paragraph]:
     """Return a suggestions table's rows as the paragraphs the suggestions section would have.
 
-    A row with an item gives ``ข้อ <item> <suggestion>``. A group row (text in one cell only)
+    A row with an item gives ``ข้อ <item> <suggestion>`` (with the item's name when a column
+    between them gives it: ``ข้อ O13 รายงานผล... <suggestion>``). A group row (text in one cell only)
     and a group column's cell that changes (a sub-indicator beside its items) give a heading
     before it; a bare sub-indicator number (``9.2 การบริหารงาน``) is written as its heading
     (``ตัวชี้วัดย่อยที่ 9.2 ...``).
@@ -202,11 +203,14 @@ def suggestion_paragraphs(table: Table, roles: Mapping[str, int]) -> list[Paragr
     groups: dict[int, str] = {}
     for row in table.rows:
         cells = row.cells
+        # the cells from the item to the suggestion (an item's name between them) make its line
+        own = range(item_col, text_col + 1) if item_col < text_col else (item_col, text_col)
         item = cells[item_col].text.strip() if item_col < len(cells) else ""
-        text = cells[text_col].text.strip() if text_col < len(cells) else ""
+        text = " ".join(cells[i].text.strip() for i in own if i != item_col and i < len(cells))
+        text = text.strip()
         for index, cell in enumerate(cells):
             label = cell.text.strip()
-            if (index in (item_col, text_col) and (item or text)) or not label:
+            if (index in own and (item or text)) or not label:
                 continue
             if groups.get(index) != label:
                 groups[index] = label

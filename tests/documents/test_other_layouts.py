@@ -245,6 +245,9 @@ def test_a_public_organisation_and_measures_with_their_reason():
     assert "เหตุผล" not in measures[2]["title"]
     # "...ครบทุกรอบมาตรการที่ ๖ ..." (no space): the next measure, not a reference to one
     assert measures[5]["title"].startswith("ยกระดับการสื่อสาร")
+    # the suggestions table's item-name column (ข้อ | รายการข้อมูล | ข้อเสนอแนะ) joins each line
+    assert not [x for x in result.leftovers if x.section == "suggestions"]
+    assert result.data["suggestions"]["by_item"][1]["text"].startswith("รายงานผลการจัดซื้อจัดจ้าง")
 
 
 def test_scanned_paragraph_measures_whose_number_ocr_lost_stay_for_their_neighbours():
