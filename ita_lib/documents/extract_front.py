@@ -141,12 +141,78 @@ def _public_spelling(name: str, layout: Layout) -> str:
     return _commonest(name, counts)
 
 
+def _typed(text: str, pattern: re.Pattern[str], layout: Layout, *, ocr: bool) -> str | None:
+    """Return the agency a known type names in ``text`` (cut where Thai runs on, spelled as
+    most occurrences spell it in a scan); None when ``text`` names no agency of a known type."""
+    match = pattern.search(strip_dots(text))
+    if match is None:
+        return None
+    runs = _runs(layout, pattern)
+    name = _name_alone(match["type"], match["name"], runs)
+    name = _most_spelled(name, match["type"], runs) if ocr else name
+    return _DISTRICT.sub(" เขต ", name)
+
+
+def _public(text: str, layout: Layout, *, ocr: bool) -> str | None:
+    """Return the public organisation ``text`` names (``... (องค์การมหาชน)``), else None."""
+    if public := _PUBLIC_ORGANISATION.search(strip_dots(text)):
+        name = public[1].removeprefix("ประกาศ")
+        return f"{_public_spelling(name, layout) if ocr else name} (องค์การมหาชน)"
+    return None
+
+
+# An announcement's heading names the agency that issues it, whatever its kind:
+# ``ประกาศกรมการข้าว`` / ``เรื่อง มาตรการ...`` (ประกาศ ณ วันที่ ..., ประกาศนี้ ... are not).
+_ANNOUNCER = re.compile(
+    r"^\s*ประกาศ\s*(?!ณ|นี้|ให้|ใช้|ผล|เจตจำนง|นโยบาย|เรื่อง)"
+    r"(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e0-9๐-๙()\- ]{3,90}?)\s*(?:เรื่อง|$)"
+)
+_NACC = re.compile(r"ป\.?\s?ป\.?\s?ช|ป้องกันและปราบปรามการทุจริต")
+_RUN_ON = re.compile(r"เรื่อง|ประจำปี|ปีงบประมาณ")  # words a signature's name may run into
+# The head's title in a signature names the agency (อธิบดีกรม..., ผู้ว่าราชการจังหวัด...).
+_HEAD = re.compile(
+    r"(?:อธิบดี|ผู้ว่าราชการ|ผู้กำกับการ|ผู้บังคับการ|เลขาธิการ|ผู้อำนวยการ|อธิการบดี|ผู้จัดการ"
+    r"|ผู้ว่าการ|นายก)\s*"
+    r"(?P<name>(?:กรม|จังหวัด|สถานีตำรวจ|ตำรวจภูธร|สำนักงาน|การ|มหาวิทยาลัย|ศาล)[\u0e01-\u0e4e]{2,60})"
+)
+
+
+def _announcer(
+    layout: Layout, pattern: re.Pattern[str], *, ocr: bool
+) -> tuple[str, Position] | None:
+    """Return the agency an announcement's heading names and where, else None.
+
+    The heading is ``ประกาศ<agency>`` with ``เรื่อง ...`` after it, on its line or the next.
+    """
+    ordered = _in_order(layout)
+    texts = [text for text, _ in ordered]
+    for i, text in enumerate(texts):
+        match = _ANNOUNCER.match(strip_dots(text).split("\n")[0])
+        if match is None:
+            continue
+        rest = strip_dots(text)[match.end() :].lstrip() or (
+            texts[i + 1] if i + 1 < len(texts) else ""
+        )
+        if not (match[0].rstrip().endswith("เรื่อง") or rest.lstrip().startswith("เรื่อง")):
+            continue
+        name = " ".join(match["name"].split())
+        if _NACC.search(name):  # NACC's own announcement of the results, attached
+            continue
+        found = _typed(name, pattern, layout, ocr=ocr) or _public(name, layout, ocr=ocr)
+        return found or name, ordered[i][1]
+    return None
+
+
 def find_agency_name(
     layout: Layout, terms: DocumentTerms, *, ocr: bool = False
 ) -> tuple[str, Position] | None:
-    """Return the agency's name and where it is: from the title, the results' headings and
-    prose, else the first paragraph that names an agency of a known type (a cover page), else
-    a public organisation (``... (องค์การมหาชน)``).
+    """Return the agency's name and where it is.
+
+    In this order: the agency an announcement's heading names (``ประกาศ<agency>`` /
+    ``เรื่อง ...``, any kind of agency; not NACC's); a known type in the title, the results'
+    headings and prose, else the first paragraph that names one (a cover page, a
+    signature); a public organisation (``... (องค์การมหาชน)``); the agency a head's title in a
+    signature names (``อธิบดีกรม...``, ``ผู้ว่าราชการจังหวัด...``); the title's ``ของ ...``.
 
     With ``ocr`` (a scan), the name is spelled as most of its occurrences in the document
     spell it (OCR misreads a mark here and there: ``สามัคคิ`` for ``สามัคคี``).
@@ -154,22 +220,21 @@ def find_agency_name(
     pattern = _type_pattern(terms)
     title = title_text(layout.front)
     candidates: list[tuple[str, Position]] = []
+    if announced := _announcer(layout, pattern, ocr=ocr):
+        return announced
     if layout.front:
         candidates.append((title, layout.front[0].pos))
     candidates += [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     candidates += [(p.text, p.pos) for s, p, _ in layout.prose if s in ("results", "measures")]
     candidates += _in_order(layout)  # a cover page, a signature: anywhere, first come first
-    for text, pos in candidates:
-        match = pattern.search(strip_dots(text))
-        if match:
-            runs = _runs(layout, pattern)
-            name = _name_alone(match["type"], match["name"], runs)
-            name = _most_spelled(name, match["type"], runs) if ocr else name
-            return _DISTRICT.sub(" เขต ", name), pos
-    for text, pos in candidates:  # a public organisation: สำนักงาน... (องค์การมหาชน)
-        if public := _PUBLIC_ORGANISATION.search(strip_dots(text)):
-            name = public[1].removeprefix("ประกาศ")
-            return f"{_public_spelling(name, layout) if ocr else name} (องค์การมหาชน)", pos
+    for find in (
+        lambda text: _typed(text, pattern, layout, ocr=ocr),
+        lambda text: _public(text, layout, ocr=ocr),
+        lambda text: (m := _HEAD.search(strip_dots(text))) and _RUN_ON.split(m["name"])[0],
+    ):
+        for text, pos in candidates:
+            if name := find(text):
+                return name, pos
     for text, pos in candidates[:2]:
         match = re.search(r"ของ\s*[.…]*\s*([^.…]+?)\s*[.…]*\s*(?:ประจำ)?(?:ปีงบประมาณ|$)", text)
         if match and match[1].strip():

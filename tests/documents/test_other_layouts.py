@@ -198,6 +198,36 @@ def test_agency_name_is_cut_where_the_title_runs_on():
     assert find_agency_name(layout, terms)[0] == "เทศบาลตำบลหนองแวงสามัคคี"
 
 
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        # an announcement names its agency, whatever its kind, and beats one the text cites
+        (
+            (
+                "ประกาศกรมส่งเสริมสหกรณ์\nเรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใส\n\n"
+                "ประสานงานกับองค์การบริหารส่วนตำบลหนองบัว\n"
+            ),
+            "กรมส่งเสริมสหกรณ์",
+        ),
+        ("ประกาศจังหวัดขอนแก่น เรื่อง มาตรการส่งเสริมคุณธรรม\n", "จังหวัดขอนแก่น"),
+        ("ประกาศสถานีตำรวจภูธรเมืองยาง\n\nเรื่อง มาตรการ\n", "สถานีตำรวจภูธรเมืองยาง"),
+        # the date line and "this announcement" are not an announcement's heading
+        (
+            (
+                "ประกาศ ณ วันที่ ๑ ตุลาคม ๒๕๖๙\n\nประกาศนี้ เรื่อง\n\n"
+                "(นายสมชาย ใจดี)\nผู้ว่าราชการจังหวัดมหาสารคาม\n"
+            ),
+            "จังหวัดมหาสารคาม",
+        ),
+        ("มาตรการ\n\nลงชื่อ อธิบดีกรมการข้าว ประจำปี\n", "กรมการข้าว"),
+    ],
+)
+def test_agency_of_any_kind_from_its_announcement_or_head(text, agency):
+    terms = load_document_terms()
+    layout = read_layout(parse_text(text), terms)
+    assert find_agency_name(layout, terms)[0] == agency
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("name", NAMES)
