@@ -74,11 +74,15 @@ def _name_alone(kind: str, name: str, runs: list[_Run]) -> str:
     reads as one run of letters. The run is cut before a word no name contains (``เรื่อง``,
     ``อำเภอ``, ``จังหวัด``, ``ประจำปี``). When the name is written elsewhere in the document on its
     own (a signature ``นายกองค์การบริหารส่วนตำบลวังตะเคียนงาม``, before a space or a bracket)
-    as a shorter run the title's run starts with, that shorter run is the name.
+    as a shorter run the title's run starts with, that shorter run is the name; unless more
+    than one run starts with the title's (``มหาวิทยาลัยราชภัฏนครชัยบุรินทร์`` is not cut to
+    ``มหาวิทยาลัยราชภัฏ``, the run in ``พระราชบัญญัติมหาวิทยาลัยราชภัฏ พ.ศ. ...``).
     """
     cut = _FOLLOWING.search(name, _NAME_MIN)
     if cut is not None:
         name = name[: cut.start()]
+    if sum(run_kind == kind and run.startswith(name) for run_kind, run in runs) >= 2:
+        return kind + name  # more than one run starts so: the name, not a word run on
     shorter = {
         run
         for run_kind, run in runs
@@ -339,7 +343,7 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
     )
     # อยู่ในระดับ ผ่าน, ระดับที่ ผ่าน, ระดับ “ผ่านดี”, ระดับผลการประเมิน : ผ่านดี
     pattern = re.compile(
-        r"ระดับ\s*(?:ที่|ผลการประเมิน)?\s*[:：]?\s*[\"“”'‘’]?\s*" + _GRADE_RE.format(labels=labels)
+        r"ระดับ\s*(?:ที่|ผลการประเมิน)?\s*[:：]?\s*[\"“”'‘’«»]?\s*" + _GRADE_RE.format(labels=labels)
     )
     texts = [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     texts += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]

@@ -90,13 +90,15 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     tolerant = document.format == "scan"
     for block in document.blocks:
         if isinstance(block, Table):
-            block = _split_ruled_rows(block) if tolerant else block
+            block = _without_header_rows(_split_ruled_rows(block)) if tolerant else block
             kind, roles = classify_table(block, terms, tolerant=tolerant)
             if tolerant and (kind is None or (kind == "measures" and "number" not in roles)):
                 again = _repeated_header(block, tables)  # OCR misread a keyword of the header
                 kind, roles = again if again[0] is not None else (kind, roles)
             if tolerant and kind is None:
                 kind, roles = _suggestions_by_content(block, terms)
+            if kind == "measures" and "number" not in roles:
+                roles = _number_by_content(block, roles)
             key = _key_column(kind, roles)
             merged = block.merge_continuations(key, labels_left=kind == "score")
             tables.append((kind, merged, MappingProxyType(roles)))
@@ -189,6 +191,24 @@ def _split_ruled_rows(table: Table) -> Table:
     return replace(table, rows=tuple(rows))
 
 
+def _without_header_rows(table: Table) -> Table:
+    """Return a scanned table without the header rows repeated on later pages (read by OCR a
+    little otherwise each time, so not dropped as the header written again when stitched)."""
+    header = table.header_texts
+    rows, repeated = [], list(table.repeated_headers)
+    for row in table.rows:
+        texts = [c.text for c in row.cells]
+        if (
+            len(texts) == len(header)
+            and sum(map(bool, header)) >= 2
+            and headers_alike(header, texts)
+        ):
+            repeated.append(row.pos)
+        else:
+            rows.append(row)
+    return replace(table, rows=tuple(rows), repeated_headers=tuple(repeated))
+
+
 def suggestion_paragraphs(table: Table, roles: Mapping[str, int]) -> list[Paragraph]:
     """Return a suggestions table's rows as the paragraphs the suggestions section would have.
 
@@ -247,6 +267,29 @@ def _repeated_header(
     if last is None or not headers_alike(last[1].header_texts, table.header_texts):
         return None, {}
     return last[0], dict(last[2])
+
+
+_NUMBER_CELL = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]?\s*$")
+_SHORT_HEADER = 3  # characters of a number column's header ("ที่", "ข้อ"; OCR: "n", "7")
+
+
+def _number_by_content(table: Table, roles: dict[str, int]) -> dict[str, int]:
+    """Return a measures table's columns with its number column when its content tells it.
+
+    A column of no role, under a short header (``ที่``, which OCR reads ``n`` or ``7``), whose
+    cells are numbers in most rows that have one (group rows are written across it), numbers
+    the measures.
+    """
+    used = set(roles.values())
+    for index, header in enumerate(table.header_texts):
+        if index in used or len("".join(header.split())) > _SHORT_HEADER:
+            continue
+        cells = [row.cells[index].text for row in table.rows if index < len(row.cells)]
+        filled = [c for c in cells if c.strip()]
+        numbers = sum(bool(_NUMBER_CELL.match(c)) for c in filled)
+        if numbers >= 2 and numbers * 2 > len(filled):
+            return {**roles, "number": index}
+    return roles
 
 
 def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:

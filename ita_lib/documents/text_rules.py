@@ -100,8 +100,11 @@ def _agency_names(context: AuditContext) -> Iterator[Finding]:
     for unit in context.units:
         for match in pattern.finditer(unit.text):
             type_name, correct = spellings[match[1]]
-            candidate = _trim_name(match[2] or "", terms.name_stop_words)
-            generic = not candidate or any(candidate.startswith(w) for w in terms.name_stop_words)
+            written = match[2] or ""
+            candidate = _trim_name(written, terms.name_stop_words)
+            generic = not candidate or any(written.startswith(w) for w in terms.name_stop_words)
+            cut_short = len(candidate) < len(core) and core.startswith(candidate)  # ...ราชภัฏ
+            generic = generic or cut_short
             if not generic and _is_own(candidate, core):
                 wrong_type = own_type is not None and type_name != own_type.name
                 if not correct or wrong_type:

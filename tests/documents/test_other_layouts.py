@@ -47,7 +47,13 @@ def published(name: str) -> dict:
     return expected
 
 
-NAMES = ["nong-waeng-2568", "wang-takhian-2569", "wang-thong-thani-2569", "tha-chang-thong-2568"]
+NAMES = [
+    "nong-waeng-2568",
+    "wang-takhian-2569",
+    "wang-thong-thani-2569",
+    "tha-chang-thong-2568",
+    "nakhon-chai-burin-2569",
+]
 
 
 @pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568"])
@@ -320,3 +326,26 @@ def test_an_announcement_before_the_results_is_not_nacc_s_suggestions(name):
     assert "summary" not in suggestions or "ประกาศ" not in suggestions["summary"]
     assert "ลงชื่อ" not in " ".join(suggestions.get("by_instrument", {}).values())
     assert len(suggestions["by_item"]) == 4
+
+
+def test_a_column_of_numbers_under_a_misread_header_numbers_the_measures():
+    text = (
+        "มาตรการ\n\n"
+        "n\tมาตรการ\tวิธีการดำเนินการ\tผู้รับผิดชอบ\n"
+        "ด้านที่ ๑ การเปิดเผยข้อมูล\t\t\t\n"
+        "๑\tมาตรการจัดทำรายงาน\t(๑) รวบรวม\tกองแผน\n"
+        "๒\tมาตรการทบทวนหลักเกณฑ์\t(๑) ทบทวน\tกองบุคคล\n"
+    )
+    terms = load_document_terms()
+    layout = read_layout(parse_text(text), terms)
+    [(kind, _, roles)] = layout.tables
+    assert kind == "measures"
+    assert roles["number"] == 0
+
+
+def test_a_university_that_calls_itself_by_its_type_names_no_other_agency():
+    result = import_document(LIBREOFFICE / "nakhon-chai-burin-2569.pdf")
+    rules = {f.rule for f in audit(result)}
+    assert "foreign_agency_name" not in rules
+    assert [m["number"] for m in result.data["measures"]] == list(range(1, 12))
+    assert result.data["agency"]["name"] == "มหาวิทยาลัยราชภัฏนครชัยบุรินทร์"
