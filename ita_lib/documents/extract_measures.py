@@ -46,7 +46,7 @@ def _continue_measure(
         if not text or role == "addresses":
             continue
         if role in ("steps", "monitoring"):
-            items = [item for item, _ in join_list(cells[index])]
+            items = [item for item, _ in join_list(cells[index], build)]
             measure[role] = [*measure.get(role, []), *items]
         elif role in ("title", "owner") and role in measure:
             measure[role] = f"{measure[role]} {text}"
@@ -102,7 +102,7 @@ def read_measures(
         build.at(number_cell.pos, "measures", index, "number")
         build.at(cell(cells, "title").pos, "measures", index, "title")
         for role in ("steps", "monitoring"):
-            items = join_list(cell(cells, role))
+            items = join_list(cell(cells, role), build)
             if items:
                 measure[role] = [text for text, _ in items]
                 for j, (_, pos) in enumerate(items):

@@ -20,7 +20,7 @@ from ita_lib.documents.terms import DocumentTerms, match_key
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.model.structures import dotted_path
-from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.digits import digits_as, to_arabic_digits
 from ita_lib.text.numbers import parse_number
 from ita_lib.text.thai_repair import thai_skeleton
 
@@ -116,29 +116,81 @@ def step_number(text: str) -> int | None:
     return int(to_arabic_digits(match[1])) if match else None
 
 
-def join_list(cell: Cell) -> list[tuple[str, Position]]:
+def join_list(cell: Cell, build: Collector | None = None) -> list[tuple[str, Position]]:
     """Split a list-valued cell (steps, monitoring) into items with positions.
 
     A paragraph or inline ``N)`` starts an item. Text that is not numbered continues the item
     before it when that item is numbered, or when it starts a page-split fragment (then a word
     cut by the page break is joined without a space, see :func:`join_wrapped`).
+
+    In a scan (``build.ocr``), a line that starts with a short mark OCR could not read as a
+    number (``lo)``, ``&)``, ``เอง)``) starts the item its neighbours number (``๒)`` between
+    ``๑)`` and ``๓)``); the correction is recorded for the audit to report.
     """
-    items: list[list[Any]] = []  # [text, pos, numbered]
+    items: list[list[Any]] = []  # [text, pos, numbered, mark OCR misread or None]
     for f_index, fragment in enumerate(cell.fragments):
         for p_index, paragraph in enumerate(fragment.paragraphs):
             for s_index, segment in enumerate(_split_steps(paragraph.text)):
                 numbered = step_number(segment) is not None
+                misread = None
+                if build is not None and build.ocr and s_index == 0 and not numbered:
+                    misread = _MISREAD_STEP.match(segment)
                 if paragraph.kind == "item" and s_index == 0 and not numbered:
                     segment = segment if segment[:1] in "-–•" else f"- {segment}"
                 page_join = f_index > 0 and p_index == 0 and s_index == 0
-                if items and not numbered and (page_join or items[-1][2]):
+                if items and not numbered and not misread and (page_join or items[-1][2]):
                     previous = items[-1][0]
                     items[-1][0] = (
                         join_wrapped(previous, segment) if page_join else f"{previous} {segment}"
                     )
                 else:
-                    items.append([segment, fragment.pos, numbered])
-    return [(text, pos) for text, pos, _ in items]
+                    items.append([segment, fragment.pos, numbered or bool(misread), misread])
+    if build is not None:
+        _number_misread_steps(items, build)
+    return [(text, pos) for text, pos, _, _ in items]
+
+
+# a mark before ")" that is no number nor a sub-number (๒.๒)), or a short word with a digit or
+# symbol in it that Thai text never starts a line with (เว0 for ๒))
+_MISREAD_STEP = re.compile(
+    r"^\s*(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s))\s*"
+)
+
+
+def _number_misread_steps(items: list[list[Any]], build: Collector) -> None:
+    """Number the items whose number OCR misread from their neighbours, or join them to the
+    item before when the neighbours do not tell (``๑)``, ``lo)``, ``๓)``: ``lo)`` is ``๒)``)."""
+    numbers = [step_number(text) if misread is None else None for text, _, _, misread in items]
+    thai = any(c in "๐๑๒๓๔๕๖๗๘๙" for text, *_ in items for c in text[:3])
+    for i in reversed(range(len(items))):
+        misread = items[i][3]
+        if misread is None:
+            continue
+        before = next((n for n in reversed(numbers[:i]) if n is not None), 0)
+        after = next((n for n in numbers[i + 1 :] if n is not None), None)
+        rest = items[i][0][misread.end() :]
+        if any(n is not None for n in numbers) and after in (None, before + 2):
+            value = digits_as(f"{before + 1})", thai)
+            items[i][0] = f"{value} {rest}"
+            numbers[i] = before + 1
+            build.correct(_step_correction(items[i][1], misread[0].strip(), value, before, after))
+        elif i > 0:
+            items[i - 1][0] = f"{items[i - 1][0]} {items[i][0]}"
+            del items[i], numbers[i]
+
+
+def _step_correction(
+    pos: Position, read: str, value: str, before: int, after: int | None
+) -> Correction:
+    """Return the correction of a step number OCR misread that its neighbours tell."""
+    if after is None:
+        why, why_th = f"the item before it is {before}", f"ข้อก่อนหน้าเป็นข้อ {before}"
+    elif before == 0:
+        why, why_th = f"the item after it is {after}", f"ข้อถัดไปเป็นข้อ {after}"
+    else:
+        why = f"the items before and after it are {before} and {after}"
+        why_th = f"ข้อก่อนและหลังเป็นข้อ {before} และ {after}"
+    return Correction(pos, "step number", read, value, why, why_th)
 
 
 # -- Indicators and instruments named in a label -------------------------------------------------

@@ -255,7 +255,7 @@ def _doubtful_items(context: AuditContext) -> Iterator[Finding]:
 
 
 _WHAT_TH = {"measure number": "ลำดับมาตรการ", "sub-indicator": "ตัวชี้วัดย่อย",
-            "item code": "รหัสข้อ"}  # fmt: skip
+            "item code": "รหัสข้อ", "step number": "หมายเลขขั้นตอน"}  # fmt: skip
 
 
 def _corrected(context: AuditContext) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ import pytest
 from ita_lib.documents.audit import audit
 from ita_lib.documents.extract_front import find_agency_name
 from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
-from ita_lib.documents.extraction import Collector, _split_steps
+from ita_lib.documents.extraction import Collector, _split_steps, join_list
 from ita_lib.documents.importer import import_document, import_parsed
 from ita_lib.documents.reading import parse_text
 from ita_lib.documents.sections import read_layout, suggestion_paragraphs
@@ -349,3 +349,27 @@ def test_a_university_that_calls_itself_by_its_type_names_no_other_agency():
     assert "foreign_agency_name" not in rules
     assert [m["number"] for m in result.data["measures"]] == list(range(1, 12))
     assert result.data["agency"]["name"] == "มหาวิทยาลัยราชภัฏนครชัยบุรินทร์"
+
+
+def _cell(*lines: str):
+    from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Position
+
+    pos = Position(page=3, table=1, row=2)
+    return Cell((CellFragment(tuple(Paragraph(line, pos) for line in lines), pos),))
+
+
+def test_a_step_number_ocr_misread_is_numbered_from_its_neighbours_and_reported():
+    build = Collector("scan.pdf", load_document_terms(), ocr=True)
+    cell = _cell("๑) จัดตั้งคณะทำงาน", "lo) ประชุมคณะทำงาน", "๓) เผยแพร่แผน", "๓.๑) ทางเว็บไซต์")
+    items = [text for text, _ in join_list(cell, build)]
+    assert items == ["๑) จัดตั้งคณะทำงาน", "๒) ประชุมคณะทำงาน", "๓) เผยแพร่แผน ๓.๑) ทางเว็บไซต์"]
+    [correction] = build.corrections
+    assert (correction.what, correction.read, correction.value) == ("step number", "lo)", "๒)")
+    # neighbours that do not tell the number: the line stays in the item before it
+    build = Collector("scan.pdf", load_document_terms(), ocr=True)
+    items = [text for text, _ in join_list(_cell("๑) ก", "lo) ข", "๕) ค"), build)]
+    assert items == ["๑) ก lo) ข", "๕) ค"]
+    assert build.corrections == []
+    # text documents are read as written
+    text_build = Collector("doc.pdf", load_document_terms())
+    assert [t for t, _ in join_list(_cell("๑) ก", "lo) ข"), text_build)] == ["๑) ก lo) ข"]
