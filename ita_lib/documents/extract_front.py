@@ -309,7 +309,15 @@ def find_fiscal_years(
     results += [(p.text, p.pos) for s, p, _ in layout.prose if s == "analysis"]
     as_measures = None if known is None else {*known, *(y + 1 for y in known)}
     measures = _year_in(title + measures_heads, ("measures", "plain"), as_measures)
-    assessed = _year_in(results, ("result", "plain"), known) or _year_in(title, ("result",), known)
+    # the year before the measures' when the results name it (not a year compared with it)
+    before = (
+        None
+        if measures is None
+        else {measures[0] - 1} & ({measures[0] - 1} if known is None else set(known))
+    )
+    assessed = (before and _year_in(results, ("result", "plain"), before)) or None
+    assessed = assessed or _year_in(results, ("result", "plain"), known)
+    assessed = assessed or _year_in(title, ("result",), known)
     if assessed is None and measures is None:
         raise InputError(
             "cannot find the assessment year",

@@ -26,13 +26,13 @@ from typing import Any
 
 from ita_lib.documents.extract_analysis import addresses_in
 from ita_lib.documents.extraction import MARK_CLASS, MARKS, UNREAD_BY_OCR, Collector
-from ita_lib.documents.layout import Paragraph, Position
+from ita_lib.documents.layout import Paragraph, Position, Table
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.periods import parse_period
 
-__all__ = ["read_measure_paragraphs"]
+__all__ = ["label_table_paragraphs", "read_measure_paragraphs"]
 
 _MEASURE_WORDS = r"มาตรการที่\s*([0-9๐-๙]{1,3})\s*[.:)]?\s*"
 _LABELS = {
@@ -40,7 +40,7 @@ _LABELS = {
     "period": r"ระยะเวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?|ช่วงเวลา(?:ดำเนินการ)?",
     "owner": r"(?:ผู้|หน่วยงาน|ส่วนราชการ)รับผิดชอบ",
     "monitoring": r"ตัวชี้วัด(?:ความสำเร็จ)?|การติดตาม(?:และ)?ประเมินผล|การติดตามผล",
-    "addresses": r"เหตุผล|ประเด็นที่แก้ไข|ข้อที่แก้ไข",
+    "addresses": r"เหตุผล|ประเด็นที่(?:มุ่ง)?แก้ไข|ข้อที่แก้ไข",
 }
 # A label ends with a colon (then it may follow a word with no space: a PDF joins lines), or
 # ends its paragraph, or comes before a step ("วิธีการดำเนินการ (1) ...").
@@ -105,9 +105,14 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
         before = text[match.start() - 1] if match.start() else " "
         if before.isspace() or before == ")" or _COLON.search(match[0]):
             cuts.append((match.start(), match.end(), match.lastgroup or "text"))
+    last = None  # a step is the next number or a new list's 1 (not ๖๙) closing a period)
     for match in _STEP.finditer(text):
-        if match.start() == 0 or text[match.start() - 1].isspace():
+        number = int(to_arabic_digits(match[0].strip(" ()")))
+        if (match.start() == 0 or text[match.start() - 1].isspace()) and (
+            last is None or number in (1, last + 1)
+        ):
             cuts.append((match.start(), match.start(), "step"))
+            last = number
     cuts.sort()
     pieces: list[tuple[str, str, Position]] = []
     position, kind = 0, "text"
@@ -118,6 +123,27 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
         position, kind = end, next_kind
     pieces.append((kind, text[position:].strip(), paragraph.pos))
     return [(k, t, p) for k, t, p in pieces if t or k not in ("text", "step")]
+
+
+def label_table_paragraphs(table: Table, *, ocr: bool = False) -> list[Paragraph] | None:
+    """Return a measure's table of labels and values (``วิธีการดำเนินการ | ๑) ...``, a table
+    per measure under its ``มาตรการที่ N`` heading) as the labelled paragraphs it stands for;
+    None when the table's first column holds fewer than two labels."""
+    rows = [(row.cells[0], row.cells[-1]) for row in table.rows if len(row.cells) == 2]
+    header = table.header if len(table.header) == 2 else ()
+    pairs = ([(header[0], header[1])] if header else []) + rows
+    labelled = [
+        (label, value) for label, value in pairs if _LABEL[ocr].match(f"{label.text.strip()} :")
+    ]
+    if len(labelled) < 2 or len(labelled) < len(pairs) - 1:
+        return None
+    out = []
+    for label, value in pairs:
+        pos = label.pos or value.pos or table.pos
+        out.append(
+            Paragraph(f"{' '.join(label.text.split())} : {' '.join(value.text.split())}", pos)
+        )
+    return out
 
 
 def read_measure_paragraphs(

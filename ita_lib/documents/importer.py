@@ -299,6 +299,7 @@ def import_parsed(document: Document) -> ImportResult:
     )
     _unique_numbers(tables.measures, tables.measure_rows, notes, build)
     suggestions, groups, failed = read_suggestions(layout.suggestions, framework, build)
+    failed = failed if failed is not None else tables.failed_items  # a table of verdicts
     data = _assessment_data(
         _agency_data(agency, terms),
         (fiscal_year, measures_fy),

@@ -28,8 +28,9 @@ from ita_lib.documents.terms import (
     headers_alike,
 )
 from ita_lib.text.digits import to_arabic_digits
+from ita_lib.text.thai_repair import thai_skeleton
 
-__all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text"]
+__all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text", "verdicts"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
 _SECTION_NUMBER_OCR = re.compile(  # in a scan the marks of ส่วนที่ may be lost or misread
     r"^\s*(?:ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S"
@@ -72,7 +73,7 @@ class Layout:
 
 
 _TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures",
-                  "suggestions": "suggestions"}  # fmt: skip
+                  "suggestions": "suggestions", "item_results": "results"}  # fmt: skip
 _CODE_START = re.compile(r"^\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
@@ -91,16 +92,10 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     for block in document.blocks:
         if isinstance(block, Table):
             block = _without_header_rows(_split_ruled_rows(block)) if tolerant else block
-            kind, roles = classify_table(block, terms, tolerant=tolerant)
-            if tolerant and (kind is None or (kind == "measures" and "number" not in roles)):
-                again = _repeated_header(block, tables)  # OCR misread a keyword of the header
-                kind, roles = again if again[0] is not None else (kind, roles)
-            if tolerant and kind is None:
-                kind, roles = _suggestions_by_content(block, terms)
-            if kind == "measures" and "number" not in roles:
-                roles = _number_by_content(block, roles)
-            key = _key_column(kind, roles)
-            merged = block.merge_continuations(key, labels_left=kind == "score")
+            kind, roles = _table_kind(block, terms, tolerant, tables)
+            merged = block.merge_continuations(
+                _key_column(kind, roles), labels_left=kind == "score"
+            )
             tables.append((kind, merged, MappingProxyType(roles)))
             if kind is not None:
                 section = _TABLE_SECTION[kind]
@@ -119,6 +114,11 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
         ):
             opened = "suggestions"
+        if opened == "measures" and (split := _measure_inside(block)) is not None:
+            section = "measures"
+            headings.append(("measures", split[0]))
+            prose.append(("measures", split[1], False))
+            continue
         if opened is not None and _opens(opened, section, headings):
             if opened == section == "suggestions":  # "3.3 แบบวัด ... (OIT) ผู้ตรวจประเมิน..."
                 suggestions.append(block)  # a numbered part of the suggestions: read it too
@@ -269,8 +269,42 @@ def _repeated_header(
     return last[0], dict(last[2])
 
 
+_MEASURE_INSIDE = re.compile(r"(?<=\s)มาตรการที่\s*[0-9๐-๙]{1,2}(?![0-9๐-๙.])")
 _NUMBER_CELL = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]?\s*$")
 _SHORT_HEADER = 3  # characters of a number column's header ("ที่", "ข้อ"; OCR: "n", "7")
+
+
+def _table_kind(
+    block: Table,
+    terms: DocumentTerms,
+    tolerant: bool,
+    before: Sequence[tuple[str | None, Table, Mapping[str, int]]],
+) -> tuple[str | None, dict[str, int]]:
+    """Return a table's kind and columns: by its header; in a scan, also as the table before
+    it when it repeats that header, or by its content; a number column by its numbers."""
+    kind, roles = classify_table(block, terms, tolerant=tolerant)
+    if tolerant and (kind is None or (kind == "measures" and "number" not in roles)):
+        again = _repeated_header(block, before)  # OCR misread a keyword of the header
+        kind, roles = again if again[0] is not None else (kind, roles)
+    if tolerant and kind is None:
+        kind, roles = _suggestions_by_content(block, terms)
+    if kind == "measures" and "number" not in roles:
+        roles = _number_by_content(block, roles)
+    if kind == "suggestions" and verdicts(block, roles) is not None:
+        kind = "item_results"  # ข้อ | รายการ | ผลการตรวจ: ผ่าน / ไม่ผ่าน per item
+    return kind, dict(roles)
+
+
+def _measure_inside(block: Paragraph) -> tuple[Paragraph, Paragraph] | None:
+    """Return a measures heading and the measure a PDF ran into it (``๔.๑ มาตรการแก้ไข...
+    มาตรการที่ ๑ ปรับปรุง...``: a group heading and the first measure's heading), else None."""
+    inside = _MEASURE_INSIDE.search(block.text, 1)
+    if inside is None:
+        return None
+    return (
+        replace(block, text=block.text[: inside.start()].strip()),
+        replace(block, text=block.text[inside.start() :]),
+    )
 
 
 def _number_by_content(table: Table, roles: dict[str, int]) -> dict[str, int]:
@@ -292,11 +326,37 @@ def _number_by_content(table: Table, roles: dict[str, int]) -> dict[str, int]:
     return roles
 
 
+_PASSED = {"ผน", "ม", "ด", "ผนเกณฑ"}  # ผ่าน, มี, ได้, ผ่านเกณฑ์ (by consonants)
+_FAILED = {"มผน", "มม", "มด", "มผนเกณฑ"}  # ไม่ผ่าน, ไม่มี, ไม่ได้, ไม่ผ่านเกณฑ์
+_VERDICT_SHARE = 0.7  # of the item rows whose cell is a verdict, for a table of verdicts
+
+
+def verdicts(table: Table, roles: Mapping[str, int]) -> dict[int, bool] | None:
+    """Return whether each row's item passed, for a table of NACC's verdict per OIT item
+    (``ข้อ | รายการ | ผลการตรวจ`` with ``ผ่าน`` / ``ไม่ผ่าน``, ``✓`` / ``✗``); None when the
+    column beside the items holds suggestions, not verdicts."""
+    column = roles.get("suggestion")
+    if column is None:
+        return None
+    out: dict[int, bool] = {}
+    for index, row in enumerate(table.rows):
+        text = row.cells[column].text.strip() if column < len(row.cells) else ""
+        key = thai_skeleton(text)
+        if text in ("✓", "✔", "/") or (key in _PASSED and len(text) <= 12):
+            out[index] = True
+        elif text in ("✗", "✘", "x", "X") or (key in _FAILED and len(text) <= 14):
+            out[index] = False
+    filled = sum(
+        1 for row in table.rows if column < len(row.cells) and row.cells[column].text.strip()
+    )
+    return out if filled and len(out) >= _VERDICT_SHARE * filled else None
+
+
 def _key_column(kind: str | None, roles: Mapping[str, int]) -> int:
     """Return the column whose empty cell makes a row continue the row above it."""
     if kind == "measures":  # without a number column, the title's (1. มาตรการ...)
         return roles.get("number", roles.get("title", 0))
-    if kind == "suggestions":
+    if kind in ("suggestions", "item_results"):
         return roles.get("item", 0)
     return roles.get("indicator", roles.get("instrument", 0))
 

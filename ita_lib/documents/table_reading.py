@@ -9,16 +9,21 @@ suggestions section's paragraphs (:func:`~ita_lib.documents.sections.suggestion_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ita_lib.documents.extract_analysis import read_analysis_table
-from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+from ita_lib.documents.extract_analysis import codes_in, read_analysis_table
+from ita_lib.documents.extract_measure_paragraphs import (
+    label_table_paragraphs,
+    read_measure_paragraphs,
+)
 from ita_lib.documents.extract_measures import read_measures
 from ita_lib.documents.extract_scores import read_score_table
 from ita_lib.documents.extraction import Collector
-from ita_lib.documents.sections import Layout
+from ita_lib.documents.layout import Paragraph, Table
+from ita_lib.documents.sections import Layout, verdicts
 from ita_lib.model.framework import Framework
 
 __all__ = ["Tables", "read_tables"]
@@ -34,6 +39,7 @@ class Tables:
     analysis: dict[str, Any] | None = None
     measures: list[dict[str, Any]] = field(default_factory=list)
     measure_rows: list[dict[str, Any]] = field(default_factory=list)
+    failed_items: list[str] | None = None  # from a table of NACC's verdict per item
 
 
 def read_tables(layout: Layout, framework: Framework, build: Collector) -> Tables:
@@ -54,6 +60,7 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
     Tables
     """
     out = Tables()
+    labelled_paragraphs: list[Paragraph] = []
     for kind, table, roles in layout.tables:
         if kind == "score" and out.score_table is None:
             out.score_table, out.scores, out.total = read_score_table(
@@ -71,14 +78,32 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
             out.measure_rows += rows
         elif kind == "suggestions":
             continue  # read as the suggestions section's paragraphs (sections.py)
+        elif kind == "item_results":
+            out.failed_items = _failed_items(table, roles, framework, out.failed_items)
+        elif (labelled := label_table_paragraphs(table, ocr=build.ocr)) is not None:
+            labelled_paragraphs += labelled  # a measure's table of labels and values
         else:  # one finding for the whole table, not one per cell
             header = " | ".join(text.strip() for text in table.header_texts if text.strip())
             rows = f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
             build.leftover(f"{header} ({rows})", table.pos, "tables", "table of unknown kind")
     if not out.measures:  # measures written as paragraphs (มาตรการที่ 1 ... ระยะเวลา : ...)
         prose = [paragraph for section, paragraph, _ in layout.prose if section == "measures"]
+        prose = sorted([*prose, *labelled_paragraphs], key=lambda p: p.pos.sort_key())
         out.measures, out.measure_rows = read_measure_paragraphs(prose, build, framework)
     return out
+
+
+def _failed_items(
+    table: Table, roles: Mapping[str, int], framework: Framework, before: list[str] | None
+) -> list[str]:
+    """Return the items a table of verdicts (``ผ่าน`` / ``ไม่ผ่าน``) fails, after ``before``."""
+    passed = verdicts(table, roles) or {}
+    item = roles["item"]
+    failed = list(before or [])
+    for index, row in enumerate(table.rows):
+        if passed.get(index) is False and item < len(row.cells):
+            failed += [c for c in codes_in(row.cells[item].text, framework) if c not in failed]
+    return failed
 
 
 def _more_scores(

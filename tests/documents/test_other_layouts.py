@@ -16,7 +16,7 @@ from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
 from ita_lib.documents.extraction import Collector, _split_steps, join_list
 from ita_lib.documents.importer import import_document, import_parsed
 from ita_lib.documents.reading import parse_text
-from ita_lib.documents.sections import read_layout, suggestion_paragraphs
+from ita_lib.documents.sections import read_layout, suggestion_paragraphs, verdicts
 from ita_lib.documents.stitching import PAGE_NUMBER
 from ita_lib.documents.terms import classify_header, load_document_terms
 from ita_lib.model.framework_files import load_framework
@@ -56,7 +56,7 @@ NAMES = [
 ]
 
 
-@pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568"])
+@pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568", "wa-yai-2568"])
 def test_libreoffice_pdfs_import_their_published_figures(name):
     result = import_document(LIBREOFFICE / f"{name}.pdf")
     assert fields(result.data) == published(name)
@@ -373,3 +373,31 @@ def test_a_step_number_ocr_misread_is_numbered_from_its_neighbours_and_reported(
     # text documents are read as written
     text_build = Collector("doc.pdf", load_document_terms())
     assert [t for t, _ in join_list(_cell("๑) ก", "lo) ข"), text_build)] == ["๑) ก lo) ข"]
+
+
+def test_a_table_of_verdicts_per_item_is_not_suggestions():
+    text = (
+        "ส่วนที่ ๑ ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๘\n\n"
+        "ข้อ\tรายการ\tผลการตรวจ\n"
+        "O5\tแผนยุทธศาสตร์\tผ่าน\n"
+        "O6\tแผนและความก้าวหน้า\tไม่ผ่าน\n"
+        "O7\tรายงานผลการดำเนินงาน\tผ่าน\n"
+    )
+    terms = load_document_terms()
+    layout = read_layout(parse_text(text), terms)
+    [(kind, table, roles)] = layout.tables
+    assert kind == "item_results"
+    assert verdicts(table, roles) == {0: True, 1: False, 2: True}
+    assert layout.suggestions == ()  # its rows are no suggestions
+
+
+def test_measures_under_headings_with_a_table_of_labels_each():
+    result = import_document(LIBREOFFICE / "wa-yai-2568.pdf")
+    measures = result.data["measures"]
+    assert [m["number"] for m in measures] == list(range(1, 12))
+    first = measures[0]
+    assert first["addresses"] == ["o6"]
+    assert first["period"] == "ต.ค. ๖๘ – เม.ย. ๖๙"
+    assert first["owner"] == "กองยุทธศาสตร์และงบประมาณ"
+    assert [s[:2] for s in first["steps"]] == ["๑)", "๒)", "๓)"]
+    assert result.data["fiscal_year"] == 2568  # not ๒๕๖๗, the year its score is compared with
