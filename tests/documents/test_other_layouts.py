@@ -328,6 +328,10 @@ def test_an_announcement_before_the_results_is_not_nacc_s_suggestions(name):
     assert len(suggestions["by_item"]) == 4
 
 
+def _layout(text: str):
+    return read_layout(parse_text(text), load_document_terms())
+
+
 def test_a_column_of_numbers_under_a_misread_header_numbers_the_measures():
     text = (
         "มาตรการ\n\n"
@@ -336,9 +340,7 @@ def test_a_column_of_numbers_under_a_misread_header_numbers_the_measures():
         "๑\tมาตรการจัดทำรายงาน\t(๑) รวบรวม\tกองแผน\n"
         "๒\tมาตรการทบทวนหลักเกณฑ์\t(๑) ทบทวน\tกองบุคคล\n"
     )
-    terms = load_document_terms()
-    layout = read_layout(parse_text(text), terms)
-    [(kind, _, roles)] = layout.tables
+    [(kind, _, roles)] = _layout(text).tables
     assert kind == "measures"
     assert roles["number"] == 0
 
@@ -383,8 +385,7 @@ def test_a_table_of_verdicts_per_item_is_not_suggestions():
         "O6\tแผนและความก้าวหน้า\tไม่ผ่าน\n"
         "O7\tรายงานผลการดำเนินงาน\tผ่าน\n"
     )
-    terms = load_document_terms()
-    layout = read_layout(parse_text(text), terms)
+    layout = _layout(text)
     [(kind, table, roles)] = layout.tables
     assert kind == "item_results"
     assert verdicts(table, roles) == {0: True, 1: False, 2: True}
