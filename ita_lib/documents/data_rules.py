@@ -399,14 +399,12 @@ _MISSING = {
 
 def _measure_completeness(context: AuditContext) -> Iterator[Finding]:
     unread = {  # periods of a scan OCR could not read: ocr_unread reports them
-        (pos.page, pos.table, pos.row)
-        for _, pos, _, why in context.leftovers
-        if why == UNREAD_BY_OCR["period"]
+        pos for _, pos, _, why in context.leftovers if why == UNREAD_BY_OCR["period"]
     }
     for m, measure in enumerate(context.data.get("measures") or []):
         where = context.locate(field_path("measures", m))
         for key, (rule, what_en, what_th) in _MISSING.items():
-            if key == "period" and where and (where.page, where.table, where.row) in unread:
+            if key == "period" and context.locate(field_path("measures", m, "period")) in unread:
                 continue
             if not measure.get(key):
                 yield make_finding(

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from ita_lib.documents.extraction import strip_dots
 from ita_lib.documents.layout import Position
@@ -58,16 +60,30 @@ def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
 _Run = tuple[str, str]  # an agency type and the run of letters after it, as written
 
 
-def _runs(layout: Layout, pattern: re.Pattern[str]) -> list[_Run]:
-    """Every agency type and name the layout's paragraphs write."""
-    return [
-        (m["type"], m["name"])
-        for text, _ in _in_order(layout)
-        for m in pattern.finditer(strip_dots(text))
-    ]
+@dataclass(frozen=True)
+class _Names:
+    """What finding the agency's name reads, prepared once per document: every paragraph in
+    the document's order (fill-in dots stripped), the agency-type pattern and every agency
+    type and name the paragraphs write (its runs)."""
+
+    ordered: tuple[tuple[str, Position], ...]
+    pattern: re.Pattern[str]
+    runs: tuple[_Run, ...]
+    ocr: bool
+
+    @classmethod
+    def of(cls, layout: Layout, terms: DocumentTerms, *, ocr: bool) -> _Names:
+        paragraphs = [*layout.front, *(p for _, p in layout.headings), *layout.suggestions]
+        paragraphs += [p for _, p, _ in layout.prose]
+        ordered = tuple(
+            (strip_dots(p.text), p.pos) for p in sorted(paragraphs, key=lambda p: p.pos.sort_key())
+        )
+        pattern = _type_pattern(terms)
+        runs = tuple((m["type"], m["name"]) for t, _ in ordered for m in pattern.finditer(t))
+        return cls(ordered, pattern, runs, ocr)
 
 
-def _name_alone(kind: str, name: str, runs: list[_Run]) -> str:
+def _name_alone(kind: str, name: str, runs: Sequence[_Run]) -> str:
     """Return the agency's name without the word Thai text runs it into.
 
     Thai writes no space between words, so ``...วังตะเคียนงามเรื่อง`` (a title's line break)
@@ -94,13 +110,6 @@ def _name_alone(kind: str, name: str, runs: list[_Run]) -> str:
     return kind + (max(shorter, key=len) if shorter else name)
 
 
-def _in_order(layout: Layout) -> list[tuple[str, Position]]:
-    """Every paragraph of the layout with where it is, in the document's order."""
-    paragraphs = [*layout.front, *(p for _, p in layout.headings), *layout.suggestions]
-    paragraphs += [p for _, p, _ in layout.prose]
-    return [(p.text, p.pos) for p in sorted(paragraphs, key=lambda p: p.pos.sort_key())]
-
-
 def _alike(skeleton: str, key: str) -> bool:
     """Return True when two names' consonants are the same or one misread apart (ช, ข)."""
     return (
@@ -114,7 +123,7 @@ def _commonest(found: str, counts: Counter[str]) -> str:
     return found if counts.get(found, 0) == best else min(s for s, n in counts.items() if n == best)
 
 
-def _most_spelled(name: str, kind: str, runs: list[_Run]) -> str:
+def _most_spelled(name: str, kind: str, runs: Sequence[_Run]) -> str:
     """Return the spelling of the agency's name most of its occurrences have (by consonants
     the same name, or one consonant misread); the name as found when no spelling is more
     common."""
@@ -122,9 +131,15 @@ def _most_spelled(name: str, kind: str, runs: list[_Run]) -> str:
     key = thai_skeleton(bare)
     counts: Counter[str] = Counter()
     for run_kind, run in runs:
-        ends = [i for i in range(1, len(run) + 1) if _alike(thai_skeleton(run[:i]), key)]
-        if run_kind == kind and ends:
-            counts[run[: ends[-1]]] += 1
+        if run_kind != kind:
+            continue
+        # the longest start of the run with as many consonants as the name: up to the next one
+        consonants = [i for i, c in enumerate(run) if "\u0e01" <= c <= "\u0e2e"]
+        if len(consonants) < len(key) or not key:
+            continue
+        end = consonants[len(key)] if len(consonants) > len(key) else len(run)
+        if _alike(thai_skeleton(run[:end]), key):
+            counts[run[:end]] += 1
     chosen = _commonest(bare, counts)
     if chosen.endswith("เขต"):  # OCR lost the district's number here: a spelling that has it
         numbered = [s for s in counts if re.fullmatch(rf"{re.escape(chosen)}\s?[0-9๐-๙]{{1,2}}", s)]
@@ -133,36 +148,41 @@ def _most_spelled(name: str, kind: str, runs: list[_Run]) -> str:
     return kind + chosen
 
 
-def _public_spelling(name: str, layout: Layout) -> str:
+def _public_spelling(name: str, names: _Names) -> str:
     """Return the spelling of a public organisation's name most of its occurrences have."""
     key = thai_skeleton(name)
     counts = Counter(
         found
-        for text, _ in _in_order(layout)
-        for m in _PUBLIC_ORGANISATION.finditer(strip_dots(text))
+        for text, _ in names.ordered
+        for m in _PUBLIC_ORGANISATION.finditer(text)
         if thai_skeleton(found := m[1].removeprefix("ประกาศ")) == key
     )
     return _commonest(name, counts)
 
 
-def _typed(text: str, pattern: re.Pattern[str], layout: Layout, *, ocr: bool) -> str | None:
+def _typed(text: str, names: _Names) -> str | None:
     """Return the agency a known type names in ``text`` (cut where Thai runs on, spelled as
     most occurrences spell it in a scan); None when ``text`` names no agency of a known type."""
-    match = pattern.search(strip_dots(text))
+    match = names.pattern.search(strip_dots(text))
     if match is None:
         return None
-    runs = _runs(layout, pattern)
-    name = _name_alone(match["type"], match["name"], runs)
-    name = _most_spelled(name, match["type"], runs) if ocr else name
+    name = _name_alone(match["type"], match["name"], names.runs)
+    name = _most_spelled(name, match["type"], names.runs) if names.ocr else name
     return _DISTRICT.sub(" เขต ", name)
 
 
-def _public(text: str, layout: Layout, *, ocr: bool) -> str | None:
+def _public(text: str, names: _Names) -> str | None:
     """Return the public organisation ``text`` names (``... (องค์การมหาชน)``), else None."""
     if public := _PUBLIC_ORGANISATION.search(strip_dots(text)):
         name = public[1].removeprefix("ประกาศ")
-        return f"{_public_spelling(name, layout) if ocr else name} (องค์การมหาชน)"
+        return f"{_public_spelling(name, names) if names.ocr else name} (องค์การมหาชน)"
     return None
+
+
+def _headed(text: str) -> str | None:
+    """Return the agency a head's title in ``text`` names (``อธิบดีกรม...``), else None."""
+    match = _HEAD.search(strip_dots(text))
+    return _RUN_ON.split(match["name"])[0] if match else None
 
 
 # An announcement's heading names the agency that issues it, whatever its kind:
@@ -181,29 +201,23 @@ _HEAD = re.compile(
 )
 
 
-def _announcer(
-    layout: Layout, pattern: re.Pattern[str], *, ocr: bool
-) -> tuple[str, Position] | None:
+def _announcer(names: _Names) -> tuple[str, Position] | None:
     """Return the agency an announcement's heading names and where, else None.
 
     The heading is ``ประกาศ<agency>`` with ``เรื่อง ...`` after it, on its line or the next.
     """
-    ordered = _in_order(layout)
-    texts = [text for text, _ in ordered]
-    for i, text in enumerate(texts):
-        match = _ANNOUNCER.match(strip_dots(text).split("\n")[0])
+    for i, (text, pos) in enumerate(names.ordered):
+        match = _ANNOUNCER.match(text.split("\n")[0])
         if match is None:
             continue
-        rest = strip_dots(text)[match.end() :].lstrip() or (
-            texts[i + 1] if i + 1 < len(texts) else ""
-        )
-        if not (match[0].rstrip().endswith("เรื่อง") or rest.lstrip().startswith("เรื่อง")):
+        after = names.ordered[i + 1][0] if i + 1 < len(names.ordered) else ""
+        rest = text[match.end() :].strip() or after.lstrip()
+        if not (match[0].rstrip().endswith("เรื่อง") or rest.startswith("เรื่อง")):
             continue
         name = " ".join(match["name"].split())
         if _NACC.search(name):  # NACC's own announcement of the results, attached
             continue
-        found = _typed(name, pattern, layout, ocr=ocr) or _public(name, layout, ocr=ocr)
-        return found or name, ordered[i][1]
+        return _typed(name, names) or _public(name, names) or name, pos
     return None
 
 
@@ -221,21 +235,16 @@ def find_agency_name(
     With ``ocr`` (a scan), the name is spelled as most of its occurrences in the document
     spell it (OCR misreads a mark here and there: ``สามัคคิ`` for ``สามัคคี``).
     """
-    pattern = _type_pattern(terms)
-    title = title_text(layout.front)
-    candidates: list[tuple[str, Position]] = []
-    if announced := _announcer(layout, pattern, ocr=ocr):
+    names = _Names.of(layout, terms, ocr=ocr)
+    if announced := _announcer(names):
         return announced
+    candidates: list[tuple[str, Position]] = []
     if layout.front:
-        candidates.append((title, layout.front[0].pos))
+        candidates.append((title_text(layout.front), layout.front[0].pos))
     candidates += [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     candidates += [(p.text, p.pos) for s, p, _ in layout.prose if s in ("results", "measures")]
-    candidates += _in_order(layout)  # a cover page, a signature: anywhere, first come first
-    for find in (
-        lambda text: _typed(text, pattern, layout, ocr=ocr),
-        lambda text: _public(text, layout, ocr=ocr),
-        lambda text: (m := _HEAD.search(strip_dots(text))) and _RUN_ON.split(m["name"])[0],
-    ):
+    candidates += names.ordered  # a cover page, a signature: anywhere, first come first
+    for find in (partial(_typed, names=names), partial(_public, names=names), _headed):
         for text, pos in candidates:
             if name := find(text):
                 return name, pos
@@ -310,12 +319,10 @@ def find_fiscal_years(
     as_measures = None if known is None else {*known, *(y + 1 for y in known)}
     measures = _year_in(title + measures_heads, ("measures", "plain"), as_measures)
     # the year before the measures' when the results name it (not a year compared with it)
-    before = (
-        None
-        if measures is None
-        else {measures[0] - 1} & ({measures[0] - 1} if known is None else set(known))
-    )
-    assessed = (before and _year_in(results, ("result", "plain"), before)) or None
+    before = None if measures is None else measures[0] - 1
+    assessed = None
+    if before is not None and (known is None or before in known):
+        assessed = _year_in(results, ("result", "plain"), {before})
     assessed = assessed or _year_in(results, ("result", "plain"), known)
     assessed = assessed or _year_in(title, ("result",), known)
     if assessed is None and measures is None:

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ita_lib.documents.extract_analysis import addresses_in
-from ita_lib.documents.extraction import MARK_CLASS, MARKS, UNREAD_BY_OCR, Collector
+from ita_lib.documents.extraction import (
+    MARK_CLASS,
+    MARKS,
+    MEASURE_FIELDS,
+    UNREAD_BY_OCR,
+    Collector,
+    starts_step,
+)
 from ita_lib.documents.layout import Paragraph, Position, Table
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
@@ -68,7 +75,7 @@ _MEASURE = {False: re.compile(_MEASURE_WORDS), True: re.compile(_any_marks(_MEAS
 _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WORDS))}
 _COLON = re.compile(r"\s*[:：]\s*$")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
-_STEP = re.compile(r"\(?[0-9๐-๙]{1,2}\)\s*")
+_STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
 _UNNUMBERED = re.compile(_any_marks("มาตรการที่") + r"\s*[^\s0-9๐-๙ก-๙]{0,2}\s+(?=[ก-๙])")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
 _NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
@@ -82,11 +89,14 @@ class _Measure:
     fields: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
 
 
-def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, str, Position]]:
+def _pieces(
+    paragraph: Paragraph, expected: int, ocr: bool, last: int | None = None
+) -> list[tuple[str, str, Position]]:
     """Cut a paragraph into (kind, text) pieces: ``measure``, a label's role, ``step``, ``text``.
 
     ``expected`` is the next measure number: a measure starts inside a paragraph only then,
-    after a space (the first measure also right after the introduction's last word).
+    after a space (the first measure also right after the introduction's last word). ``last``
+    is the number of the step before the paragraph, if it continues a list of steps.
     """
     text = paragraph.text
     cuts: list[tuple[int, int, str]] = []  # start, end of the marker, kind
@@ -105,12 +115,10 @@ def _pieces(paragraph: Paragraph, expected: int, ocr: bool) -> list[tuple[str, s
         before = text[match.start() - 1] if match.start() else " "
         if before.isspace() or before == ")" or _COLON.search(match[0]):
             cuts.append((match.start(), match.end(), match.lastgroup or "text"))
-    last = None  # a step is the next number or a new list's 1 (not ๖๙) closing a period)
-    for match in _STEP.finditer(text):
-        number = int(to_arabic_digits(match[0].strip(" ()")))
-        if (match.start() == 0 or text[match.start() - 1].isspace()) and (
-            last is None or number in (1, last + 1)
-        ):
+    for match in _STEP.finditer(text):  # not a number closing a bracket: ๖๙), (ครั้งที่ 2)
+        number = int(to_arabic_digits(match[1]))
+        spaced = match.start() == 0 or text[match.start() - 1].isspace()
+        if spaced and starts_step(number, last, opens=match.start() == 0):
             cuts.append((match.start(), match.start(), "step"))
             last = number
     cuts.sort()
@@ -132,10 +140,8 @@ def label_table_paragraphs(table: Table, *, ocr: bool = False) -> list[Paragraph
     rows = [(row.cells[0], row.cells[-1]) for row in table.rows if len(row.cells) == 2]
     header = table.header if len(table.header) == 2 else ()
     pairs = ([(header[0], header[1])] if header else []) + rows
-    labelled = [
-        (label, value) for label, value in pairs if _LABEL[ocr].match(f"{label.text.strip()} :")
-    ]
-    if len(labelled) < 2 or len(labelled) < len(pairs) - 1:
+    labelled = sum(bool(_LABEL[ocr].match(f"{label.text.strip()} :")) for label, _ in pairs)
+    if labelled < 2 or labelled < len(pairs) - 1:
         return None
     out = []
     for label, value in pairs:
@@ -172,7 +178,8 @@ def read_measure_paragraphs(
     for paragraph in paragraphs:
         if measures and _SECTION.match(paragraph.text):
             break  # the measures end where the document's next part begins
-        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr):
+        last = _last_step(measures[-1], role) if measures and role else None
+        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr, last):
             if kind == "measure":
                 match = _MEASURE[build.ocr].match(text) or _UNNUMBERED.match(text)
                 assert match is not None  # a measure piece starts with its marker
@@ -189,6 +196,13 @@ def read_measure_paragraphs(
             else:
                 _add(measures[-1], role, text, pos, new_item=kind == "step")
     return _as_data(measures, build, framework)
+
+
+def _last_step(measure: _Measure, role: str) -> int | None:
+    """The number of the last step of a measure's field (``(3) ...`` -> 3), or None."""
+    items = measure.fields.get(role) or [("", measure.pos)]
+    match = _STEP.match(items[-1][0])
+    return int(to_arabic_digits(match[1])) if match else None
 
 
 def _next_number(measures: list[_Measure]) -> int:
@@ -238,11 +252,7 @@ def _as_data(
         reason = " ".join(text for text, _ in measure.fields.get("addresses", []))
         if addresses := addresses_in(reason, framework):
             data["addresses"] = addresses
-        out.append(
-            {k: data[k] for k in ("number", "title", "steps", "owner", "period", "monitoring",
-                                  "addresses")
-             if k in data}
-        )  # fmt: skip
+        out.append({k: data[k] for k in MEASURE_FIELDS if k in data})
         written.append({"number": str(measure.number or ""), "line": measure.pos.ref})
     return out, written
 
@@ -274,3 +284,4 @@ def _period(
     build.leftover(
         text, pos, "measures", UNREAD_BY_OCR["period"] if build.ocr else "period unreadable"
     )
+    build.at(pos, "measures", index, "period")  # where the period is, though not read

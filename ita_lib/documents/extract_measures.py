@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ita_lib.documents.extract_analysis import addresses_in
-from ita_lib.documents.extraction import MARKS, UNREAD_BY_OCR, Collector, join_list, join_single
+from ita_lib.documents.extraction import (
+    MARKS,
+    MEASURE_FIELDS,
+    UNREAD_BY_OCR,
+    Collector,
+    join_list,
+    join_single,
+)
 from ita_lib.documents.layout import Cell, Table
 from ita_lib.documents.terms import classify_header, headers_alike
 from ita_lib.exceptions import InputError
@@ -114,12 +121,7 @@ def read_measures(
             measure["owner"] = owner
             build.at(cell(cells, "owner").pos, "measures", index, "owner")
         _read_period(cell(cells, "period"), measure, index, build)
-        ordered = {
-            k: measure[k]
-            for k in ("number", "title", "steps", "owner", "period", "monitoring", "addresses")
-            if k in measure
-        }
-        measures.append(ordered)
+        measures.append({k: measure[k] for k in MEASURE_FIELDS if k in measure})
         written.append({"number": to_arabic_digits(number_cell.text).strip(), "line": row.pos.ref})
         extra = [c for i, c in enumerate(cells) if i not in used]
         build.row_leftovers(extra, "measures", "cell of no column")
@@ -138,7 +140,7 @@ def _read_period(period_cell: Cell, measure: dict[str, Any], index: int, build: 
         build.leftover(period, period_cell.pos, "measures", why)
     else:
         measure["period"] = period
-        build.at(period_cell.pos, "measures", index, "period")
+    build.at(period_cell.pos, "measures", index, "period")  # read or not, it is there
 
 
 def _header_again(table: Table, cells: Sequence[Cell], build: Collector) -> bool:

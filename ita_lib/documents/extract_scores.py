@@ -77,10 +77,9 @@ def read_score_table(
     bands = {b.label for b in framework.rating_bands}
     for row in table.rows:
         cells = row.cells
-        label, label_cells = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
+        label, label_cells, number = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
         skip = {*label_cells, *_instrument_cell(cells, roles, framework)}
         values, others, rating = _sort_cells(cells, skip, roles, bands, build)
-        number = indicator_of(label, framework, ocr=build.ocr)
         summary = _summary_row(match_key(label), values, rating, row.pos, terms)
         if number is None and summary is not None:
             total = _merge_total(total, summary[0])
@@ -130,8 +129,8 @@ def _row_label(
     framework: Framework,
     *,
     ocr: bool,
-) -> tuple[str, list[int]]:
-    """Return a row's label and the cells it is made of.
+) -> tuple[str, list[int], int | None]:
+    """Return a row's label, the cells it is made of and the indicator it names (or None).
 
     The label is the label column's cell. When that names no indicator or instrument, the
     row's other text cells (not a figure column, not the instrument column) join it, in
@@ -149,7 +148,7 @@ def _row_label(
             for i, cell in enumerate(cells[:label_col])
             if i not in figures and _ROW_NUMBER.match(cell.text)
         ]
-        return label, [*numbers, label_col]
+        return label, [*numbers, label_col], named
     if not label.strip():  # a merged cell: its text may sit in the instrument column
         figures = {i for r, i in roles.items() if r in _VALUE_ROLES}
     parts = [
@@ -160,13 +159,14 @@ def _row_label(
         and (i == label_col or cell_number(cell.text) is None or i < label_col)
     ]
     joined = " ".join(cells[i].text.strip() for i in parts)
+    number = indicator_of(joined, framework, ocr=ocr) if parts else None
     if parts and (
         not label.strip()  # a total or level row labelled in the number column
-        or indicator_of(joined, framework, ocr=ocr) is not None
+        or number is not None
         or instrument_of(joined, framework)
     ):
-        return joined, parts
-    return label, [label_col]
+        return joined, parts, number
+    return label, [label_col], None
 
 
 def _instrument_cell(
@@ -222,8 +222,10 @@ def _band_of(cell: Cell, bands: set[str], build: Collector) -> str | None:
     """Return the level a cell writes (``ผ่านดี``); in a scan, the one level with its consonants
     (OCR misreads the vowels: ``ผ่านดิ``), reported as corrected."""
     text = cell.text.strip()
-    if text in bands or not build.ocr:
-        return text if text in bands else None
+    if text in bands:
+        return text
+    if not build.ocr:
+        return None
     alike = [b for b in bands if thai_skeleton(b) == thai_skeleton(text) and thai_skeleton(b)]
     if len(alike) != 1 or re.search(r"[0-9A-Za-z]", text):
         return None

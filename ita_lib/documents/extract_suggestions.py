@@ -36,13 +36,22 @@ _SUB_HEADING_OCR = re.compile(
 _INDICATOR_HEADING_OCR = re.compile(r"^\s*ตว[ชซ]วด(?:ท)?[^\dก-ฮ]{0,3}(\d{1,2})(?!\s*\.\s*\d)")
 _ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ...": an item whose code OCR misread
 _ENUMERATOR = r"(?:\(?[0-9๐-๙]{1,2}\)|[0-9๐-๙]{1,2}\.(?![0-9๐-๙]))"  # (๑) ๑) 1.
-_ITEM_LINE = re.compile(
-    rf"^[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"  # - O6 ..., • ข้อ O6
-    r"(?P<code>[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]{1,2})(?=[\s.:)\-–]|$|[ก-ฮเ-ไ])[\s.:)\-–]*(?P<text>.*)$"
-)
+
+
+def _item_line(number: str) -> re.Pattern[str]:
+    """Return the pattern of a suggestion line that starts with an item code whose number
+    matches ``number`` (``- O6 ...``, ``• ข้อ O6 ...``, ``(๑) ข้อ o ๖ ...``)."""
+    return re.compile(
+        rf"^[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"
+        rf"(?P<code>[oOiIeE0๐]\s*\.?\s*{number})(?=[\s.:)\-–]|$|[ก-ฮเ-ไ])[\s.:)\-–]*(?P<text>.*)$"
+    )
+
+
+_ITEM_LINE = _item_line("[0-9๐-๙]{1,2}")
 # In a scan a code may be read with a digit too many or as letters (``ข้อ๐9๒๕รายงานผล...``,
 # ``ข้อOve รายงานผล...``): the catalogue name written after it decides (:func:`_code_by_name`).
-_ITEM_LINE_OCR = re.compile(_ITEM_LINE.pattern.replace("[0-9๐-๙]{1,2})", "[0-9๐-๙A-Za-z]{1,4})"))
+# An instrument's name (``OIT ...``) is no code.
+_ITEM_LINE_OCR = _item_line("(?!IT|TA)[0-9๐-๙A-Za-z]{1,4}")
 # Where a paragraph a PDF ran together holds a new part: a sub-indicator heading, or an
 # enumerated item ("... (๒) ข้อ o ๑๑ ...").
 _PART_START = re.compile(
@@ -139,8 +148,8 @@ def _read_paragraph(
     item = _ITEM_LINE.match(text) or (_ITEM_LINE_OCR.match(text) if build.ocr else None)
     code = normalize_item_code(item["code"]) if item else None
     if item and build.ocr:
-        named = _code_by_name(item, code or "o0", paragraph.pos, framework, build)
-        if named != (code or "o0"):
+        named = _code_by_name(item, code, paragraph.pos, framework, build)
+        if named != code:
             code = named
         elif code is not None:
             code = _letter_in_context(code, state.instrument)
@@ -159,11 +168,11 @@ def _read_paragraph(
 
 
 def _code_by_name(
-    item: re.Match[str], code: str, pos: Position, framework: Framework, build: Collector
-) -> str:
+    item: re.Match[str], code: str | None, pos: Position, framework: Framework, build: Collector
+) -> str | None:
     """Return the code of the item whose catalogue name a scanned suggestion starts with
-    (``ข้อ o6 แผนและความก้าวหน้า... : ...``) when OCR misread the code; the correction is a
-    finding. The name is the text before the first colon."""
+    (``ข้อ o6 แผนและความก้าวหน้า... : ...``) when OCR misread the code (None: not read as one);
+    the correction is a finding. The name is the text before the first colon."""
     name = item["text"].split(":", 1)[0] if ":" in item["text"] else ""
     value = snap_item_code(code, name, framework, by_name_alone=True) if name else code
     if value != code:
@@ -220,8 +229,12 @@ def _read_text(
 
 
 def _instrument_of(indicator: int, framework: Framework) -> str | None:
-    """Return the instrument an indicator belongs to (9 and 10: OIT), or None."""
-    return next((i.code for i in framework.instruments if indicator in i.indicators), None)
+    """Return the instrument an indicator belongs to (9 and 10: OIT); None for a number the
+    year has no indicator of (OCR misread it)."""
+    try:
+        return framework.instrument_of(indicator).code
+    except KeyError:
+        return None
 
 
 def _sub_by_name(

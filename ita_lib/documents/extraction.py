@@ -28,6 +28,7 @@ __all__ = [
     "INDICATOR_RE",
     "MARKS",
     "MARK_CLASS",
+    "MEASURE_FIELDS",
     "UNREAD_BY_OCR",
     "Collector",
     "Correction",
@@ -41,10 +42,13 @@ __all__ = [
     "is_empty_marker",
     "join_list",
     "join_single",
+    "starts_step",
     "step_number",
     "strip_dots",
 ]
 
+MEASURE_FIELDS = ("number", "title", "steps", "owner", "period", "monitoring", "addresses")
+"""A measure's fields, in the order the imported file writes them."""
 UNREAD_BY_OCR = {
     "indicator": "indicator not read by OCR",
     "item": "item code not read by OCR",
@@ -93,21 +97,35 @@ def join_single(cell: Cell) -> str:
     return text
 
 
-def _split_steps(text: str) -> list[str]:
-    """Split a paragraph at each inline step number ``N)``: the first, then only the next
-    number (``๓) ... (ต.ค. ๖๙ – มี.ค. ๗๐)`` keeps the year in its bracket)."""
+def _split_steps(text: str, last: int | None = None) -> list[str]:
+    """Split a paragraph at each inline step number ``N)`` that starts a step (see
+    :func:`starts_step`: ``๓) ... (ต.ค. ๖๙ – มี.ค. ๗๐)`` keeps the year in its bracket);
+    ``last`` is the number of the last step before the paragraph (in the same cell)."""
     parts = [part for part in _SPLIT_STEPS.split(text) if part.strip()]
     out: list[str] = []
-    expected: int | None = None
     for part in parts:
         number = step_number(part)
-        if out and number is not None and expected is not None and number != expected:
+        if out and number is not None and not starts_step(number, last, opens=False):
             out[-1] = f"{out[-1]}{part}"  # a bracketed number inside the step's text
             continue
         out.append(part)
-        if number is not None:
-            expected = number + 1
+        last = number if number is not None else last
     return [part.strip() for part in out]
+
+
+def starts_step(number: int, last: int | None, *, opens: bool) -> bool:
+    """Return True when a number written ``N)`` starts a step: the next after the last step, a
+    new list's 1, or, before any step, a number that opens its text; not a number closing a
+    bracket inside a step (``(ครั้งที่ 2)``, ``ก.ย. ๖๙)``).
+
+    >>> starts_step(3, 2, opens=False), starts_step(1, 4, opens=False), starts_step(2, None, opens=True)
+    (True, True, True)
+    >>> starts_step(69, 2, opens=False), starts_step(2, None, opens=False)
+    (False, False)
+    """
+    if last is None:
+        return opens or number == 1
+    return number in (1, last + 1)
 
 
 def step_number(text: str) -> int | None:
@@ -128,10 +146,13 @@ def join_list(cell: Cell, build: Collector | None = None) -> list[tuple[str, Pos
     ``๑)`` and ``๓)``); the correction is recorded for the audit to report.
     """
     items: list[list[Any]] = []  # [text, pos, numbered, mark OCR misread or None]
+    last: int | None = None  # the last step's number
     for f_index, fragment in enumerate(cell.fragments):
         for p_index, paragraph in enumerate(fragment.paragraphs):
-            for s_index, segment in enumerate(_split_steps(paragraph.text)):
-                numbered = step_number(segment) is not None
+            for s_index, segment in enumerate(_split_steps(paragraph.text, last)):
+                number = step_number(segment)
+                numbered = number is not None
+                last = number if number is not None else last
                 misread = None
                 if build is not None and build.ocr and s_index == 0 and not numbered:
                     misread = _MISREAD_STEP.match(segment)
@@ -150,10 +171,12 @@ def join_list(cell: Cell, build: Collector | None = None) -> list[tuple[str, Pos
     return [(text, pos) for text, pos, _, _ in items]
 
 
-# a mark before ")" that is no number nor a sub-number (๒.๒)), or a short word with a digit or
-# symbol in it that Thai text never starts a line with (เว0 for ๒))
+# a mark before ")" that is no number, sub-number (๒.๒)) or bracketed number ((1)), or a short
+# word with a digit or symbol in it that Thai text never starts a line with (เว0 for ๒)); not
+# an item code (O11)
 _MISREAD_STEP = re.compile(
-    r"^\s*(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s))\s*"
+    r"^\s*(?![(\[]|[oOiIeE0๐][0-9๐-๙]{1,2}(?![0-9๐-๙]))"
+    r"(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s))\s*"
 )
 
 
@@ -161,7 +184,7 @@ def _number_misread_steps(items: list[list[Any]], build: Collector) -> None:
     """Number the items whose number OCR misread from their neighbours, or join them to the
     item before when the neighbours do not tell (``๑)``, ``lo)``, ``๓)``: ``lo)`` is ``๒)``)."""
     numbers = [step_number(text) if misread is None else None for text, _, _, misread in items]
-    thai = any(c in "๐๑๒๓๔๕๖๗๘๙" for text, *_ in items for c in text[:3])
+    thai = any(to_arabic_digits(text[:3]) != text[:3] for text, *_ in items)  # ๑) or 1)
     for i in reversed(range(len(items))):
         misread = items[i][3]
         if misread is None:

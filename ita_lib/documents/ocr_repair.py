@@ -198,14 +198,15 @@ whatever code OCR read beside it."""
 
 
 def snap_item_code(
-    code: str, name: str, framework: Framework, *, by_name_alone: bool = False
-) -> str:
+    code: str | None, name: str, framework: Framework, *, by_name_alone: bool = False
+) -> str | None:
     """Return the item a code and the name beside it mean, when OCR misread the code by a digit.
 
     Parameters
     ----------
     code
-        The item code as read (``"o1"``).
+        The item code as read (``"o1"``); None when OCR read no code (only ``by_name_alone``
+        can then decide one).
     name
         The text written after it (``"ข้อมูลเชิงสถิติการให้บริการ"``).
     framework
@@ -235,14 +236,15 @@ def snap_item_code(
     likeness = {
         item.code: SequenceMatcher(None, _name_key(item.name_th), key).ratio()
         for item in framework.items
-        if item.name_th and (by_name_alone or item.code[0] == code[0])
+        if item.name_th and (by_name_alone or (code is not None and item.code[0] == code[0]))
     }
     ranked = sorted(likeness.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][0] == code or ranked[0][1] < NAME_LIKENESS:
         return code
     best, fit = ranked[0]
     clear = all(fit - v >= _NAME_MARGIN for c, v in ranked[1:])
-    near = _one_digit_apart(code[1:], best[1:]) or (by_name_alone and fit >= SURE_LIKENESS)
+    one_digit = code is not None and _one_digit_apart(code[1:], best[1:])
+    near = one_digit or (by_name_alone and fit >= SURE_LIKENESS)
     if clear and likeness.get(code, 0.0) <= fit - _NAME_MARGIN and near:
         return best
     return code

@@ -363,20 +363,27 @@ _ALIKE_MARGIN = 0.85  # likeness of two margin lines' consonants that make them 
 _ALIKE_MIN = 8  # consonants a margin line needs to be matched by likeness
 
 
-def _repeated_margins(pages: Sequence[Sequence[Paragraph]]) -> set[str]:
-    """Return the keys of margin lines written on more than one page: the same, or (a running
-    header OCR read a little otherwise on each page: ``โปร่งใส่``, ``มาตรถาร``) whose Thai
-    consonants are at least :data:`_ALIKE_MARGIN` alike."""
+def _alike(a: str, b: str) -> bool:
+    """Return True when two margin lines' consonants are at least :data:`_ALIKE_MARGIN` alike."""
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= _ALIKE_MARGIN and matcher.ratio() >= _ALIKE_MARGIN
+
+
+def _repeated_margins(pages: Sequence[Sequence[Paragraph]], *, tolerant: bool) -> set[str]:
+    """Return the keys of margin lines written on more than one page: the same, or, when
+    ``tolerant`` (a scan: a running header OCR read a little otherwise on each page,
+    ``โปร่งใส่``, ``มาตรถาร``), whose Thai consonants are alike (:func:`_alike`)."""
     lines = [{_furniture_key(p.text): thai_skeleton(p.text) for p in page} for page in pages]
     counts = Counter(key for page in lines for key in page)
     repeated = {key for key, n in counts.items() if n >= 2}
+    if not tolerant:
+        return repeated
     for i, page in enumerate(lines):
         for key, skeleton in page.items():
             if key in repeated or len(skeleton) < _ALIKE_MIN:
                 continue
             if any(
-                len(other) >= _ALIKE_MIN
-                and SequenceMatcher(None, skeleton, other).ratio() >= _ALIKE_MARGIN
+                len(other) >= _ALIKE_MIN and _alike(skeleton, other)
                 for j, rest in enumerate(lines)
                 if j != i
                 for other in rest.values()
@@ -391,7 +398,7 @@ def _is_margin(line: _Line, page: Page) -> bool:
 
 
 def read_pages(
-    pages: Sequence[Page],
+    pages: Sequence[Page], *, tolerant: bool = False
 ) -> tuple[list[RawTable | Paragraph], list[Paragraph]]:
     """Rebuild pages into paragraphs and table fragments in reading order.
 
@@ -399,6 +406,9 @@ def read_pages(
     ----------
     pages
         The document's pages, in order.
+    tolerant
+        The pages were read by OCR: running headers read a little otherwise on each page are
+        page furniture too.
 
     Returns
     -------
@@ -408,7 +418,7 @@ def read_pages(
         page numbers found in the margins.
     """
     laid = [_lay_out(page) for page in pages]
-    repeated = _repeated_margins([margins for _, margins in laid])
+    repeated = _repeated_margins([margins for _, margins in laid], tolerant=tolerant)
     items: list[RawTable | Paragraph] = []
     furniture: list[Paragraph] = []
     for blocks, margins in laid:

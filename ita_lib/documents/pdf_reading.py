@@ -114,21 +114,16 @@ def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
     """Return the consonant a mark sits on: of the bases on its line or just below or above
     it (a tall consonant beside may share more of its line), the one it overlaps most."""
 
-    def best(candidates: list[_Char], on: object) -> _Char | None:
+    def best(candidates: list[_Char]) -> _Char | None:
         scored = [
             (min(b.x1, mark.x1) - max(b.x0, mark.x0), -abs(b.index - mark.index), b)
             for b in candidates
-            if on(b, mark)  # type: ignore[operator]
+            if _same_line(b, mark) or _sits_on(mark, b)
         ]
         scored = [s for s in scored if s[0] > -0.15 * mark.em]
         return max(scored, key=lambda s: s[:2])[2] if scored else None
 
-    def near_enough(b: _Char, m: _Char) -> bool:
-        return _same_line(b, m) or _sits_on(m, b)
-
-    return best(bases[max(0, near - _WINDOW) : near + _WINDOW], near_enough) or best(
-        bases, near_enough
-    )
+    return best(bases[max(0, near - _WINDOW) : near + _WINDOW]) or best(bases)
 
 
 def _words(textpage: object, height: float) -> tuple[Word, ...]:

@@ -217,7 +217,7 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
 
 
 def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
-    items, margins = read_pages(pages)
+    items, margins = read_pages(pages, tolerant=fmt == "scan")
     blocks, furniture = stitch(
         items, repeated_lines([i for i in items if isinstance(i, Paragraph)])
     )

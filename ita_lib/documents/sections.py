@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from ita_lib.documents.extraction import MARKS
 from ita_lib.documents.layout import (
     Cell,
     CellFragment,
@@ -28,7 +29,6 @@ from ita_lib.documents.terms import (
     headers_alike,
 )
 from ita_lib.text.digits import to_arabic_digits
-from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text", "verdicts"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
@@ -173,22 +173,24 @@ def _suggestions_by_content(
 
 
 def _split_ruled_rows(table: Table) -> Table:
-    """Return a scanned table whose rows read as one cell, with the column rules OCR read as
-    ``|`` between them, split into their cells (when the parts are as many as the columns)."""
-    rows = []
-    for row in table.rows:
-        full = [cell for cell in row.cells if not cell.is_empty]
-        parts = full[0].text.split("|") if len(full) == 1 else []
-        if len(parts) != len(row.cells) or len(parts) < 2:
-            rows.append(row)
-            continue
-        pos = full[0].fragments[0].pos
-        cells = tuple(
-            Cell((CellFragment((Paragraph(part.strip(), pos),), pos),)) if part.strip() else Cell()
-            for part in parts
-        )
-        rows.append(replace(row, cells=cells))
-    return replace(table, rows=tuple(rows))
+    """Return a scanned table whose header or rows read as one cell, with the column rules OCR
+    read as ``|`` between them, split into their cells (when the parts are as many as the
+    columns)."""
+    rows = [replace(row, cells=_ruled(row.cells) or row.cells) for row in table.rows]
+    return replace(table, header=_ruled(table.header) or table.header, rows=tuple(rows))
+
+
+def _ruled(cells: tuple[Cell, ...]) -> tuple[Cell, ...] | None:
+    """Return a row's one cell split at the ``|`` OCR read for the column rules, else None."""
+    full = [cell for cell in cells if not cell.is_empty]
+    parts = full[0].text.split("|") if len(full) == 1 else []
+    if len(parts) != len(cells) or len(parts) < 2:
+        return None
+    pos = full[0].fragments[0].pos
+    return tuple(
+        Cell((CellFragment((Paragraph(part.strip(), pos),), pos),)) if part.strip() else Cell()
+        for part in parts
+    )
 
 
 def _without_header_rows(table: Table) -> Table:
@@ -326,8 +328,9 @@ def _number_by_content(table: Table, roles: dict[str, int]) -> dict[str, int]:
     return roles
 
 
-_PASSED = {"ผน", "ม", "ด", "ผนเกณฑ"}  # ผ่าน, มี, ได้, ผ่านเกณฑ์ (by consonants)
-_FAILED = {"มผน", "มม", "มด", "มผนเกณฑ"}  # ไม่ผ่าน, ไม่มี, ไม่ได้, ไม่ผ่านเกณฑ์
+# ผ่าน, มี, ได้, ผ่านเกณฑ์ and their negations, written without marks (OCR drops them)
+_PASSED = {"ผาน", "ม", "ได", "ผานเกณฑ"}
+_FAILED = {"ไม" + word for word in ("ผาน", "ม", "ได", "ผานเกณฑ")}
 _VERDICT_SHARE = 0.7  # of the item rows whose cell is a verdict, for a table of verdicts
 
 
@@ -339,16 +342,15 @@ def verdicts(table: Table, roles: Mapping[str, int]) -> dict[int, bool] | None:
     if column is None:
         return None
     out: dict[int, bool] = {}
+    filled = 0
     for index, row in enumerate(table.rows):
         text = row.cells[column].text.strip() if column < len(row.cells) else ""
-        key = thai_skeleton(text)
-        if text in ("✓", "✔", "/") or (key in _PASSED and len(text) <= 12):
+        key = "".join(MARKS.sub("", text).split())
+        filled += bool(text)
+        if text in ("✓", "✔", "/") or key in _PASSED:
             out[index] = True
-        elif text in ("✗", "✘", "x", "X") or (key in _FAILED and len(text) <= 14):
+        elif text in ("✗", "✘", "x", "X") or key in _FAILED:
             out[index] = False
-    filled = sum(
-        1 for row in table.rows if column < len(row.cells) and row.cells[column].text.strip()
-    )
     return out if filled and len(out) >= _VERDICT_SHARE * filled else None
 
 

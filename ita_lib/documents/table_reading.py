@@ -60,7 +60,7 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
     Tables
     """
     out = Tables()
-    labelled_paragraphs: list[Paragraph] = []
+    labelled: list[tuple[Table, list[Paragraph]]] = []  # a measure's table of labels, each
     for kind, table, roles in layout.tables:
         if kind == "score" and out.score_table is None:
             out.score_table, out.scores, out.total = read_score_table(
@@ -80,17 +80,26 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
             continue  # read as the suggestions section's paragraphs (sections.py)
         elif kind == "item_results":
             out.failed_items = _failed_items(table, roles, framework, out.failed_items)
-        elif (labelled := label_table_paragraphs(table, ocr=build.ocr)) is not None:
-            labelled_paragraphs += labelled  # a measure's table of labels and values
-        else:  # one finding for the whole table, not one per cell
-            header = " | ".join(text.strip() for text in table.header_texts if text.strip())
-            rows = f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
-            build.leftover(f"{header} ({rows})", table.pos, "tables", "table of unknown kind")
-    if not out.measures:  # measures written as paragraphs (มาตรการที่ 1 ... ระยะเวลา : ...)
+        elif (paragraphs := label_table_paragraphs(table, ocr=build.ocr)) is not None:
+            labelled.append((table, paragraphs))
+        else:
+            _left_over(table, build, "table of unknown kind")
+    if out.measures:  # from measures tables: a table of labels beside them is read by no one
+        for table, _ in labelled:
+            _left_over(table, build, "table of labels beside a measures table")
+    else:  # measures written as paragraphs (มาตรการที่ 1 ... ระยะเวลา : ...)
         prose = [paragraph for section, paragraph, _ in layout.prose if section == "measures"]
-        prose = sorted([*prose, *labelled_paragraphs], key=lambda p: p.pos.sort_key())
+        prose += [paragraph for _, paragraphs in labelled for paragraph in paragraphs]
+        prose.sort(key=lambda p: p.pos.sort_key())
         out.measures, out.measure_rows = read_measure_paragraphs(prose, build, framework)
     return out
+
+
+def _left_over(table: Table, build: Collector, why: str) -> None:
+    """Record a table no one reads as one leftover (its header and rows), not one per cell."""
+    header = " | ".join(text.strip() for text in table.header_texts if text.strip())
+    rows = f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
+    build.leftover(f"{header} ({rows})", table.pos, "tables", why)
 
 
 def _failed_items(

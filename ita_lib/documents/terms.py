@@ -283,8 +283,8 @@ def classify_table(
     tolerant
         For text read by OCR: a header cell no keyword matches as written is matched again
         on Thai consonants only, as OCR drops marks above and below the line, then allowing
-        one consonant misread, added or lost; a header read as one cell whose column rules
-        OCR read as ``|`` is split at them.
+        one consonant misread, added or lost (a header read as one cell whose column rules
+        OCR read as ``|`` is split at them before, see ``sections``).
 
     Returns
     -------
@@ -292,11 +292,7 @@ def classify_table(
         The kind (``analysis``, ``measures``, ``score``, ``suggestions`` or None) and the
         column index of each role found in the header.
     """
-    header = table.header_texts
-    texts = [t for t in header if t.strip()]
-    if tolerant and len(texts) == 1 and len(texts[0].split("|")) == len(header) > 1:
-        header = tuple(part.strip() for part in texts[0].split("|"))  # OCR read the rules as |
-    return classify_header(header, terms, tolerant=tolerant)
+    return classify_header(table.header_texts, terms, tolerant=tolerant)
 
 
 def classify_header(

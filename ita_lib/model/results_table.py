@@ -277,14 +277,23 @@ def results_rows(path: str | Path) -> tuple[RowOutcome, ...]:
     InputError
         For a problem with the whole table: file, header, a column.
     """
+    key = _file_key(path)
+    if key is None:
+        return parse_results_rows(read_table_file(Path(path)), source=str(path))  # reports it
+    # The assessments are immutable, so the same unchanged file is read once per process (a
+    # batch with peers reads the national table once per worker, not once per briefing).
+    return _load_unchanged(*key)
+
+
+def _file_key(path: str | Path) -> tuple[str, int, int] | None:
+    """Return what tells an unchanged file (path, modification time, size); None when it
+    cannot be looked at (reading it reports why)."""
     path = Path(path)
     try:
         stat = path.stat()
     except OSError:
-        return parse_results_rows(read_table_file(path), source=str(path))  # reports it
-    # The assessments are immutable, so the same unchanged file is read once per process (a
-    # batch with peers reads the national table once per worker, not once per briefing).
-    return _load_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
@@ -306,14 +315,12 @@ def load_results_table(path: str | Path) -> tuple[Assessment, ...]:
         For a missing, empty or unreadable file, unknown or missing columns, or a bad cell:
         the message names the row (header = row 1), the column, and what was expected.
     """
-    path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
+    key = _file_key(path)
+    if key is None:
         return _all_good(results_rows(path))  # reports it
     # one tuple per unchanged table and process, so that what is cached by it (the peers'
     # scores, :mod:`ita_lib.analysis.peers`) is found again by the next briefing
-    return _good_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
+    return _good_unchanged(*key)
 
 
 @functools.lru_cache(maxsize=4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -377,15 +378,17 @@ def test_a_step_number_ocr_misread_is_numbered_from_its_neighbours_and_reported(
     assert [t for t, _ in join_list(_cell("๑) ก", "lo) ข"), text_build)] == ["๑) ก lo) ข"]
 
 
+VERDICTS = (
+    "ส่วนที่ ๑ ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๘\n\n"
+    "ข้อ\tรายการ\tผลการตรวจ\n"
+    "O5\tแผนยุทธศาสตร์\tผ่าน\n"
+    "O6\tแผนและความก้าวหน้า\tไม่ผ่าน\n"
+    "O7\tรายงานผลการดำเนินงาน\tผ่าน\n"
+)
+
+
 def test_a_table_of_verdicts_per_item_is_not_suggestions():
-    text = (
-        "ส่วนที่ ๑ ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๘\n\n"
-        "ข้อ\tรายการ\tผลการตรวจ\n"
-        "O5\tแผนยุทธศาสตร์\tผ่าน\n"
-        "O6\tแผนและความก้าวหน้า\tไม่ผ่าน\n"
-        "O7\tรายงานผลการดำเนินงาน\tผ่าน\n"
-    )
-    layout = _layout(text)
+    layout = _layout(VERDICTS)
     [(kind, table, roles)] = layout.tables
     assert kind == "item_results"
     assert verdicts(table, roles) == {0: True, 1: False, 2: True}
@@ -402,3 +405,41 @@ def test_measures_under_headings_with_a_table_of_labels_each():
     assert first["owner"] == "กองยุทธศาสตร์และงบประมาณ"
     assert [s[:2] for s in first["steps"]] == ["๑)", "๒)", "๓)"]
     assert result.data["fiscal_year"] == 2568  # not ๒๕๖๗, the year its score is compared with
+
+
+def test_bracketed_step_numbers_and_item_codes_are_no_misread_step_numbers():
+    build = Collector("scan.pdf", load_document_terms(), ocr=True)
+    items = [t for t, _ in join_list(_cell("(1) ตรวจสอบ", "(2) ปรับปรุง"), build)]
+    assert items == ["(1) ตรวจสอบ", "(2) ปรับปรุง"]
+    items = [t for t, _ in join_list(_cell("๑) เผยแพร่ตามข้อ", "O11 ข้อมูลสถิติ"), build)]
+    assert items == ["๑) เผยแพร่ตามข้อ O11 ข้อมูลสถิติ"]
+    # a list continued in the middle of the next line: its next number starts a step there
+    items = [t for t, _ in join_list(_cell("๑) จัดหาสื่อ", ". ต่อต้านการทุจริต ๒) จัดทำสื่อ"), build)]
+    assert items == ["๑) จัดหาสื่อ . ต่อต้านการทุจริต", "๒) จัดทำสื่อ"]
+    assert build.corrections == []
+
+
+def test_a_number_closing_a_bracket_starts_no_step():
+    text = (
+        "มาตรการที่ 1 มาตรการจัดประชุม\n"
+        "วิธีการดำเนินการ : จัดประชุมคณะทำงาน (ครั้งที่ 2) ทุกเดือน\n"
+        "ระยะเวลา : ต.ค. 68 – ก.ย. 69\n"
+    )
+    paragraphs = [b for b in parse_text(text).blocks]
+    build = Collector("doc.txt", load_document_terms())
+    measures, _ = read_measure_paragraphs(paragraphs, build, load_framework(2568))
+    assert measures[0]["steps"] == ["จัดประชุมคณะทำงาน (ครั้งที่ 2) ทุกเดือน"]
+    assert _split_steps("จัดประชุม (ครั้งที่ 2) ทุกเดือน") == ["จัดประชุม (ครั้งที่ 2) ทุกเดือน"]
+
+
+def test_not_alone_is_no_verdict_and_a_header_ocr_read_as_one_cell_is_split():
+    [(_, table, roles)] = _layout(VERDICTS + "O8\tคู่มือ\tไม่\n").tables
+    assert verdicts(table, roles) == {0: True, 1: False, 2: True}
+    scan = replace(
+        parse_text("มาตรการ\n\nลำดับ | มาตรการ | วิธีดำเนินการ | ผู้รับผิดชอบ\t\t\t\n1\tก\tข\tค\n"),
+        format="scan",
+    )
+    [(kind, table, roles)] = read_layout(scan, load_document_terms()).tables
+    assert kind == "measures"
+    assert table.header_texts == ("ลำดับ", "มาตรการ", "วิธีดำเนินการ", "ผู้รับผิดชอบ")
+    assert roles == {"number": 0, "title": 1, "steps": 2, "owner": 3}
