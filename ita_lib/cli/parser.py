@@ -171,9 +171,14 @@ def _add_batch(sub: _Subparsers) -> None:
 
 def _add_import(sub: _Subparsers) -> None:
     import_cmd = sub.add_parser(
-        "import", help="import an agency's measures document (.docx or text) as assessment YAML"
+        "import",
+        help="import an agency's measures document (PDF, scan, .docx or text) as assessment YAML",
     )
-    import_cmd.add_argument("document", help="the measures document, .docx or UTF-8 text")
+    import_cmd.add_argument(
+        "document",
+        help="the measures document: .pdf (text layer, or scanned: OCR), .png/.jpg/.tif, .docx or "
+        "UTF-8 text",
+    )
     import_cmd.add_argument(
         "-o", "--output", required=True, help="the assessment YAML file to write"
     )
@@ -188,7 +193,8 @@ def _add_audit(sub: _Subparsers) -> None:
         "audit", help="list the faults of a measures document or an assessment YAML file"
     )
     audit_cmd.add_argument(
-        "file", help="a measures document (.docx or text), or an assessment YAML file"
+        "file",
+        help="a measures document (.pdf, .png/.jpg/.tif, .docx or text), or an assessment YAML file",
     )
     audit_cmd.add_argument("--json", action="store_true", help="print JSON")
     audit_cmd.set_defaults(run=cmd_audit)
