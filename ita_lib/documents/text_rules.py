@@ -277,9 +277,10 @@ def _prose_claims(context: AuditContext) -> Iterator[Finding]:
     known = _table_numbers(context)
     total = context.assessment.claimed_total
     for unit in _prose_units(context):
-        for match in _PROSE_SCORE.finditer(to_arabic_digits(unit.text)):
+        text = to_arabic_digits(unit.text)
+        for match in _PROSE_SCORE.finditer(text):
             value = Decimal(match[1] or match[2])
-            if value not in known:
+            if value not in known and not _of_another_year(text, match.start(), context):
                 shown = total if total is not None else "its own total"
                 yield make_finding(
                     "prose_score_mismatch",
@@ -291,6 +292,19 @@ def _prose_claims(context: AuditContext) -> Iterator[Finding]:
     reference = context.assessment.claimed_rating or context.result.rating
     scores = {i.code: i.score_2dp for i in context.result.instruments}
     yield from prose_levels(context, reference, scores)
+
+
+_YEAR_REACH = 60  # characters after a year that a score quoted for it may come
+
+
+def _of_another_year(text: str, start: int, context: AuditContext) -> bool:
+    """Return True when the year written last before ``start`` (and near it) is not the
+    assessment's: ``ลดลงจากปีงบประมาณ พ.ศ. 2567 ซึ่งได้ 91.04 คะแนน`` quotes that year's score."""
+    years = [m for m in _YEAR.finditer(text, 0, start) if start - m.end() <= _YEAR_REACH]
+    return bool(years) and int(years[-1][1]) != context.framework.fiscal_year
+
+
+_NEGATED = re.compile(r"ไม่(?:ได้รับ|ถึง|อยู่ใน|เข้าเกณฑ์)?[^\s]{0,8}$")  # ไม่ได้รับผลระดับ...
 
 
 def _prose_units(context: AuditContext) -> Iterator[TextUnit]:
@@ -329,6 +343,8 @@ def prose_levels(
             word = match[1]
             if word == reference or reference in words.get(word, ()):
                 continue
+            if _NEGATED.search(unit.text[max(0, match.start() - 20) : match.start()]):
+                continue  # "ไม่ได้รับผลระดับผ่านดี": the level it did not reach
             note, note_th = floor_note(context.framework, word, scores)
             yield make_finding(
                 "prose_rating_mismatch",

@@ -443,3 +443,10 @@ def test_not_alone_is_no_verdict_and_a_header_ocr_read_as_one_cell_is_split():
     assert kind == "measures"
     assert table.header_texts == ("ลำดับ", "มาตรการ", "วิธีดำเนินการ", "ผู้รับผิดชอบ")
     assert roles == {"number": 0, "title": 1, "steps": 2, "owner": 3}
+
+
+@pytest.mark.parametrize("name", ["wang-thong-thani-2569", "nam-chumchon-2568", "wa-yai-2568"])
+def test_an_earlier_years_score_and_a_level_not_reached_are_no_prose_claims(name):
+    # "...จากปีงบประมาณ พ.ศ. ๒๕๖๘ ซึ่งได้ 85.36 คะแนน", "...จึงยังไม่ถึงระดับผ่านดี"
+    rules = {f.rule for f in audit(import_document(LIBREOFFICE / f"{name}.pdf"))}
+    assert not {"prose_score_mismatch", "prose_rating_mismatch"} & rules
