@@ -27,13 +27,16 @@ from typing import Any
 from ita_lib.documents.extract_analysis import addresses_in
 from ita_lib.documents.extraction import (
     MARK_CLASS,
-    MARKS,
     MEASURE_FIELDS,
+    MEASURE_MARKER,
+    UNNUMBERED_MEASURE,
     UNREAD_BY_OCR,
     Collector,
+    any_marks,
     starts_step,
 )
 from ita_lib.documents.layout import Paragraph, Position, Table
+from ita_lib.documents.terms import DocumentTerms, column_roles
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
@@ -41,7 +44,6 @@ from ita_lib.text.periods import parse_period
 
 __all__ = ["label_table_paragraphs", "read_measure_paragraphs"]
 
-_MEASURE_WORDS = r"มาตรการที่\s*([0-9๐-๙]{1,3})\s*[.:)]?\s*"
 _LABELS = {
     "steps": r"วิธี(?:การ)?ดำเนิน(?:การ|งาน)|ขั้นตอน(?:การ)?(?:ดำเนิน(?:การ|งาน))?",
     "period": r"ระยะเวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?|ช่วงเวลา(?:ดำเนินการ)?",
@@ -57,26 +59,10 @@ _LABEL_WORDS = "|".join(
 )
 
 
-def _any_marks(pattern: str) -> str:
-    """Return a pattern whose Thai letters match with any marks above or below them, or none
-    (OCR drops, adds and misreads them: ``มาตรการที 5``, ``ตั๋วชี้วัด``)."""
-    out, in_class = [], False
-    for char in pattern:
-        if in_class or char in "[]":
-            in_class = (in_class or char == "[") and char != "]"
-            out.append(char)
-        elif not MARKS.match(char):
-            letter = "\u0e01" <= char <= "\u0e4f"  # a Thai letter, not a digit
-            out.append(f"{char}[{MARK_CLASS}]*" if letter else char)
-    return "".join(out)
-
-
-_MEASURE = {False: re.compile(_MEASURE_WORDS), True: re.compile(_any_marks(_MEASURE_WORDS))}
-_LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(_any_marks(_LABEL_WORDS))}
+_LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(any_marks(_LABEL_WORDS))}
 _COLON = re.compile(r"\s*[:：]\s*$")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
-_UNNUMBERED = re.compile(_any_marks("มาตรการที่") + r"\s*[^\s0-9๐-๙ก-๙]{0,2}\s+(?=[ก-๙])")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
 _NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
@@ -100,7 +86,7 @@ def _pieces(
     """
     text = paragraph.text
     cuts: list[tuple[int, int, str]] = []  # start, end of the marker, kind
-    for match in _MEASURE[ocr].finditer(text):
+    for match in MEASURE_MARKER[ocr].finditer(text):
         at_start = not text[: match.start()].strip()
         number = int(to_arabic_digits(match[1]))
         before = text[max(0, match.start() - 4) : match.start()]
@@ -109,7 +95,7 @@ def _pieces(
         if at_start or (number in (expected, expected + ocr) and spaced):
             cuts.append((match.start(), match.start(), "measure"))
             expected = number + 1
-    if ocr and not any(c[0] == 0 for c in cuts) and _UNNUMBERED.match(text):
+    if ocr and not any(c[0] == 0 for c in cuts) and UNNUMBERED_MEASURE.match(text):
         cuts.append((0, 0, "measure"))  # a measure whose number OCR could not read
     for match in _LABEL[ocr].finditer(text):
         before = text[match.start() - 1] if match.start() else " "
@@ -133,23 +119,54 @@ def _pieces(
     return [(k, t, p) for k, t, p in pieces if t or k not in ("text", "step")]
 
 
-def label_table_paragraphs(table: Table, *, ocr: bool = False) -> list[Paragraph] | None:
+def label_table_paragraphs(
+    table: Table, terms: DocumentTerms, *, ocr: bool = False
+) -> list[Paragraph] | None:
     """Return a measure's table of labels and values (``วิธีการดำเนินการ | ๑) ...``, a table
     per measure under its ``มาตรการที่ N`` heading) as the labelled paragraphs it stands for;
-    None when the table's first column holds fewer than two labels."""
-    rows = [(row.cells[0], row.cells[-1]) for row in table.rows if len(row.cells) == 2]
-    header = table.header if len(table.header) == 2 else ()
-    pairs = ([(header[0], header[1])] if header else []) + rows
-    labelled = sum(bool(_LABEL[ocr].match(f"{label.text.strip()} :")) for label, _ in pairs)
+    None when the table's first column holds fewer than two labels.
+
+    A row split over a page continues the row above: its value (no label), or its label (no
+    value: ``ตัวชี้วัดความ`` / ``สำเร็จ``). A label matched only as the catalogue's measures
+    table columns match (OCR: ``ประเด็นทีม่ง จแก้ไข``) is written as its role's label."""
+    header = [(table.header[0], table.header[1])] if len(table.header) == 2 else []
+    rows = header + [(row.cells[0], row.cells[-1]) for row in table.rows if len(row.cells) == 2]
+    pairs: list[list[Any]] = []  # label, value, position
+    for label_cell, value_cell in rows:
+        label, value = " ".join(label_cell.text.split()), " ".join(value_cell.text.split())
+        if pairs and not label:
+            pairs[-1][1] = f"{pairs[-1][1]} {value}".strip()
+        elif pairs and not value and _label_role(label, terms, ocr) is None:
+            pairs[-1][0] += label
+        else:
+            pairs.append([label, value, label_cell.pos or value_cell.pos or table.pos])
+    roles = [_label_role(label, terms, ocr) for label, _, _ in pairs]
+    labelled = sum(role is not None for role in roles)
     if labelled < 2 or labelled < len(pairs) - 1:
         return None
     out = []
-    for label, value in pairs:
-        pos = label.pos or value.pos or table.pos
-        out.append(
-            Paragraph(f"{' '.join(label.text.split())} : {' '.join(value.text.split())}", pos)
-        )
+    for (label, value, pos), role in zip(pairs, roles, strict=True):
+        written = label if role is None or _LABEL[ocr].match(f"{label} :") else _ROLE_LABEL[role]
+        out.append(Paragraph(f"{written} : {value}", pos))
     return out
+
+
+_ROLE_LABEL = {
+    "steps": "วิธีการดำเนินการ",
+    "period": "ระยะเวลา",
+    "owner": "ผู้รับผิดชอบ",
+    "monitoring": "ตัวชี้วัดความสำเร็จ",
+    "addresses": "ประเด็นที่มุ่งแก้ไข",
+}
+
+
+def _label_role(label: str, terms: DocumentTerms, ocr: bool) -> str | None:
+    """Return the field a label cell names (``ระยะเวลา``: ``period``), or None."""
+    match = _LABEL[ocr].match(f"{label} :")
+    if match:
+        return match.lastgroup
+    roles = column_roles([label], "measures", terms, tolerant=ocr)
+    return next((role for role in roles if role in _ROLE_LABEL), None)
 
 
 def read_measure_paragraphs(
@@ -181,7 +198,7 @@ def read_measure_paragraphs(
         last = _last_step(measures[-1], role) if measures and role else None
         for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr, last):
             if kind == "measure":
-                match = _MEASURE[build.ocr].match(text) or _UNNUMBERED.match(text)
+                match = MEASURE_MARKER[build.ocr].match(text) or UNNUMBERED_MEASURE.match(text)
                 assert match is not None  # a measure piece starts with its marker
                 number = int(to_arabic_digits(match[1])) if match.groups() else None
                 measures.append(_Measure(number, [text[match.end() :].strip()], pos))

@@ -31,6 +31,7 @@ __all__ = ["read_score_table"]
 _VALUE_ROLES = ("score", "mean", "weight", "weighted")
 _Values = dict[str, tuple[Decimal, str, Position | None]]
 _TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one misread
+_NOT_READ = re.compile(r"^(?:year_\d+|change)$")  # columns kept in the header only
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
 
 
@@ -80,7 +81,8 @@ def read_score_table(
         label, label_cells, number = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
         skip = {*label_cells, *_instrument_cell(cells, roles, framework)}
         values, others, rating = _sort_cells(cells, skip, roles, bands, build)
-        summary = _summary_row(match_key(label), values, rating, row.pos, terms)
+        summed = set(values) == {"weighted"} and not instrument_of(label, framework)
+        summary = _summary_row(match_key(label), values, rating, row.pos, terms, summed=summed)
         if number is None and summary is not None:
             total = _merge_total(total, summary[0])
             build.row_leftovers(others, "score_table", summary[1])
@@ -101,12 +103,15 @@ def _summary_row(
     rating: tuple[str, Position | None] | None,
     row_pos: Position,
     terms: DocumentTerms,
+    *,
+    summed: bool = False,
 ) -> tuple[dict[str, Any] | None, str] | None:
     """Return a total row's total (``คะแนนรวม``, or whatever OCR read, beside weights summing to
-    100) or a level row's (``ระดับผลการประเมิน | ผ่าน``) and why its other cells are left over;
-    None for another row."""
+    100, or the one figure of a row of no instrument, in the weighted column: ``summed``) or a
+    level row's (``ระดับผลการประเมิน | ผ่าน``) and why its other cells are left over; None for
+    another row."""
     weights_all = "weight" in values and values["weight"][0] == 100  # the weights' sum: total
-    if weights_all or any(_starts(key, t) for t in terms.total_labels):
+    if weights_all or summed or any(_starts(key, t) for t in terms.total_labels):
         return _total_of(values, rating, row_pos), "not a number in the total row"
     if rating and any(_starts(key, t) for t in terms.rating_labels):
         return _total_of({}, rating, row_pos), "not a level in the level row"
@@ -207,6 +212,8 @@ def _sort_cells(
     for index, cell in enumerate(cells):
         if index in skip or cell.is_empty:
             continue
+        if any(i == index and _NOT_READ.match(r) for r, i in roles.items()):
+            continue  # another year's score, or the change since
         role = next((r for r, i in roles.items() if i == index and r in _VALUE_ROLES), None)
         parsed = cell_number(cell.text)
         if role is not None and parsed is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from ita_lib.documents.extract_analysis import CODE_IN_TEXT
 from ita_lib.documents.extraction import (
     MARKS,
     UNREAD_BY_OCR,
@@ -20,7 +21,12 @@ from ita_lib.documents.extraction import (
     instrument_of,
 )
 from ita_lib.documents.layout import Paragraph, Position
-from ita_lib.documents.ocr_repair import item_code_correction, snap_item_code, snap_sub_indicator
+from ita_lib.documents.ocr_repair import (
+    item_code_correction,
+    snap_item_code,
+    snap_sub_indicator,
+    starts_with_name,
+)
 from ita_lib.documents.sections import HEADING_MAX
 from ita_lib.model.framework import Framework
 from ita_lib.text.codes import normalize_item_code
@@ -59,6 +65,8 @@ _PART_START = re.compile(
     r"|\([0-9๐-๙]{1,2}\)\s*ข้อ\s*[oOiIeE0๐]"  # "...ทุจริต(๔)ข้อo๒๔", "(๓)ข้อOve": no space
     r"|(?<=\s)[-–•]\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}\s"  # "... - O11 ข้อมูล...": a bullet
 )
+_REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น)\s*(?:ข้อ)?\s*$")  # "...ตามข้อ O13": named
+_ITEM_WORD_BEFORE = re.compile(r"ข้อ\s*$")
 
 
 @dataclass
@@ -99,6 +107,7 @@ def read_suggestions(
     """
     state = _Reading()
     paragraphs = [part for p in paragraphs for part in _split_at_parts(p)]
+    paragraphs = [part for p in paragraphs for part in _split_at_named_items(p, framework)]
     if build.ocr:
         paragraphs = [part for p in paragraphs for part in _split_at_heading(p)]
     for paragraph in paragraphs:
@@ -120,10 +129,39 @@ def _split_at_parts(paragraph: Paragraph) -> list[Paragraph]:
     return [replace(paragraph, text=piece) for piece in pieces if piece]
 
 
+def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Paragraph]:
+    """Split a paragraph where an item's heading begins inside it: its code, then its name as
+    the catalogue writes it (``... ของปีงบประมาณ O13 รายงานผลการจัดซื้อจัดจ้าง...``: lines a
+    scan's OCR or a PDF ran together). A code the text refers to (``ตามข้อ O13``) is no heading."""
+    text = paragraph.text
+    starts = [0]
+    for match in CODE_IN_TEXT.finditer(text):
+        before = text[: match.start()]
+        code = normalize_item_code(match["code"])
+        if (
+            not before.strip()
+            or not before[-1].isspace()
+            or code is None
+            or not framework.has_item(code)
+            or _REFERENCE.search(before)
+            or not starts_with_name(text[match.end() :], framework.item(code).name_th or "")
+        ):
+            continue
+        word = _ITEM_WORD_BEFORE.search(before)  # "... ข้อ O13 ...": the word is the heading's
+        starts.append(word.start() if word else match.start())
+    if len(starts) == 1:
+        return [paragraph]
+    pieces = (text[a:b].strip() for a, b in pairwise([*starts, len(text)]))
+    return [replace(paragraph, text=piece) for piece in pieces if piece]
+
+
 def _split_at_heading(paragraph: Paragraph) -> list[Paragraph]:
-    """Split a scanned paragraph where a sub-indicator heading OCR ran into it begins."""
+    """Split a scanned paragraph where a sub-indicator heading OCR ran into it begins (not
+    where an item's name refers to its sub-indicator: ``... (ตัวชี้วัดย่อยที่ ๙.๒)``)."""
     text = paragraph.text
     for start in (i for i, c in enumerate(text) if c == "ต" and i):
+        if text[:start].rstrip().endswith("("):
+            continue
         if _SUB_HEADING_OCR.match(MARKS.sub("", to_arabic_digits(text[start:]))):
             return [
                 replace(paragraph, text=text[:start].strip()),
@@ -224,8 +262,18 @@ def _read_text(
         state.last = "summary"
     elif state.last == "instrument" and state.instrument is not None:
         state.by_instrument[state.instrument] = f"{state.by_instrument[state.instrument]} {text}"
+    elif state.last == "item" and _name_only(state.by_item[-1], framework):
+        state.by_item[-1]["text"] = f"{state.by_item[-1]['text']} {text}"  # the name, then this
     else:
         build.leftover(text, paragraph.pos, "suggestions", "fits no suggestion")
+
+
+def _name_only(item: dict[str, str], framework: Framework) -> bool:
+    """Return True when an item's suggestion so far is its catalogue name alone (``O6 แผน...``
+    on its line, the suggestion in the paragraph below it)."""
+    code = item["item"]
+    name = framework.item(code).name_th if framework.has_item(code) else None
+    return bool(name) and starts_with_name(item["text"], name or "", whole=True)
 
 
 def _instrument_of(indicator: int, framework: Framework) -> str | None:

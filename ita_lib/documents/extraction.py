@@ -29,10 +29,13 @@ __all__ = [
     "MARKS",
     "MARK_CLASS",
     "MEASURE_FIELDS",
+    "MEASURE_MARKER",
+    "UNNUMBERED_MEASURE",
     "UNREAD_BY_OCR",
     "Collector",
     "Correction",
     "Leftover",
+    "any_marks",
     "cell_number",
     "indicator_by_name",
     "indicator_of",
@@ -61,7 +64,7 @@ _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 _STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s))")
 _SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
-_DOTS = re.compile(r"[.…]+")
+_DOTS = re.compile(r"[.…]{2,}|…|(?<![0-9๐-๙])\.|\.(?![0-9๐-๙])")  # not a decimal point
 
 
 # -- Cell text and numbers -----------------------------------------------------------------------
@@ -250,6 +253,29 @@ MARK_CLASS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 """Thai vowels above and below and tone marks, as a character class's body (OCR drops or
 misreads them)."""
 MARKS = re.compile(f"[{MARK_CLASS}]")
+
+
+def any_marks(pattern: str) -> str:
+    """Return a pattern whose Thai letters match with any marks above or below them, or none
+    (OCR drops, adds and misreads them: ``มาตรการที 5``, ``ตั๋วชี้วัด``)."""
+    out, in_class = [], False
+    for char in pattern:
+        if in_class or char in "[]":
+            in_class = (in_class or char == "[") and char != "]"
+            out.append(char)
+        elif not MARKS.match(char):
+            letter = "\u0e01" <= char <= "\u0e4f"  # a Thai letter, not a digit
+            out.append(f"{char}[{MARK_CLASS}]*" if letter else char)
+    return "".join(out)
+
+
+_MEASURE_WORDS = r"มาตรการที่\s*([0-9๐-๙]{1,3})\s*[.:)]?\s*"
+MEASURE_MARKER = {False: re.compile(_MEASURE_WORDS), True: re.compile(any_marks(_MEASURE_WORDS))}
+"""A measure's marker and number (``มาตรการที่ ๓``), as written and (``True``) as OCR reads it."""
+UNNUMBERED_MEASURE = re.compile(
+    any_marks("มาตรการที่") + r"\s*(?:[^\s0-9๐-๙ก-๙]{0,2}|[ก-ฮ])\s+(?=[ก-๙])"
+)
+"""A measure's marker whose number OCR read as no digit (``มาตรการที «``, ``มาตรการทีซ``)."""
 _INDICATOR_OCR = re.compile(r"ตว[ชซ]วด(?!ยอย)")
 
 

@@ -30,7 +30,7 @@ import re
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,6 +75,9 @@ INSTALL_HINT = (
 
 _LANGUAGES = "tha+eng"
 _RULE_SHARE = 0.04  # a rule is at least this share of the page's width (or height)
+_SHORT_RULE_SHARE = 0.015  # a vertical rule of a one-row table: joins two rules (this long)
+_JOIN_SHARE = 0.004  # share of the page's height: how near a rule's end must be to another
+_LONGEST_PERIOD = 3 * 366  # days: a measure's period read by OCR is at most three years long
 _MAX_SKEW = 4.0  # degrees
 _WORK_WIDTH = 800  # pixels: width of the reduced copy the skew is measured on
 _GOOD_WIDTH = 2480  # pixels: an A4 page at 300 dpi; narrower pages are upscaled for Tesseract
@@ -216,11 +219,30 @@ def find_rules(ink: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray]:
         lines[max(0, top - 1) : bottom + 2, x0:x1] = True
         y = (top + bottom) / 2
         rules.append(Rule(float(x0), y, float(x1), y))
+    across = list(rules)
     for left, right, y0, y1 in _runs(ink.T, max(8, int(_RULE_SHARE * height))):
         lines[y0:y1, max(0, left - 1) : right + 2] = True
         x = (left + right) / 2
         rules.append(Rule(x, float(y0), x, float(y1)))
+    tolerance = _JOIN_SHARE * height
+    for left, right, y0, y1 in _runs(ink.T, max(8, int(_SHORT_RULE_SHARE * height))):
+        x = (left + right) / 2
+        if (
+            y1 - y0 < _RULE_SHARE * height  # a long one is found above, as it was
+            and _meets(across, x, y0, tolerance)
+            and _meets(across, x, y1, tolerance)  # a short stroke between two rules
+        ):
+            lines[y0:y1, max(0, left - 1) : right + 2] = True
+            rules.append(Rule(x, float(y0), x, float(y1)))
     return tuple(rules), lines
+
+
+def _meets(across: Sequence[Rule], x: float, y: float, tolerance: float) -> bool:
+    """Return True when a point is on one of the horizontal rules (within ``tolerance``)."""
+    return any(
+        abs(rule.y0 - y) <= tolerance and rule.x0 - tolerance <= x <= rule.x1 + tolerance
+        for rule in across
+    )
 
 
 @dataclass(frozen=True)
@@ -392,12 +414,13 @@ def _period_cells(regions: list[_Region], words: list[list[Word]]) -> list[int]:
 
 
 def _is_period(text: str) -> bool:
-    """Return True when a cell's text, as read, is a period."""
+    """Return True when a cell's text, as read, is a period of a measure: at most
+    :data:`_LONGEST_PERIOD` days long (a year misread, ``ธ.ค. ๒๕``, makes a longer one)."""
     try:
-        parse_period(repair_thai(text))
+        period = parse_period(repair_thai(text))
     except InputError:
         return False
-    return True
+    return (period.end - period.start).days <= _LONGEST_PERIOD
 
 
 def _read_cells_again(

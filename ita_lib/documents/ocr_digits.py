@@ -38,6 +38,9 @@ _SIZE = (24, 32)  # (width, height) every glyph is compared at
 _MIN_FIT = 0.72  # a glyph that fits no digit better than this is not a digit
 _SPECK = 6  # pixels: a run of rows with less ink above or below a glyph is a speck
 _DOT_HEIGHT = 0.3  # share of the line's height under which a glyph at its foot is a point
+_MAX_ASPECT = 1.4  # a glyph wider than this many times its height is digits touching
+_MIN_PART = 0.35  # share of the height: the narrowest digit a touching glyph is cut into
+_CUTS_TRIED = 6  # the thinnest columns of touching digits tried as the cut between them
 
 
 @dataclass(frozen=True)
@@ -161,11 +164,39 @@ def _line(ink: np.ndarray) -> tuple[str, float] | None:
         elif small:
             continue  # a speck the scanner left above the foot of the line
         else:
-            digit, fit = _classify(glyph)
+            digit, fit = _classify(glyph) if width <= _MAX_ASPECT * tall else ("", 0.0)
+            if not digit:
+                digit, fit = _touching(glyph, tall)
             if not digit:
                 return None
             text, conf = text + digit, min(conf, fit)
     return text, conf
+
+
+def _touching(glyph: np.ndarray, tall: int, depth: int = 2) -> tuple[str, float]:
+    """Read a glyph that is two or three digits touching (ink run together by a scan's blur:
+    ``๘๖``): cut at one of the few columns where the ink is thinnest, each part a digit (or
+    touching digits again); the cut whose parts fit best. ``("", 0.0)`` when none gives digits."""
+    width = glyph.shape[1]
+    margin = int(_MIN_PART * tall)
+    if depth == 0 or width < 2 * margin:
+        return "", 0.0
+    ink = glyph.sum(axis=0)
+    cuts = sorted(range(margin, width - margin), key=lambda c: (ink[c], abs(c - width / 2)))
+    best = ("", 0.0)
+    for cut in cuts[:_CUTS_TRIED]:
+        halves = (glyph[:, :cut], glyph[:, cut:])
+        if not all(half.any() for half in halves):
+            continue
+        parts = [_classify(half) for half in halves]
+        parts = [
+            read if read[0] else _touching(half, tall, depth - 1)
+            for read, half in zip(parts, halves, strict=True)
+        ]
+        fit = min(p[1] for p in parts)
+        if all(p[0] for p in parts) and fit > best[1]:
+            best = ("".join(p[0] for p in parts), fit)
+    return best
 
 
 def read_figure(ink: np.ndarray) -> Figure | None:

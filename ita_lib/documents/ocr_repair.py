@@ -35,6 +35,7 @@ __all__ = [
     "repair_sequence",
     "snap_item_code",
     "snap_sub_indicator",
+    "starts_with_name",
 ]
 
 NAME_LIKENESS = 0.75
@@ -248,3 +249,20 @@ def snap_item_code(
     if clear and likeness.get(code, 0.0) <= fit - _NAME_MARGIN and near:
         return best
     return code
+
+
+def starts_with_name(text: str, name: str, *, whole: bool = False) -> bool:
+    """Return True when ``text`` starts with ``name`` (compared on Thai consonants, at least
+    :data:`SURE_LIKENESS` alike); with ``whole``, when it is that name and nothing more.
+
+    >>> starts_with_name("รายงานผลการจัดซื้อจัดจ้างประจำปี ข้อมูลที่เผยแพร่...", "รายงานผลการจัดซื้อจัดจ้าง")
+    True
+    >>> starts_with_name("รายงานผลการจัดซื้อจัดจ้างประจำปี ข้อมูล", "รายงานผลการจัดซื้อจัดจ้าง", whole=True)
+    False
+    """
+    key, read = thai_skeleton(name), thai_skeleton(text)
+    if len(key) < 3:
+        return False
+    if not whole:
+        read = read[: len(key)]
+    return SequenceMatcher(None, key, read).ratio() >= SURE_LIKENESS

@@ -116,19 +116,25 @@ def is_numeric(text: str) -> bool:
 
 
 _THAI_WORD = re.compile(r"[\u0e01-\u0e4e]{2,}")
+_INSTRUMENT_WORD = re.compile(r"(?<![A-Za-z])(?:IIT|EIT|OIT|ITA)(?![A-Za-z])")
 
 
 def may_be_number(text: str) -> bool:
-    """Return True when a cell's OCR text may be a misread number: short, no Thai word in it.
+    """Return True when a cell's OCR text may be a misread number: short, no Thai word and no
+    instrument's name (``EIT``, ``ITA 2569``: read with digits only, ``6`` and ``2569``) in it.
 
     Thai digits misread by a general model come out as Latin letters or single Thai
     letters (``๓๐`` as ``mo``), so such a cell is read again with the digits whitelist.
 
-    >>> may_be_number("mo"), may_be_number("lod.lo ๑"), may_be_number("รวม")
-    (True, True, False)
+    >>> may_be_number("mo"), may_be_number("lod.lo ๑"), may_be_number("รวม"), may_be_number("OIT")
+    (True, True, False, False)
     """
     compact = "".join(text.split())
-    return 0 < len(compact) <= 12 and not _THAI_WORD.search(compact)
+    return (
+        0 < len(compact) <= 12
+        and not _THAI_WORD.search(compact)
+        and not _INSTRUMENT_WORD.search(text)
+    )
 
 
 def parse_tsv(tsv: str, em_share: float = 0.85) -> dict[int, list[list[Word]]]:
@@ -223,13 +229,16 @@ def drop_strays(words: Sequence[Word]) -> tuple[Word, ...]:
 _DASH = re.compile(r"\s[-–~=]\s|[-–~=]")
 _MONTH_PART = re.compile(r"[\u0e01-\u0e4e]{1,3}\s*\.\s*[\u0e01-\u0e4e]{1,2}|[\u0e01-\u0e4e]{5,}")
 _YEAR_DIGITS = re.compile(r"[^๐-๙0-9]+")
+# marks no month's abbreviation has (below the line, tone marks): OCR's specks (``ต.ุค.``)
+_NOT_IN_ABBREVIATION = re.compile(r"[\u0e31\u0e38-\u0e3a\u0e47-\u0e4e]")
 
 
 def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
     """Return a period cell's text made of the months of one reading and the years of another.
 
     A period (``ต.ค. ๖๕ - ก.ย. ๖๖``) read with Thai letters only (a whitelist) gets its month
-    abbreviations right and its Thai digits wrong; the first reading, whose digits were read
+    abbreviations right (but for specks read as marks below the line, which no abbreviation
+    has) and its Thai digits wrong; the first reading, whose digits were read
     again glyph by glyph, gets the years right. Each side of the dash takes its month from
     ``again`` (an abbreviation or a full name) and its year (two or four digits) from ``first``.
 
@@ -260,13 +269,15 @@ def merge_period(first: Sequence[Word], again: Sequence[Word]) -> Word | None:
     if len(sides_first) != 2 or len(sides_again) != 2:
         return None
     parts = []
-    for read, letters in zip(sides_first, sides_again, strict=True):
+    for side, (read, letters) in enumerate(zip(sides_first, sides_again, strict=True)):
         month = _MONTH_PART.search(letters)
         year = _YEAR_DIGITS.sub("", read)
-        if month is None or len(year) not in (2, 4):  # ๖๕ or ๒๕๖๕; a digit lost is no year
+        # ๖๕ or ๒๕๖๕ (a digit lost is no year); the start may leave its year to the end's
+        if month is None or len(year) not in ((0, 2, 4) if side == 0 else (2, 4)):
             return None
         name = "".join(month.group().split())
-        parts.append(f"{name}{'.' if '.' in name else ''} {year}")
+        name = _NOT_IN_ABBREVIATION.sub("", name) if "." in name else name
+        parts.append(f"{name}{'.' if '.' in name else ''} {year}".strip())
     words = [*first, *again]
     return Word(" - ".join(parts), min(w.x0 for w in words), min(w.y0 for w in words),
                 max(w.x1 for w in words), max(w.y1 for w in words), first[0].em,

@@ -38,6 +38,7 @@ from ita_lib.text.thai_repair import repair_thai, thai_skeleton
 __all__ = ["Page", "Rule", "Word", "read_pages", "table_cells"]
 
 _SPACE_GAP = 0.2  # a gap wider than this many em between words is a space
+_STRAY = re.compile(r"^\W*\w{0,3}\W*$")  # a margin line of three signs at most, in a scan
 _MARGIN_BAND = 0.08  # the top and bottom share of a page where headers and footers live
 _SNAP = 0.25  # rules closer than this many em are one grid line
 _NUMBER_END = re.compile(r"[0-9๐-๙][.,]?$")
@@ -159,12 +160,24 @@ def _join_lines(left: str, right: str) -> str:
     return join_wrapped(left, right)
 
 
-def _paragraph_texts(lines: Sequence[_Line], right: float) -> list[tuple[str, _Line]]:
+def _indented_below(line: _Line, previous: _Line | None, left: float) -> bool:
+    """Return True when a line is indented as a paragraph's first line is, below a line that
+    starts at the left margin and no list number (under ``๑) ...`` an indented line is the
+    item's hanging indent), by 1.5 to 6 em (a centred title's short second line is more)."""
+    if previous is None or previous.x0 - left > 0.5 * line.em or _LIST_START.match(previous.text):
+        return False
+    return 1.5 * line.em <= line.x0 - previous.x0 <= 6 * line.em
+
+
+def _paragraph_texts(
+    lines: Sequence[_Line], right: float, *, indents: bool = False
+) -> list[tuple[str, _Line]]:
     """Join lines into paragraphs; return each paragraph's text and first line.
 
     A line continues the paragraph above unless it starts with a list number, the gap above
-    it is wider than the usual gap between lines, or the line above stops short: before the
-    last fifth of the width, with room left for this line's first run of text up to a space.
+    it is wider than the usual gap between lines, the line above stops short (before the
+    last fifth of the width, with room left for this line's first run of text up to a space),
+    or it is a first line indented below a line at the margin (:func:`_indented_below`).
     """
     gaps = [b.y0 - a.y1 for a, b in itertools.pairwise(lines) if b.y0 - a.y1 < a.em]
     usual = statistics.median(gaps) if gaps else 0.0
@@ -184,6 +197,7 @@ def _paragraph_texts(lines: Sequence[_Line], right: float) -> list[tuple[str, _L
                 or bool(_NUMBER_END.search(out[-1][0]) and text[:1].isdigit())
             )
             and not _LIST_START.match(text)
+            and not (indents and _indented_below(line, previous, left))
         )
         if joined:
             out[-1] = (_join_lines(out[-1][0], text), out[-1][1])
@@ -424,7 +438,8 @@ def read_pages(
     for blocks, margins in laid:
         for paragraph in margins:
             is_number = PAGE_NUMBER.match(paragraph.text)
-            if is_number or _furniture_key(paragraph.text) in repeated:
+            stray = tolerant and _STRAY.match(paragraph.text)  # a page number OCR misread: a
+            if is_number or stray or _furniture_key(paragraph.text) in repeated:
                 furniture.append(paragraph)
             else:
                 blocks.append(paragraph)
@@ -460,7 +475,7 @@ def _lay_out(page: Page) -> tuple[list[RawTable | Paragraph], list[Paragraph]]:
     right = max((line.x1 for line in body), default=page.width)
     number = {id(line): n for n, line in enumerate(lines, 1)}
     blocks.extend(_paragraph(text, first, page, number) for text, first in
-                  _paragraph_texts(body, right))  # fmt: skip
+                  _paragraph_texts(body, right, indents=True))  # fmt: skip
     margin_paragraphs = [_paragraph(line.text, line, page, number) for line in margins]
     return blocks, [p for p in margin_paragraphs if p.text]
 

@@ -13,12 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from ita_lib.documents.extraction import MARKS
+from ita_lib.documents.extraction import (
+    MARKS,
+    MEASURE_MARKER,
+    UNNUMBERED_MEASURE,
+    cell_number,
+)
 from ita_lib.documents.layout import (
     Cell,
     CellFragment,
     Document,
     Paragraph,
+    Row,
     Table,
     join_wrapped,
 )
@@ -27,6 +33,7 @@ from ita_lib.documents.terms import (
     classify_table,
     column_roles,
     headers_alike,
+    match_key,
 )
 from ita_lib.text.digits import to_arabic_digits
 
@@ -35,6 +42,7 @@ _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\
 _SECTION_NUMBER_OCR = re.compile(  # in a scan the marks of ส่วนที่ may be lost or misread
     r"^\s*(?:ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S"
 )
+_BARE_PART = re.compile(r"^\s*ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?\s*$")  # "ส่วนที่ ๑" on its own
 HEADING_MAX = 200
 _RUN_ON_HEADING = 60
 
@@ -89,9 +97,10 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     tables: list[tuple[str | None, Table, Mapping[str, int]]] = []
     tables_seen: set[str] = set()
     tolerant = document.format == "scan"
-    for block in document.blocks:
+    for block in _bare_numbers_joined(document.blocks):
         if isinstance(block, Table):
             block = _without_header_rows(_split_ruled_rows(block)) if tolerant else block
+            block = _turned_summary(block, terms, tolerant) or block
             kind, roles = _table_kind(block, terms, tolerant, tables)
             merged = block.merge_continuations(
                 _key_column(kind, roles), labels_left=kind == "score"
@@ -114,7 +123,7 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
         ):
             opened = "suggestions"
-        if opened == "measures" and (split := _measure_inside(block)) is not None:
+        if opened == "measures" and (split := _measure_inside(block, tolerant)) is not None:
             section = "measures"
             headings.append(("measures", split[0]))
             prose.append(("measures", split[1], False))
@@ -134,6 +143,24 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _bare_numbers_joined(blocks: Sequence[Paragraph | Table]) -> list[Paragraph | Table]:
+    """Return the blocks with a part's number on a line of its own (``ส่วนที่ ๑``, then
+    ``ผลการประเมิน...`` on the next: a layout, or OCR, put them apart) joined to its title."""
+    out: list[Paragraph | Table] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if (
+            isinstance(block, Paragraph)
+            and isinstance(before, Paragraph)
+            and _BARE_PART.match(before.text)
+            and len(block.text) <= HEADING_MAX
+        ):
+            out[-1] = replace(before, text=f"{before.text.strip()} {block.text.strip()}")
+        else:
+            out.append(block)
+    return out
 
 
 def _false_start(
@@ -271,7 +298,6 @@ def _repeated_header(
     return last[0], dict(last[2])
 
 
-_MEASURE_INSIDE = re.compile(r"(?<=\s)มาตรการที่\s*[0-9๐-๙]{1,2}(?![0-9๐-๙.])")
 _NUMBER_CELL = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]?\s*$")
 _SHORT_HEADER = 3  # characters of a number column's header ("ที่", "ข้อ"; OCR: "n", "7")
 
@@ -297,16 +323,73 @@ def _table_kind(
     return kind, dict(roles)
 
 
-def _measure_inside(block: Paragraph) -> tuple[Paragraph, Paragraph] | None:
+_INSTRUMENT_HEADER = re.compile(r"(?<![A-Za-z])(?:IIT|EIT|OIT)(?![A-Za-z])")
+_SUMMARY_ROWS = 3  # a summary laid across: a row of figures (maybe one per year) under it
+
+
+def _turned_summary(table: Table, terms: DocumentTerms, tolerant: bool) -> Table | None:
+    """Return a summary of the instruments laid across (``IIT | EIT | OIT | คะแนนรวม | ระดับ``
+    over a row of figures) turned to a row per instrument, as score tables are written; the
+    first column, when the rows are labelled (``ปี ๒๕๖๘``, ``ปี ๒๕๖๙``), heads a column each.
+    In a scan, whose bold headers OCR may not read, a header with the total's label over
+    three figures or more is one too. Only the columns whose header names an instrument, the
+    total or the level are kept (a column OCR could not read would be a row of no name).
+    None for another table."""
+    header = table.header
+    if not 0 < len(table.rows) <= _SUMMARY_ROWS:
+        return None
+    named = sum(bool(_INSTRUMENT_HEADER.search(cell.text)) for cell in header)
+    totalled = any(match_key(c.text) in terms.total_labels for c in header)
+    figures = sum(cell_number(c.text) is not None for c in table.rows[0].cells)
+    if named < 2 and not (tolerant and totalled and figures >= 3):
+        return None
+    labelled = any(cell_number(row.cells[0].text) is None for row in table.rows if row.cells)
+    heads = [row.cells[0] for row in table.rows] if labelled else [_text_cell("คะแนน", table)]
+    turned = [
+        Row(
+            (header[j], *(r.cells[j] if j < len(r.cells) else Cell() for r in table.rows)),
+            table.rows[0].pos,  # the figures' row: where a finding on them points
+        )
+        for j in range(1 if labelled else 0, len(header))
+        if _summary_column(header[j].text, terms)
+    ]
+    label = header[0] if labelled else _text_cell("แบบวัด", table)
+    return replace(table, header=(label, *heads), rows=tuple(turned))
+
+
+def _summary_column(text: str, terms: DocumentTerms) -> bool:
+    """Return True when a summary's column header names an instrument, the total or the level."""
+    key = match_key(text)
+    labels = (*terms.total_labels, *terms.rating_labels)
+    return bool(_INSTRUMENT_HEADER.search(text)) or any(key.startswith(t) for t in labels)
+
+
+def _text_cell(text: str, table: Table) -> Cell:
+    """Return a cell holding a text the importer writes (a turned table's header)."""
+    return Cell((CellFragment((Paragraph(text, table.pos),), table.pos),))
+
+
+def _measure_inside(block: Paragraph, tolerant: bool) -> tuple[Paragraph, Paragraph] | None:
     """Return a measures heading and the measure a PDF ran into it (``๔.๑ มาตรการแก้ไข...
-    มาตรการที่ ๑ ปรับปรุง...``: a group heading and the first measure's heading), else None."""
-    inside = _MEASURE_INSIDE.search(block.text, 1)
+    มาตรการที่ ๑ ปรับปรุง...``: a group heading and the first measure's heading), else None.
+    In a scan the marker is matched as OCR reads it, its number maybe not read as one."""
+    text = block.text
+    found = [m.start() for m in MEASURE_MARKER[tolerant].finditer(text) if _spaced_number(m)]
+    if tolerant:
+        found += [m.start() for m in UNNUMBERED_MEASURE.finditer(text)]
+    inside = min((start for start in found if start and text[start - 1].isspace()), default=None)
     if inside is None:
         return None
     return (
-        replace(block, text=block.text[: inside.start()].strip()),
-        replace(block, text=block.text[inside.start() :]),
+        replace(block, text=text[:inside].strip()),
+        replace(block, text=text[inside:]),
     )
+
+
+def _spaced_number(match: re.Match[str]) -> bool:
+    """Return True when a measure's number is not a sub-part's (``มาตรการที่ ๔.๑``)."""
+    after = match.string[match.end(1) : match.end(1) + 2]
+    return not re.match(r"\.[0-9๐-๙]", after)
 
 
 def _number_by_content(table: Table, roles: dict[str, int]) -> dict[str, int]:

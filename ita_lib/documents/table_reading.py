@@ -80,7 +80,7 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
             continue  # read as the suggestions section's paragraphs (sections.py)
         elif kind == "item_results":
             out.failed_items = _failed_items(table, roles, framework, out.failed_items)
-        elif (paragraphs := label_table_paragraphs(table, ocr=build.ocr)) is not None:
+        elif (paragraphs := label_table_paragraphs(table, build.terms, ocr=build.ocr)) is not None:
             labelled.append((table, paragraphs))
         else:
             _left_over(table, build, "table of unknown kind")

@@ -8,6 +8,7 @@ a total row and of a level row, the keywords of section headings and the markers
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -218,7 +219,23 @@ def _column_roles(
             if role is not None:
                 roles[role] = index
                 break
-    return roles
+    return _by_year(header, roles) if kind == "score" else roles
+
+
+_YEAR = re.compile(r"(?<![0-9])25[4-9][0-9](?![0-9])")
+
+
+def _by_year(header: Sequence[str], roles: dict[str, int]) -> dict[str, int]:
+    """Return a score table's columns when its header names years (``ITA 2568 | ITA 2569``):
+    the latest year's column is the scores, each other year's column is ``year_<year>``."""
+    years = {i: int(m[0]) for i, text in enumerate(header) if (m := _YEAR.search(match_key(text)))}
+    if len(set(years.values())) < 2:
+        return roles
+    latest = max(years, key=lambda i: years[i])
+    out = {role: i for role, i in roles.items() if i not in years}
+    out["score"] = latest
+    out.update({f"year_{years[i]}": i for i in sorted(years) if i != latest})
+    return out
 
 
 def _is_kind(kind: str, roles: Mapping[str, int], terms: DocumentTerms) -> bool:
