@@ -62,7 +62,7 @@ UNREAD_BY_OCR = {
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
-_STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s))")
+_STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ]))")  # ๒) 2. 2.จัดทำ
 _SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
 _DOTS = re.compile(r"[.…]{2,}|…|(?<![0-9๐-๙])\.|\.(?![0-9๐-๙])")  # not a decimal point
 
@@ -176,33 +176,51 @@ def join_list(cell: Cell, build: Collector | None = None) -> list[tuple[str, Pos
 
 # a mark before ")" that is no number, sub-number (๒.๒)) or bracketed number ((1)), or a short
 # word with a digit or symbol in it that Thai text never starts a line with (เว0 for ๒)); not
-# an item code (O11)
+# an item code (O11). Weaker signs, taken only where the neighbours leave room for exactly
+# them: a lone digit before the text (๕ จัดทำ... for ๔)), or a line of one or two signs (ๆ).
 _MISREAD_STEP = re.compile(
     r"^\s*(?![(\[]|[oOiIeE0๐][0-9๐-๙]{1,2}(?![0-9๐-๙]))"
-    r"(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s))\s*"
+    r"(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s)"
+    r"|(?P<weak>[0-9๐-๙](?=\s*\.?\s*[ก-๙])\s*\.?|\w{1,2}\s*$))\s*"
 )
 
 
 def _number_misread_steps(items: list[list[Any]], build: Collector) -> None:
     """Number the items whose number OCR misread from their neighbours, or join them to the
-    item before when the neighbours do not tell (``๑)``, ``lo)``, ``๓)``: ``lo)`` is ``๒)``)."""
+    item before when the neighbours do not tell (``๑)``, ``lo)``, ``๓)``: ``lo)`` is ``๒)``).
+
+    A run of such items between two numbers is numbered when the gap holds exactly them
+    (``๓)``, ``ๆ``, ``๓ .``, ``๖)``: 4 and 5); a weak sign (a lone digit, a line of one or two
+    signs) only then."""
     numbers = [step_number(text) if misread is None else None for text, _, _, misread in items]
     thai = any(to_arabic_digits(text[:3]) != text[:3] for text, *_ in items)  # ๑) or 1)
-    for i in reversed(range(len(items))):
-        misread = items[i][3]
-        if misread is None:
+    i = len(items) - 1
+    while i >= 0:
+        if items[i][3] is None:
+            i -= 1
             continue
-        before = next((n for n in reversed(numbers[:i]) if n is not None), 0)
+        first = i
+        while first > 0 and items[first - 1][3] is not None:
+            first -= 1  # the run of misread items ending at i
+        before = next((n for n in reversed(numbers[:first]) if n is not None), 0)
         after = next((n for n in numbers[i + 1 :] if n is not None), None)
-        rest = items[i][0][misread.end() :]
-        if any(n is not None for n in numbers) and after in (None, before + 2):
-            value = digits_as(f"{before + 1})", thai)
-            items[i][0] = f"{value} {rest}"
-            numbers[i] = before + 1
-            build.correct(_step_correction(items[i][1], misread[0].strip(), value, before, after))
-        elif i > 0:
-            items[i - 1][0] = f"{items[i - 1][0]} {items[i][0]}"
-            del items[i], numbers[i]
+        run = range(first, i + 1)
+        exact = after is not None and after - before - 1 == len(run)
+        open_end = after is None and len(run) == 1 and any(n is not None for n in numbers)
+        if exact or (open_end and items[i][3]["weak"] is None):
+            for k, index in enumerate(run):
+                misread, value = items[index][3], digits_as(f"{before + 1 + k})", thai)
+                items[index][0] = f"{value} {items[index][0][misread.end() :].lstrip()}".rstrip()
+                numbers[index] = before + 1 + k
+                correction = _step_correction(items[index][1], misread[0].strip(), value,
+                                              before, after)  # fmt: skip
+                build.correct(correction)
+        else:
+            for index in reversed(run):
+                if index > 0:
+                    items[index - 1][0] = f"{items[index - 1][0]} {items[index][0]}"
+                    del items[index], numbers[index]
+        i = first - 1
 
 
 def _step_correction(

@@ -232,6 +232,7 @@ _PAREN_LIKE = ")|]}1lI!"  # what Tesseract reads a parenthesis after a step numb
 _DECIMAL = re.compile(r"[๐-๙]+\.[๐-๙]+")
 _SURE_STEP = 80.0  # a list number put back in front of a line must be read this surely
 _STEP = re.compile(r"^[๐-๙@A-Za-z0-9][)|\]}]$")
+_MISREAD_NUMBER = re.compile(r"^\S{1,4}\)\s*")
 _STEP_TEMPLATES = tuple(f"{d})" for d in _THAI_DIGITS[1:])
 
 
@@ -357,7 +358,8 @@ def step_in_front(text: str, ink: np.ndarray) -> tuple[str, float | None]:
 
     Tesseract sometimes leaves out a list number (``๒)``) at the start of a line and reports
     the next word with a box that still holds it. When the word's first glyph is a Thai digit
-    and the second a closing parenthesis, the number is put back in front.
+    and the second a closing parenthesis, the number is put back in front, in place of what
+    Tesseract read it as when that ends in a parenthesis (``lo)แต่งตั้ง``).
 
     Parameters
     ----------
@@ -379,7 +381,8 @@ def step_in_front(text: str, ink: np.ndarray) -> tuple[str, float | None]:
     digit, conf = _classify(ink[:, spans[0][0] : spans[0][1]])
     if digit not in _THAI_DIGITS or conf < _SURE_STEP:
         return text, None
-    return f"{digit}) {text}", conf
+    misread = _MISREAD_NUMBER.match(text)  # the number read as letters: lo)แต่งตั้ง, ซ)จัดทำ
+    return f"{digit}) {text[misread.end() :] if misread else text}", conf
 
 
 def grow(ink: np.ndarray, box: tuple[int, int, int, int], reach: int | None = None) -> np.ndarray:

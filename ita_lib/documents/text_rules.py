@@ -304,6 +304,8 @@ def _of_another_year(text: str, start: int, context: AuditContext) -> bool:
     return bool(years) and int(years[-1][1]) != context.framework.fiscal_year
 
 
+# words that may follow a level with no space (OCR or a PDF lost it): "ระดับผ่านดีโดยมี..."
+_NEXT_WORD = "โดย|ซึ่ง|และ|จาก|ลดลง|เพิ่มขึ้น|ทั้งนี้|เนื่องจาก|คะแนน"
 _NEGATED = re.compile(r"ไม่(?:ได้รับ|ถึง|อยู่ใน|เข้าเกณฑ์)?[^\s]{0,8}$")  # ไม่ได้รับผลระดับ...
 
 
@@ -337,7 +339,9 @@ def prose_levels(
     words = _level_words(context.framework)
     labels = [b.label for b in context.framework.rating_bands]
     alternation = "|".join(re.escape(w) for w in sorted([*labels, *words], key=len, reverse=True))
-    level = re.compile(rf"ระดับ\s*(?:ที่)?\s*({alternation})(?![A-Za-z{_THAI_LETTERS}])")
+    level = re.compile(
+        rf"ระดับ\s*(?:ที่)?\s*({alternation})(?:(?![A-Za-z{_THAI_LETTERS}])|(?={_NEXT_WORD}))"
+    )
     for unit in _prose_units(context):
         for match in level.finditer(unit.text):
             word = match[1]

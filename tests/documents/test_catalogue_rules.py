@@ -192,6 +192,15 @@ def test_a_claimed_level_under_an_instrument_floor_and_a_misnamed_item(nong_bua)
     assert "the name is that of O7 (รายงานผลการดำเนินงานประจำปี)" in name.message
 
 
+def test_a_level_run_into_the_next_word_is_still_a_claim(tmp_path):
+    # a scan's OCR lost the space: "อยู่ในระดับผ่านดีโดยมีรายละเอียด..."
+    path = tmp_path / "run-on.txt"
+    text = NONG_BUA.read_text(encoding="utf-8").replace("ระดับผ่านดี โดยมี", "ระดับผ่านดีโดยมี")
+    path.write_text(text, encoding="utf-8")
+    assert "ระดับผ่านดีโดยมี" in text
+    assert ("prose_rating_mismatch", 8) in [(f.rule, f.line) for f in audit(import_document(path))]
+
+
 def test_a_claimed_level_in_the_table_is_checked_by_the_per_instrument_floor(tmp_path):
     text = NONG_BUA.read_text(encoding="utf-8").replace(
         "ระดับผลการประเมิน\tผ่าน", "ระดับผลการประเมิน\tผ่านดี"

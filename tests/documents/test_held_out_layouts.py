@@ -20,10 +20,11 @@ from ita_lib.documents.extract_measure_paragraphs import (
     read_measure_paragraphs,
 )
 from ita_lib.documents.extract_suggestions import read_suggestions
-from ita_lib.documents.extraction import Collector
+from ita_lib.documents.extraction import Collector, join_list, step_number
 from ita_lib.documents.importer import import_document
+from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Position
 from ita_lib.documents.ocr import _is_period, find_rules
-from ita_lib.documents.ocr_digits import Figure, glyph_spans, read_figure
+from ita_lib.documents.ocr_digits import Figure, glyph_spans, read_figure, step_in_front
 from ita_lib.documents.ocr_words import may_be_number, merge_period
 from ita_lib.documents.page_layout import Page, Word, read_pages
 from ita_lib.documents.reading import parse_text
@@ -371,3 +372,43 @@ def test_measures_with_a_table_of_labels_each_keep_every_field():
     assert suggestions["o24"].endswith("ปัญหา อุปสรรค และข้อเสนอแนะ")
     rules = [f.rule for f in audit(result)]
     assert rules == ["unplaced_text", "unplaced_text"]  # the captions of two tables
+
+
+def test_a_step_number_tesseract_read_as_letters_is_replaced_not_kept():
+    image = Image.new("L", (300, 70), 255)
+    font = ImageFont.truetype(str(FONTS / "Sarabun-Regular.ttf"), 40)
+    ImageDraw.Draw(image).text((4, 5), "๒) แต่ง", font=font, fill=0)
+    ink = np.asarray(image) < 128
+    assert step_in_front("lo)แต่ง", ink)[0] == "๒) แต่ง"  # not "๒) lo)แต่ง"
+    assert step_in_front("แต่ง", ink)[0] == "๒) แต่ง"  # the number Tesseract left out
+
+
+def _cell(*lines: str) -> Cell:
+    pos = Position(page=34, table=1, row=2, cell=3)
+    return Cell((CellFragment(tuple(Paragraph(line, pos) for line in lines), pos),))
+
+
+def test_step_numbers_ocr_misread_in_a_row_are_numbered_when_the_gap_holds_them():
+    build = Collector("scan.pdf", TERMS, ocr=True)
+    cell = _cell("๑) จัดทำมาตรการ", "๒) จัดตั้งคณะทำงาน", "๓) ประเมินความเสี่ยง", "ๆ",
+                 "จัดทำนวัตกรรม", "๓ .ดำเนินการเผยแพร่", "๖) ประชุมชี้แจง")  # fmt: skip
+    items = [text for text, _ in join_list(cell, build)]
+    assert items == [
+        "๑) จัดทำมาตรการ", "๒) จัดตั้งคณะทำงาน", "๓) ประเมินความเสี่ยง",
+        "๔) จัดทำนวัตกรรม", "๕) ดำเนินการเผยแพร่", "๖) ประชุมชี้แจง",
+    ]  # fmt: skip
+    assert [(c.read, c.value) for c in build.corrections] == [("ๆ", "๔)"), ("๓ .", "๕)")]
+
+
+def test_a_lone_digit_where_the_numbering_leaves_no_gap_is_text():
+    build = Collector("scan.pdf", TERMS, ocr=True)
+    items = [text for text, _ in join_list(_cell("๑) อบรมบุคลากร", "๕ คน", "๒) รายงานผล"), build)]
+    assert items == ["๑) อบรมบุคลากร ๕ คน", "๒) รายงานผล"]
+    assert build.corrections == []
+
+
+def test_a_step_numbered_with_a_point_and_no_space_is_numbered():
+    assert step_number("1.ให้บริการตามลำดับคิว") == 1
+    assert step_number("๒. จัดทำคู่มือ") == 2
+    assert step_number("1.2 ตัวชี้วัดย่อย") is None
+    assert step_number("2569.ปีงบประมาณ") is None
