@@ -95,6 +95,11 @@ class NumberFormat:
         text = str(value)
         return to_thai_digits(text) if self.thai_digits else text
 
+    def digits(self, text: str) -> str:
+        """Return a text written with Arabic digits (a framework's description, ``ตั้งแต่ 85``)
+        in the briefing's digits."""
+        return to_thai_digits(text) if self.thai_digits else text
+
     def percent(self, weight: Decimal) -> str:
         """Format a weight (0.30) as a percentage (``30%``)."""
         return self.int(int(round_half_up(Decimal(weight) * 100, 0))) + "%"

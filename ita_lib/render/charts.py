@@ -128,6 +128,12 @@ def _frame(fig: Figure, rect: tuple[float, float, float, float], rows: int, top:
     return ax
 
 
+_OVER_LINE: dict[str, Any] = {
+    "zorder": 3,
+    "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+}
+
+
 class _IndicatorCanvas:
     """The indicator chart's figure for ``rows`` indicators, filled in by :meth:`draw`.
 
@@ -145,9 +151,13 @@ class _IndicatorCanvas:
         for k in range(rows):
             y = rows - 1 - k
             self.bars.append(ax.barh(y - 0.18, 1, height=0.36)[0])
-            self.labels.append(ax.text(0, y + 0.04, "", va="bottom", ha="left"))
-            self.scores.append(ax.text(0, y - 0.18, "", va="center", ha="left", fontweight="bold"))
-        self.line = ax.axvline(0, color=_LINE_COLOUR, linestyle="--", linewidth=1.2)
+            # names on a white ground above the pass line, which would cross them otherwise;
+            # scores above the names' ground, which may reach them
+            self.labels.append(ax.text(0, y + 0.04, "", va="bottom", ha="left", **_OVER_LINE))
+            self.scores.append(
+                ax.text(0, y - 0.18, "", va="center", ha="left", fontweight="bold", zorder=4)
+            )
+        self.line = ax.axvline(0, color=_LINE_COLOUR, linestyle="--", linewidth=1.2, zorder=2)
         self.pass_label = ax.text(
             0, rows - 0.1, "", color=_LINE_COLOUR, va="bottom", ha="center",
             fontsize=_SMALL_TEXT_SIZE,

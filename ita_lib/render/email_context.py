@@ -150,7 +150,7 @@ def _headline(briefing: Briefing, headline: sections.Headline, detail: Detail) -
         "total": f.score(result.total),
         "hundred": f.int(100),
         "rating": result.rating,
-        "rating_description": result.rating_description_th or "",
+        "rating_description": f.digits(result.rating_description_th or ""),
         "pass_mark": f.score(result.pass_mark, 0),
         "passed": result.passed,
         "margin": f.score(abs(headline.margin)),

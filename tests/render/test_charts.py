@@ -6,6 +6,7 @@ from ita_lib.analysis.scoring import score_assessment
 from ita_lib.model.results_table import load_results_table
 from ita_lib.model.synthetic import write_synthetic_table
 from ita_lib.render.charts import (
+    _IndicatorCanvas,
     chart_svg,
     contribution_chart,
     figure_svg,
@@ -53,3 +54,12 @@ def test_chart_svg_shows_the_agencys_own_values(results):
 def test_an_unknown_chart_is_refused(results):
     with pytest.raises(ValueError, match="no such chart"):
         chart_svg("pie", results[0], thai_digits=False)
+
+
+def test_indicator_names_and_scores_are_drawn_over_the_pass_line():
+    canvas = _IndicatorCanvas(10)
+    line = canvas.line.get_zorder()
+    for label, score in zip(canvas.labels, canvas.scores, strict=True):
+        assert label.get_zorder() > line
+        assert label.get_bbox_patch() is not None  # a white ground hides the line behind a name
+        assert score.get_zorder() > label.get_zorder()  # and a score is not hidden by that ground

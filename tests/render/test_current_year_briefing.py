@@ -58,3 +58,10 @@ def test_the_illustrative_mark_is_no_other_agency():
     from ita_lib.documents.audit import audit_assessment_file
 
     assert audit_assessment_file("bundled:tambon-tuayang-2568") == ()
+
+
+def test_with_thai_digits_the_headline_has_no_arabic_digit():
+    headline = _text(_briefing(thai_digits=True).headline())
+    assert "จาก ๑๐๐ คะแนน" in headline
+    assert "ตั้งแต่ ๘๕" in headline  # the level's description, from the framework's data
+    assert re.findall(r"[0-9]+", headline) == []

@@ -683,3 +683,13 @@ def test_hostile_text_is_inert_in_all_three_editions(hostile_eml):
     assert LINK in shown
     printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment)).pages)
     assert SCRIPT in printed  # shown as text in the PDF too, not run
+
+
+def test_a_current_year_email_in_thai_digits_writes_the_levels_description_in_them():
+    current = Briefing.from_assessment(
+        load_assessment("bundled:tambon-tuayang-2568"), thai_digits=True
+    )
+    edition = render_email_edition(current)
+    assert "จาก ๑๐๐ คะแนน" in edition.text
+    assert "ตั้งแต่ ๘๕" in edition.text
+    assert "ตั้งแต่ 85" not in edition.text
