@@ -22,6 +22,7 @@ from ita_lib.documents.sections import Layout, title_text
 from ita_lib.documents.terms import DocumentTerms
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
+from ita_lib.text.collation import LEADING_VOWELS
 from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.thai_repair import thai_skeleton
 
@@ -33,7 +34,7 @@ _MEASURES_CUES = ("มาตรการ",)
 _CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
 _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ"
-    r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)(?![\d.]|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
+    r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
 )
 
 
@@ -42,11 +43,9 @@ _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะ
 
 _DISTRICT = re.compile(r"\s?เขต\s?(?=[0-9๐-๙])")  # written "เขต 2", "เขต2"
 _PUBLIC_ORGANISATION = re.compile(r"([\u0e01-\u0e4e]{4,})\s*\(\s*องค์การมหาชน\s*\)")
-_LEADING_VOWELS = "เแโใไ"
 _NAME_MIN = 2  # letters of the shortest agency name taken from a shorter run
 # Words a title runs into an agency's name (no space in Thai) that no name contains.
-_SUBJECT = "เร[\u0e37\u0e48]*อง"  # เรื่อง, as OCR may read it without its marks: เรือง
-_FOLLOWING = re.compile(rf"{_SUBJECT}|อำเภอ|จังหวัด|ประจำปี|ปีงบประมาณ")
+_FOLLOWING = re.compile(r"เรื่อง|อำเภอ|จังหวัด|ประจำปี|ปีงบประมาณ")
 
 
 def _type_pattern(terms: DocumentTerms) -> re.Pattern[str]:
@@ -142,7 +141,7 @@ def _most_spelled(name: str, kind: str, runs: Sequence[_Run]) -> str:
         if len(consonants) < len(key) or not key:
             continue
         end = consonants[len(key)] if len(consonants) > len(key) else len(run)
-        while end and run[end - 1] in _LEADING_VOWELS:
+        while end and run[end - 1] in LEADING_VOWELS:
             end -= 1  # เ แ โ ใ ไ are written before the consonant they follow: the next word's
         if _alike(thai_skeleton(run[:end]), key):
             counts[run[:end]] += 1
@@ -193,12 +192,17 @@ def _headed(text: str) -> str | None:
 
 # An announcement's heading names the agency that issues it, whatever its kind:
 # ``ประกาศกรมการข้าว`` / ``เรื่อง มาตรการ...`` (ประกาศ ณ วันที่ ..., ประกาศนี้ ... are not).
-_ANNOUNCER = re.compile(
-    r"^\s*ประกาศ\s*(?!ณ|นี้|ให้|ใช้|ผล|เจตจำนง|นโยบาย|เรื่อง)"
-    rf"(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e0-9๐-๙()\- ]{{3,90}}?)\s*(?:{_SUBJECT}|$)"
-)
+# เรื่อง; in a scan also as OCR may read it without its marks, before a space (รุ่งเรือง is a name)
+_SUBJECT = {False: "เรื่อง", True: r"เรื่อง|เรือง(?=\s)"}
+_ANNOUNCER = {
+    ocr: re.compile(
+        r"^\s*ประกาศ\s*(?!ณ|นี้|ให้|ใช้|ผล|เจตจำนง|นโยบาย|เรื่อง)"
+        rf"(?P<name>[\u0e01-\u0e4e][\u0e01-\u0e4e0-9๐-๙()\- ]{{3,90}}?)\s*(?:(?P<subject>{subject})|$)"
+    )
+    for ocr, subject in _SUBJECT.items()
+}
 _NACC = re.compile(r"ป\.?\s?ป\.?\s?ช|ป้องกันและปราบปรามการทุจริต")
-_RUN_ON = re.compile(rf"{_SUBJECT}|ประจำปี|ปีงบประมาณ")  # words a signature's name may run into
+_RUN_ON = re.compile(r"เรื่อง|ประจำปี|ปีงบประมาณ")  # words a signature's name may run into
 # The head's title in a signature names the agency (อธิบดีกรม..., ผู้ว่าราชการจังหวัด...).
 _HEAD = re.compile(
     r"(?:อธิบดี|ผู้ว่าราชการ|ผู้กำกับการ|ผู้บังคับการ|เลขาธิการ|ผู้อำนวยการ|อธิการบดี|ผู้จัดการ"
@@ -213,12 +217,12 @@ def _announcer(names: _Names) -> tuple[str, Position] | None:
     The heading is ``ประกาศ<agency>`` with ``เรื่อง ...`` after it, on its line or the next.
     """
     for i, (text, pos) in enumerate(names.ordered):
-        match = _ANNOUNCER.match(text.split("\n")[0])
+        match = _ANNOUNCER[names.ocr].match(text.split("\n")[0])
         if match is None:
             continue
         after = names.ordered[i + 1][0] if i + 1 < len(names.ordered) else ""
         rest = text[match.end() :].strip() or after.lstrip()
-        if not (re.search(f"{_SUBJECT}$", match[0].rstrip()) or re.match(_SUBJECT, rest)):
+        if not (match["subject"] or re.match(_SUBJECT[names.ocr], f"{rest} ")):
             continue
         name = " ".join(match["name"].split())
         if _NACC.search(name):  # NACC's own announcement of the results, attached

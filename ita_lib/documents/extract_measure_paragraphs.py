@@ -136,7 +136,7 @@ def label_table_paragraphs(
         label, value = " ".join(label_cell.text.split()), " ".join(value_cell.text.split())
         if pairs and not label:
             pairs[-1][1] = f"{pairs[-1][1]} {value}".strip()
-        elif pairs and not value and _label_role(label, terms, ocr) is None:
+        elif pairs and not value and _broken_label(pairs[-1][0], label, terms, ocr):
             pairs[-1][0] += label
         else:
             pairs.append([label, value, label_cell.pos or value_cell.pos or table.pos])
@@ -158,6 +158,15 @@ _ROLE_LABEL = {
     "monitoring": "ตัวชี้วัดความสำเร็จ",
     "addresses": "ประเด็นที่มุ่งแก้ไข",
 }
+
+
+def _broken_label(before: str, label: str, terms: DocumentTerms, ocr: bool) -> bool:
+    """Return True when a label with no value is the end of the label above, broken over a page
+    (``ตัวชี้วัดความ`` / ``สำเร็จ``): it is no label itself, and the label above is none
+    either or becomes a whole label with it (``ประเด็นที่มุ่ง`` / ``แก้ไข``)."""
+    if _label_role(label, terms, ocr) is not None:
+        return False
+    return _label_role(before, terms, ocr) is None or bool(_LABEL[ocr].match(f"{before}{label} :"))
 
 
 def _label_role(label: str, terms: DocumentTerms, ocr: bool) -> str | None:

@@ -31,7 +31,8 @@ __all__ = ["read_score_table"]
 _VALUE_ROLES = ("score", "mean", "weight", "weighted")
 _Values = dict[str, tuple[Decimal, str, Position | None]]
 _TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one misread
-_NOT_READ = re.compile(r"^(?:year_\d+|change)$")  # columns kept in the header only
+_ROUNDING = Decimal("0.05")  # weighted figures rounded to two places may miss their sum so far
+_NOT_READ = re.compile(r"^(?:year_\d+|change|target)$")  # columns kept in the header only
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
 
 
@@ -70,19 +71,18 @@ def read_score_table(
     InputError
         When an indicator score is out of range.
     """
-    terms = build.terms
     label_col = roles.get("indicator", roles.get("instrument", 0))
     rows: list[dict[str, Any]] = []
     scores: dict[int, Decimal] = {}
     total: dict[str, Any] | None = None
-    bands = {b.label for b in framework.rating_bands}
+    weighted = Decimal(0)  # the weighted figures of the rows above, whatever their label
     for row in table.rows:
-        cells = row.cells
-        label, label_cells, number = _row_label(cells, label_col, roles, framework, ocr=build.ocr)
-        skip = {*label_cells, *_instrument_cell(cells, roles, framework)}
-        values, others, rating = _sort_cells(cells, skip, roles, bands, build)
-        summed = set(values) == {"weighted"} and not instrument_of(label, framework)
-        summary = _summary_row(match_key(label), values, rating, row.pos, terms, summed=summed)
+        label, number, values, others, rating = _read_row(row, label_col, roles, framework, build)
+        summed = total is None and _sums_above(values, weighted, label, framework)
+        weighted += values["weighted"][0] if "weighted" in values else Decimal(0)
+        summary = _summary_row(
+            match_key(label), values, rating, row.pos, build.terms, summed=summed
+        )
         if number is None and summary is not None:
             total = _merge_total(total, summary[0])
             build.row_leftovers(others, "score_table", summary[1])
@@ -97,6 +97,25 @@ def read_score_table(
     return _as_written(table, roles, rows, total, build), scores, total
 
 
+def _read_row(
+    row: Row, label_col: int, roles: Mapping[str, int], framework: Framework, build: Collector
+) -> tuple[str, int | None, _Values, list[Cell], tuple[str, Position | None] | None]:
+    """Return a row's label, the indicator it names, its figures by role, its other cells and
+    the level it writes."""
+    label, label_cells, number = _row_label(row.cells, label_col, roles, framework, ocr=build.ocr)
+    skip = {*label_cells, *_instrument_cell(row.cells, roles, framework)}
+    bands = {b.label for b in framework.rating_bands}
+    return label, number, *_sort_cells(row.cells, skip, roles, bands, build)
+
+
+def _sums_above(values: _Values, above: Decimal, label: str, framework: Framework) -> bool:
+    """Return True when a row of no instrument has one figure, in the weighted column, that is
+    the sum of the weighted figures above it (the total row, its label unread in a scan)."""
+    if set(values) != {"weighted"} or instrument_of(label, framework) or not above:
+        return False
+    return abs(values["weighted"][0] - above) <= _ROUNDING
+
+
 def _summary_row(
     key: str,
     values: _Values,
@@ -107,7 +126,7 @@ def _summary_row(
     summed: bool = False,
 ) -> tuple[dict[str, Any] | None, str] | None:
     """Return a total row's total (``คะแนนรวม``, or whatever OCR read, beside weights summing to
-    100, or the one figure of a row of no instrument, in the weighted column: ``summed``) or a
+    100, or the sum of the weighted figures above it: ``summed``) or a
     level row's (``ระดับผลการประเมิน | ผ่าน``) and why its other cells are left over; None for
     another row."""
     weights_all = "weight" in values and values["weight"][0] == 100  # the weights' sum: total

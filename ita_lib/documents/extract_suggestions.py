@@ -65,7 +65,10 @@ _PART_START = re.compile(
     r"|\([0-9๐-๙]{1,2}\)\s*ข้อ\s*[oOiIeE0๐]"  # "...ทุจริต(๔)ข้อo๒๔", "(๓)ข้อOve": no space
     r"|(?<=\s)[-–•]\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}\s"  # "... - O11 ข้อมูล...": a bullet
 )
-_REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น)\s*(?:ข้อ)?\s*$")  # "...ตามข้อ O13": named
+# "...ตามข้อ O13", "ได้แก่ O13": the text names an item, no heading begins there
+_REFERENCE = re.compile(
+    r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น|ได้แก่|คือ|เรื่อง|ได้|ให้|ที่|เป็น|จาก|ถึง|,)\s*(?:ข้อ)?\s*$"
+)
 _ITEM_WORD_BEFORE = re.compile(r"ข้อ\s*$")
 
 
@@ -107,8 +110,8 @@ def read_suggestions(
     """
     state = _Reading()
     paragraphs = [part for p in paragraphs for part in _split_at_parts(p)]
-    paragraphs = [part for p in paragraphs for part in _split_at_named_items(p, framework)]
-    if build.ocr:
+    if build.ocr:  # lines OCR ran together
+        paragraphs = [part for p in paragraphs for part in _split_at_named_items(p, framework)]
         paragraphs = [part for p in paragraphs for part in _split_at_heading(p)]
     for paragraph in paragraphs:
         _read_paragraph(paragraph, state, framework, build)
@@ -130,9 +133,10 @@ def _split_at_parts(paragraph: Paragraph) -> list[Paragraph]:
 
 
 def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Paragraph]:
-    """Split a paragraph where an item's heading begins inside it: its code, then its name as
-    the catalogue writes it (``... ของปีงบประมาณ O13 รายงานผลการจัดซื้อจัดจ้าง...``: lines a
-    scan's OCR or a PDF ran together). A code the text refers to (``ตามข้อ O13``) is no heading."""
+    """Split a scanned paragraph where an item's heading begins inside it: its code, then its
+    name as the catalogue writes it (``... ของปีงบประมาณ O13 รายงานผลการจัดซื้อจัดจ้าง...``:
+    lines OCR ran together). A code the text refers to (``ตามข้อ O13``, ``ได้แก่ O13``) is no
+    heading."""
     text = paragraph.text
     starts = [0]
     for match in CODE_IN_TEXT.finditer(text):

@@ -62,7 +62,7 @@ UNREAD_BY_OCR = {
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
-_STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ]))")  # ๒) 2. 2.จัดทำ
+_STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ][^.]))")  # ๒) 2. 2.จัดทำ
 _SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
 _DOTS = re.compile(r"[.…]{2,}|…|(?<![0-9๐-๙])\.|\.(?![0-9๐-๙])")  # not a decimal point
 
@@ -181,7 +181,7 @@ def join_list(cell: Cell, build: Collector | None = None) -> list[tuple[str, Pos
 _MISREAD_STEP = re.compile(
     r"^\s*(?![(\[]|[oOiIeE0๐][0-9๐-๙]{1,2}(?![0-9๐-๙]))"
     r"(?:(?![0-9๐-๙.]+\))(\S{1,4})\)|(?=\S{0,3}[0-9@&])(?![0-9๐-๙.]+\s)(\S{1,4})(?=\s)"
-    r"|(?P<weak>[0-9๐-๙](?=\s*\.?\s*[ก-๙])\s*\.?|\w{1,2}\s*$))\s*"
+    r"|(?P<weak>[0-9๐-๙](?=\s*\.?\s*[ก-ฮเ-ไ])\s*\.?|\w{1,2}\s*$))\s*"
 )
 
 
@@ -189,38 +189,46 @@ def _number_misread_steps(items: list[list[Any]], build: Collector) -> None:
     """Number the items whose number OCR misread from their neighbours, or join them to the
     item before when the neighbours do not tell (``๑)``, ``lo)``, ``๓)``: ``lo)`` is ``๒)``).
 
-    A run of such items between two numbers is numbered when the gap holds exactly them
-    (``๓)``, ``ๆ``, ``๓ .``, ``๖)``: 4 and 5); a weak sign (a lone digit, a line of one or two
-    signs) only then."""
+    First, a run of such items between two numbers is numbered when the gap holds exactly them
+    (``๓)``, ``ๆ``, ``๓ .``, ``๖)``: 4 and 5). Then a weak sign left (a lone digit, a line of
+    one or two signs) is text of the item before, and each strong one left (``lo)``) is the
+    number after the one before it, when the next number, if any, is the one after that."""
     numbers = [step_number(text) if misread is None else None for text, _, _, misread in items]
     thai = any(to_arabic_digits(text[:3]) != text[:3] for text, *_ in items)  # ๑) or 1)
-    i = len(items) - 1
-    while i >= 0:
-        if items[i][3] is None:
-            i -= 1
+
+    def number(index: int, value: int, before: int, after: int | None) -> None:
+        misread, written = items[index][3], digits_as(f"{value})", thai)
+        items[index][0] = f"{written} {items[index][0][misread.end() :].lstrip()}".rstrip()
+        items[index][3], numbers[index] = None, value
+        build.correct(_step_correction(items[index][1], misread[0].strip(), written, before, after))
+
+    def known(indices: Iterable[int]) -> int | None:
+        return next((numbers[k] for k in indices if numbers[k] is not None), None)
+
+    start = 0
+    while start < len(items):  # runs whose gap holds exactly them
+        end = start
+        while end < len(items) and items[end][3] is not None:
+            end += 1
+        if end > start:
+            before, after = known(range(start - 1, -1, -1)) or 0, known(range(end, len(items)))
+            if after is not None and after - before - 1 == end - start:
+                for k, index in enumerate(range(start, end)):
+                    number(index, before + 1 + k, before, after)
+        start = end + 1
+    index = 0
+    while index < len(items):  # what is left: strong signs alone, weak ones are text
+        misread = items[index][3]
+        before, after = known(range(index - 1, -1, -1)), known(range(index + 1, len(items)))
+        strong = misread is not None and misread["weak"] is None
+        if strong and (before or after) is not None and after in (None, (before or 0) + 2):
+            number(index, (before or 0) + 1, before or 0, after)
             continue
-        first = i
-        while first > 0 and items[first - 1][3] is not None:
-            first -= 1  # the run of misread items ending at i
-        before = next((n for n in reversed(numbers[:first]) if n is not None), 0)
-        after = next((n for n in numbers[i + 1 :] if n is not None), None)
-        run = range(first, i + 1)
-        exact = after is not None and after - before - 1 == len(run)
-        open_end = after is None and len(run) == 1 and any(n is not None for n in numbers)
-        if exact or (open_end and items[i][3]["weak"] is None):
-            for k, index in enumerate(run):
-                misread, value = items[index][3], digits_as(f"{before + 1 + k})", thai)
-                items[index][0] = f"{value} {items[index][0][misread.end() :].lstrip()}".rstrip()
-                numbers[index] = before + 1 + k
-                correction = _step_correction(items[index][1], misread[0].strip(), value,
-                                              before, after)  # fmt: skip
-                build.correct(correction)
-        else:
-            for index in reversed(run):
-                if index > 0:
-                    items[index - 1][0] = f"{items[index - 1][0]} {items[index][0]}"
-                    del items[index], numbers[index]
-        i = first - 1
+        if misread is not None and index > 0:
+            items[index - 1][0] = f"{items[index - 1][0]} {items[index][0]}"
+            del items[index], numbers[index]
+            continue
+        index += 1
 
 
 def _step_correction(

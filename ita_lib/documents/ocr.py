@@ -219,8 +219,8 @@ def find_rules(ink: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray]:
         lines[max(0, top - 1) : bottom + 2, x0:x1] = True
         y = (top + bottom) / 2
         rules.append(Rule(float(x0), y, float(x1), y))
-    across = list(rules)
-    for left, right, y0, y1 in _runs(ink.T, max(8, int(_RULE_SHARE * height))):
+    across, long = list(rules), max(8, int(_RULE_SHARE * height))
+    for left, right, y0, y1 in _runs(ink.T, long):
         lines[y0:y1, max(0, left - 1) : right + 2] = True
         x = (left + right) / 2
         rules.append(Rule(x, float(y0), x, float(y1)))
@@ -228,7 +228,7 @@ def find_rules(ink: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray]:
     for left, right, y0, y1 in _runs(ink.T, max(8, int(_SHORT_RULE_SHARE * height))):
         x = (left + right) / 2
         if (
-            y1 - y0 < _RULE_SHARE * height  # a long one is found above, as it was
+            y1 - y0 + 1 < long  # a long one is found above, as it was
             and _meets(across, x, y0, tolerance)
             and _meets(across, x, y1, tolerance)  # a short stroke between two rules
         ):

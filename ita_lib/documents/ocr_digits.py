@@ -174,7 +174,7 @@ def _line(ink: np.ndarray) -> tuple[str, float] | None:
 
 
 def _touching(glyph: np.ndarray, tall: int, depth: int = 2) -> tuple[str, float]:
-    """Read a glyph that is two or three digits touching (ink run together by a scan's blur:
+    """Read a glyph that is digits touching (ink run together by a scan's blur:
     ``๘๖``): cut at one of the few columns where the ink is thinnest, each part a digit (or
     touching digits again); the cut whose parts fit best. ``("", 0.0)`` when none gives digits."""
     width = glyph.shape[1]

@@ -38,7 +38,11 @@ from ita_lib.text.thai_repair import repair_thai, thai_skeleton
 __all__ = ["Page", "Rule", "Word", "read_pages", "table_cells"]
 
 _SPACE_GAP = 0.2  # a gap wider than this many em between words is a space
-_STRAY = re.compile(r"^\W*\w{0,3}\W*$")  # a margin line of three signs at most, in a scan
+# a line whose next lines may hang under it: a bracketed number, an item code ((๑) ..., O13 ...)
+_HANGING = re.compile(
+    r"^(?:\(\s*[0-9๐-๙]{1,2}\s*\)|(?:ข้อ\s*)?[oOeEiI0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙]))"
+)
+_STRAY = re.compile(r"^[^\u0e01-\u0e2e]{1,5}$")  # in a scan's margin: a few signs, no Thai letter
 _MARGIN_BAND = 0.08  # the top and bottom share of a page where headers and footers live
 _SNAP = 0.25  # rules closer than this many em are one grid line
 _NUMBER_END = re.compile(r"[0-9๐-๙][.,]?$")
@@ -162,9 +166,13 @@ def _join_lines(left: str, right: str) -> str:
 
 def _indented_below(line: _Line, previous: _Line | None, left: float) -> bool:
     """Return True when a line is indented as a paragraph's first line is, below a line that
-    starts at the left margin and no list number (under ``๑) ...`` an indented line is the
-    item's hanging indent), by 1.5 to 6 em (a centred title's short second line is more)."""
-    if previous is None or previous.x0 - left > 0.5 * line.em or _LIST_START.match(previous.text):
+    starts at the left margin and no list number or item code (under ``๑) ...``, ``(๑) ...``
+    or ``O13 ...`` an indented line is the item's hanging indent), by 1.5 to 6 em (a centred
+    title's short second line is more)."""
+    hanging = (
+        _LIST_START.match(previous.text) or _HANGING.match(previous.text) if previous else None
+    )
+    if previous is None or previous.x0 - left > 0.5 * line.em or hanging:
         return False
     return 1.5 * line.em <= line.x0 - previous.x0 <= 6 * line.em
 
@@ -438,7 +446,7 @@ def read_pages(
     for blocks, margins in laid:
         for paragraph in margins:
             is_number = PAGE_NUMBER.match(paragraph.text)
-            stray = tolerant and _STRAY.match(paragraph.text)  # a page number OCR misread: a
+            stray = tolerant and _STRAY.match("".join(paragraph.text.split()))  # - 3 - read: a
             if is_number or stray or _furniture_key(paragraph.text) in repeated:
                 furniture.append(paragraph)
             else:

@@ -18,6 +18,7 @@ from ita_lib.documents.extraction import (
     MEASURE_MARKER,
     UNNUMBERED_MEASURE,
     cell_number,
+    instruments_named,
 )
 from ita_lib.documents.layout import (
     Cell,
@@ -323,7 +324,6 @@ def _table_kind(
     return kind, dict(roles)
 
 
-_INSTRUMENT_HEADER = re.compile(r"(?<![A-Za-z])(?:IIT|EIT|OIT)(?![A-Za-z])")
 _SUMMARY_ROWS = 3  # a summary laid across: a row of figures (maybe one per year) under it
 
 
@@ -336,14 +336,16 @@ def _turned_summary(table: Table, terms: DocumentTerms, tolerant: bool) -> Table
     total or the level are kept (a column OCR could not read would be a row of no name).
     None for another table."""
     header = table.header
-    if not 0 < len(table.rows) <= _SUMMARY_ROWS:
+    if not 0 < len(table.rows) <= _SUMMARY_ROWS or not all(row.cells for row in table.rows):
         return None
-    named = sum(bool(_INSTRUMENT_HEADER.search(cell.text)) for cell in header)
+    named = sum(bool(instruments_named(cell.text)) for cell in header)
     totalled = any(match_key(c.text) in terms.total_labels for c in header)
     figures = sum(cell_number(c.text) is not None for c in table.rows[0].cells)
     if named < 2 and not (tolerant and totalled and figures >= 3):
         return None
-    labelled = any(cell_number(row.cells[0].text) is None for row in table.rows if row.cells)
+    labelled = not _summary_column(header[0].text, terms) and all(
+        cell_number(row.cells[0].text) is None for row in table.rows
+    )  # a corner over the rows' labels (ปี ๒๕๖๘, ปี ๒๕๖๙), not a figure OCR garbled
     heads = [row.cells[0] for row in table.rows] if labelled else [_text_cell("คะแนน", table)]
     turned = [
         Row(
@@ -361,7 +363,7 @@ def _summary_column(text: str, terms: DocumentTerms) -> bool:
     """Return True when a summary's column header names an instrument, the total or the level."""
     key = match_key(text)
     labels = (*terms.total_labels, *terms.rating_labels)
-    return bool(_INSTRUMENT_HEADER.search(text)) or any(key.startswith(t) for t in labels)
+    return bool(instruments_named(text)) or any(key.startswith(t) for t in labels)
 
 
 def _text_cell(text: str, table: Table) -> Cell:

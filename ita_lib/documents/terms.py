@@ -227,14 +227,23 @@ _YEAR = re.compile(r"(?<![0-9])25[4-9][0-9](?![0-9])")
 
 def _by_year(header: Sequence[str], roles: dict[str, int]) -> dict[str, int]:
     """Return a score table's columns when its header names years (``ITA 2568 | ITA 2569``):
-    the latest year's column is the scores, each other year's column is ``year_<year>``."""
-    years = {i: int(m[0]) for i, text in enumerate(header) if (m := _YEAR.search(match_key(text)))}
+    the latest year's column is the scores, each other year's column is ``year_<year>``. Only
+    a column of one year and of no role but the scores' counts (not a target or a change:
+    ``ค่าเป้าหมายปี 2570``, ``ผลต่าง 2568-2569``)."""
+    taken = {i: role for role, i in roles.items()}
+    years: dict[int, int] = {}
+    for i, text in enumerate(header):
+        found = set(_YEAR.findall(match_key(text)))
+        if len(found) == 1 and taken.get(i, "score") in ("score", "mean"):
+            years[i] = int(found.pop())
     if len(set(years.values())) < 2:
         return roles
     latest = max(years, key=lambda i: years[i])
     out = {role: i for role, i in roles.items() if i not in years}
     out["score"] = latest
-    out.update({f"year_{years[i]}": i for i in sorted(years) if i != latest})
+    for i in sorted(years):
+        if i != latest:
+            out.setdefault(f"year_{years[i]}", i)
     return out
 
 

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
-__all__ = ["collation_backend", "thai_key", "thai_sorted"]
+__all__ = ["LEADING_VOWELS", "collation_backend", "thai_key", "thai_sorted"]
 
 
 def _missing(value: object) -> bool:
@@ -27,7 +27,8 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-_LEADING_VOWELS = frozenset("เแโใไ")
+LEADING_VOWELS = frozenset("เแโใไ")
+"""Vowels written before the consonant they follow in speech (``เ แ โ ใ ไ``)."""
 # Tone marks, the thanthakhat (cancellation mark), the mai taikhu and the nikhahit: they
 # distinguish words only when everything else is equal.
 _SECONDARY = frozenset("\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
@@ -54,7 +55,7 @@ def _fallback_key(text: str) -> tuple[str, str, str]:
     i = 0
     while i < len(chars):
         c = chars[i]
-        if c in _LEADING_VOWELS and i + 1 < len(chars) and "\u0e01" <= chars[i + 1] <= "\u0e2e":
+        if c in LEADING_VOWELS and i + 1 < len(chars) and "\u0e01" <= chars[i + 1] <= "\u0e2e":
             primary.extend((chars[i + 1], c))  # the consonant first, as it is pronounced
             i += 2
             continue

@@ -412,3 +412,92 @@ def test_a_step_numbered_with_a_point_and_no_space_is_numbered():
     assert step_number("๒. จัดทำคู่มือ") == 2
     assert step_number("1.2 ตัวชี้วัดย่อย") is None
     assert step_number("2569.ปีงบประมาณ") is None
+
+
+# -- What a review of these rules found -----------------------------------------------------
+
+
+def test_a_later_row_with_a_weighted_figure_does_not_replace_the_total():
+    text = (
+        "ผลการประเมิน\n\n"
+        "แบบวัด\tคะแนน\tน้ำหนัก\tคะแนนถ่วงน้ำหนัก\n"
+        "IIT\t91.78\t30\t27.53\nEIT\t86.90\t30\t26.07\nOIT\t84.82\t40\t33.93\n"
+        "คะแนนรวม\t\t100\t87.53\n"
+        "คะแนนปีงบประมาณ 2568\t\t\t80.10\n"
+    )
+    assert _tables(text, scan=True).total["value_dec"] == Decimal("87.53")
+    # nor is a row whose figure is not the sum above it a total
+    text = text.replace("คะแนนรวม\t\t100\t87.53\n", "")
+    assert _tables(text, scan=True).total is None
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_name_with_the_letters_of_the_subject_word_is_kept_whole(scan):
+    layout = _layout(
+        "ประกาศองค์การบริหารส่วนตำบลรุ่งเรือง\nเรื่อง มาตรการส่งเสริมคุณธรรม\n\n"
+        "ด้วยองค์การบริหารส่วนตำบลรุ่งเรืองได้รับการประเมิน\n",
+        scan=scan,
+    )
+    assert find_agency_name(layout, TERMS, ocr=scan)[0] == "องค์การบริหารส่วนตำบลรุ่งเรือง"
+
+
+def test_a_target_or_a_change_between_years_is_no_years_score():
+    _, roles = classify_header(["ตัวชี้วัด", "คะแนนปี 2569", "ค่าเป้าหมายปี 2570"], TERMS)
+    assert (roles["score"], roles["target"]) == (1, 2)
+    _, roles = classify_header(["ตัวชี้วัด", "คะแนน 2568", "คะแนน 2569", "ผลต่าง 2568-2569"], TERMS)
+    assert roles == {"indicator": 0, "year_2568": 1, "score": 2, "change": 3}
+
+
+def test_an_item_the_text_lists_is_no_heading_and_a_text_pdf_is_not_split():
+    text = (
+        "O6 แผนและความก้าวหน้าในการดำเนินงานและการใช้งบประมาณประจำปี ควรแสดงข้อมูล"
+        " ได้แก่ O13 รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุประจำปี\n"
+    )
+    assert _suggestions(text, ocr=True)[1] == ["o6"]
+    running = text.replace(" ได้แก่ O13", " ทุกไตรมาส O13")
+    assert _suggestions(running, ocr=True)[1] == ["o6", "o13"]
+    assert _suggestions(running)[1] == ["o6"]  # a text PDF keeps its paragraphs
+
+
+@pytest.mark.parametrize(
+    ("lines", "items", "read"),
+    [
+        # a weak sign where the gap does not hold it is text; the strong one is still numbered
+        (("๑) ก", "ๆ", "lo) ข", "๓) ค"), ["๑) ก ๆ", "๒) ข", "๓) ค"], ["lo)"]),
+        # two misread at the end
+        (("๑) ก", "lo) ข", "&) ค"), ["๑) ก", "๒) ข", "๓) ค"], ["lo)", "&)"]),
+        # a number of two digits wrapped to the next line is no step
+        (("๑) อบรม", "๒๐ คน", "๒) ข", "๓) ค"), ["๑) อบรม ๒๐ คน", "๒) ข", "๓) ค"], []),
+    ],
+)
+def test_misread_step_numbers_in_other_runs(lines, items, read):
+    build = Collector("scan.pdf", TERMS, ocr=True)
+    assert [text for text, _ in join_list(_cell(*lines), build)] == items
+    assert [c.read for c in build.corrections] == read
+
+
+def test_a_summary_whose_first_figure_ocr_garbled_is_still_turned():
+    text = f"ผลการประเมิน\n\n{SUMMARY_ACROSS.replace('๙๑.๗๑', 'l๑.๗๑')}"
+    tables = _tables(text, scan=True)
+    assert tables.total["value_dec"] == Decimal("87.02")
+
+
+@pytest.mark.parametrize(
+    "first", ["(๑) ข้อ O6 แผนและความก้าวหน้าในการดำเนินงาน", "O6 แผนและความก้าวหน้า"]
+)
+def test_a_hanging_indent_under_a_bracketed_number_or_a_code_continues_its_line(first):
+    words = (_line(100, 300, first), _line(160, 330, "และการใช้งบประมาณประจำปี", x1=700))
+    items, _ = read_pages([Page(1, 1654.0, 2339.0, words, ())])
+    assert [p.text for p in items] == [f"{first}และการใช้งบประมาณประจำปี"]  # Thai wraps: no space
+
+
+def test_a_score_at_the_end_of_a_sentence_is_the_total():
+    layout = _layout("๒. ผลการประเมิน\n\nหน่วยงานได้คะแนน ๘๕.๕๐.\n")
+    assert find_prose_total(layout)[0] == Decimal("85.50")
+
+
+def test_a_thai_word_in_a_scans_margin_is_no_stray_page_number():
+    words = (Word("ที่", 800, 120, 830, 140, 20), Word("ข้อความ", 200, 1000, 400, 1030, 20))
+    items, furniture = read_pages([Page(1, 1654.0, 2339.0, words, ())], tolerant=True)
+    assert [p.text for p in items] == ["ที่", "ข้อความ"]
+    assert furniture == []
