@@ -362,7 +362,8 @@ def find_fiscal_years(
 
 
 def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Position] | None:
-    """Return the rating (``ระดับ ...``) the results section states, and where."""
+    """Return the rating (``ระดับ ...``) the results section states (else the text before
+    it), and where."""
     labels = "|".join(
         re.escape(b.label) for b in sorted(framework.rating_bands, key=lambda b: -len(b.label))
     )
@@ -372,6 +373,9 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
     )
     texts = [(p.text, p.pos) for s, p in layout.headings if s == "results"]
     texts += [(p.text, p.pos) for s, p, _ in layout.prose if s == "results"]
+    # else the front's prose: a results heading OCR ran into the paragraph before it
+    texts += [(p.text, p.pos) for s, p, _ in layout.prose if s == "front"]
+    texts += [(p.text, p.pos) for p in layout.front]
     for text, pos in texts:
         match = pattern.search(text)
         if match:

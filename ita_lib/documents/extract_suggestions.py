@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
-from ita_lib.documents.extract_analysis import CODE_IN_TEXT
 from ita_lib.documents.extraction import (
     MARKS,
     UNREAD_BY_OCR,
@@ -44,11 +43,11 @@ _ITEM_WORD = re.compile(r"^\s*ข้อ\s*\S{1,4}(?:\s|$)")  # "ข้อ Ooo ..
 _ENUMERATOR = r"(?:\(?[0-9๐-๙]{1,2}\)|[0-9๐-๙]{1,2}\.(?![0-9๐-๙]))"  # (๑) ๑) 1.
 
 
-def _item_line(number: str) -> re.Pattern[str]:
+def _item_line(number: str, enumerator: str = _ENUMERATOR) -> re.Pattern[str]:
     """Return the pattern of a suggestion line that starts with an item code whose number
-    matches ``number`` (``- O6 ...``, ``• ข้อ O6 ...``, ``(๑) ข้อ o ๖ ...``)."""
+    matches ``number`` (``- O6 ...``, ``• ข้อ O6 ...``, ``(๑) ข้อ o ๖ ...``, ``๑) O11 ...``)."""
     return re.compile(
-        rf"^[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR}\s*(?=ข้อ))?(?:ข้อ\s*)?"
+        rf"^[\s.,;:'‘’\-–—•·*=~]*(?:{enumerator}\s*(?=ข้อ|[oOiIeE0๐]\s*\.?\s*[0-9๐-๙]))?(?:ข้อ\s*)?"
         rf"(?P<code>[oOiIeE0๐]\s*\.?\s*{number})(?=[\s.:)\-–]|$|[ก-ฮเ-ไ])[\s.:)\-–]*(?P<text>.*)$"
     )
 
@@ -57,7 +56,8 @@ _ITEM_LINE = _item_line("[0-9๐-๙]{1,2}")
 # In a scan a code may be read with a digit too many or as letters (``ข้อ๐9๒๕รายงานผล...``,
 # ``ข้อOve รายงานผล...``): the catalogue name written after it decides (:func:`_code_by_name`).
 # An instrument's name (``OIT ...``) is no code.
-_ITEM_LINE_OCR = _item_line("(?!IT|TA)[0-9๐-๙A-Za-z]{1,4}")
+# ... and its list number may be misread too (@)011 ... for ๑) O11 ...)
+_ITEM_LINE_OCR = _item_line("(?!IT|TA)[0-9๐-๙A-Za-z]{1,4}", rf"(?:{_ENUMERATOR}|[^\s()]{{1,2}}\))")
 # Where a paragraph a PDF ran together holds a new part: a sub-indicator heading, or an
 # enumerated item ("... (๒) ข้อ o ๑๑ ...").
 _PART_START = re.compile(
@@ -67,9 +67,14 @@ _PART_START = re.compile(
 )
 # "...ตามข้อ O13", "ได้แก่ O13": the text names an item, no heading begins there
 _REFERENCE = re.compile(
-    r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น|ได้แก่|คือ|เรื่อง|ได้|ให้|ที่|เป็น|จาก|ถึง|,)\s*(?:ข้อ)?\s*$"
+    r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น|ได้แก่|คือ|เรื่อง|ได้|ให้|ที่|เป็น|จาก|ถึง)\s*(?:ข้อ)?\s*$"
 )
 _ITEM_WORD_BEFORE = re.compile(r"ข้อ\s*$")
+_OWN_HEADING = re.compile(rf"[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR})?\s*(?:ข้อ)?\s*")
+# an item code after a space, maybe behind its list number OCR misread (๕022 for ๔) O22)
+_RUN_IN_CODE = re.compile(
+    r"(?<=\s)(?:[^\s()]{1,2}?)?(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
+)
 
 
 @dataclass
@@ -135,16 +140,16 @@ def _split_at_parts(paragraph: Paragraph) -> list[Paragraph]:
 def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Paragraph]:
     """Split a scanned paragraph where an item's heading begins inside it: its code, then its
     name as the catalogue writes it (``... ของปีงบประมาณ O13 รายงานผลการจัดซื้อจัดจ้าง...``:
-    lines OCR ran together). A code the text refers to (``ตามข้อ O13``, ``ได้แก่ O13``) is no
+    lines OCR ran together), maybe after its list number misread (``... , ๕022รายงาน...``:
+    the mark is dropped). A code the text refers to (``ตามข้อ O13``, ``ได้แก่ O13``) is no
     heading."""
     text = paragraph.text
-    starts = [0]
-    for match in CODE_IN_TEXT.finditer(text):
+    cuts: list[tuple[int, int]] = []  # where the text before ends, where the heading begins
+    for match in _RUN_IN_CODE.finditer(text):
         before = text[: match.start()]
         code = normalize_item_code(match["code"])
         if (
-            not before.strip()
-            or not before[-1].isspace()
+            _OWN_HEADING.fullmatch(before)  # the paragraph's own item: ๓) 019 ...
             or code is None
             or not framework.has_item(code)
             or _REFERENCE.search(before)
@@ -152,10 +157,13 @@ def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Pa
         ):
             continue
         word = _ITEM_WORD_BEFORE.search(before)  # "... ข้อ O13 ...": the word is the heading's
-        starts.append(word.start() if word else match.start())
-    if len(starts) == 1:
+        start = word.start() if word else match.start("code")
+        cuts.append((word.start() if word else match.start(), start))
+    if not cuts:
         return [paragraph]
-    pieces = (text[a:b].strip() for a, b in pairwise([*starts, len(text)]))
+    ends = [end for end, _ in cuts] + [len(text)]
+    starts = [0] + [start for _, start in cuts]
+    pieces = (text[a:b].strip() for a, b in zip(starts, ends, strict=True))
     return [replace(paragraph, text=piece) for piece in pieces if piece]
 
 

@@ -61,6 +61,7 @@ UNREAD_BY_OCR = {
 """Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
+_INSTRUMENT_NAME_MIN = 8  # consonants of an instrument's name matched without its marks
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 _STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ][^.]))")  # ๒) 2. 2.จัดทำ
 _SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
@@ -299,9 +300,10 @@ _MEASURE_WORDS = r"มาตรการที่\s*([0-9๐-๙]{1,3})\s*[.:)]?
 MEASURE_MARKER = {False: re.compile(_MEASURE_WORDS), True: re.compile(any_marks(_MEASURE_WORDS))}
 """A measure's marker and number (``มาตรการที่ ๓``), as written and (``True``) as OCR reads it."""
 UNNUMBERED_MEASURE = re.compile(
-    any_marks("มาตรการที่") + r"\s*(?:[^\s0-9๐-๙ก-๙]{0,2}|[ก-ฮ])\s+(?=[ก-๙])"
+    any_marks("มาตรการที่") + rf"\s*(?:[^\s0-9๐-๙ก-๙]{{0,2}}|[ก-ฮ][{MARK_CLASS}]?)\s+(?=[ก-๙])"
 )
-"""A measure's marker whose number OCR read as no digit (``มาตรการที «``, ``มาตรการทีซ``)."""
+"""A measure's marker whose number OCR read as no digit (``มาตรการที «``, ``มาตรการทีซ``,
+``มาตรการที่ณุ``)."""
 _INDICATOR_OCR = re.compile(r"ตว[ชซ]วด(?!ยอย)")
 
 
@@ -375,11 +377,16 @@ def instrument_of(label: str, framework: Framework) -> str | None:
     match = _INSTRUMENT_RE.search(label)
     if match:
         return match[1]
-    key = match_key(label)
+    key, skeleton = match_key(label), thai_skeleton(label)
     for instrument in framework.instruments:
         if match_key(instrument.name_th) in key:
             return instrument.code
-    return None
+    named = {  # named without แบบวัด, or as OCR read it; the longest (ภายใน is in ภายนอก)
+        thai_skeleton(instrument.name_th.removeprefix("แบบวัด")): instrument.code
+        for instrument in framework.instruments
+    }
+    found = [name for name in named if len(name) >= _INSTRUMENT_NAME_MIN and name in skeleton]
+    return named[max(found, key=len)] if found else None
 
 
 # -- Positions and leftovers ---------------------------------------------------------------------

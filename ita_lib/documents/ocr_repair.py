@@ -52,6 +52,8 @@ def repair_sequence(numbers: Sequence[int | None]) -> list[int | None]:
     first number, 1 when the second is 2; for the last, N when the numbers before it run
     1 to N - 1 and it was unread or read as a number already used). A number that breaks the run otherwise (a gap
     the document may really have) is left as read; an unread one stays None.
+    A run of numbers that fit nowhere (unread, or not between the numbers around it) is put
+    right when the gap between those numbers holds exactly it (``6, ?, 5, ?, 10``: 7, 8, 9).
 
     Parameters
     ----------
@@ -66,7 +68,9 @@ def repair_sequence(numbers: Sequence[int | None]) -> list[int | None]:
     >>> repair_sequence([1, 2, None, 4]), repair_sequence([1, 2, 3, 3]), repair_sequence([7, 2, 3])
     ([1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3])
     >>> repair_sequence([1, 2, 5]), repair_sequence([1, None, None, 4])
-    ([1, 2, 5], [1, None, None, 4])
+    ([1, 2, 5], [1, 2, 3, 4])
+    >>> repair_sequence([6, None, 5, None, 10]), repair_sequence([1, None, None, 5])
+    ([6, 7, 8, 9, 10], [1, None, None, 5])
     """
     out = list(numbers)
     last = len(numbers) - 1
@@ -78,6 +82,22 @@ def repair_sequence(numbers: Sequence[int | None]) -> list[int | None]:
         ends_run = i == last and before == i and (read is None or read <= before)
         if after == before + 2 or ends_run:
             out[i] = before + 1
+    return _fill_exact_gaps(out)
+
+
+def _fill_exact_gaps(numbers: list[int | None]) -> list[int | None]:
+    """Return numbers with each run that fits nowhere (unread, or not above the number before
+    it) numbered, where the gap up to the next number above holds exactly it."""
+    out = list(numbers)
+    for i in range(1, len(out)):
+        before = out[i - 1]
+        if before is None or (out[i] is not None and out[i] > before):
+            continue
+        end = i
+        while end < len(out) and (out[end] is None or out[end] <= before):
+            end += 1
+        if end < len(out) and out[end] - before - 1 == end - i:
+            out[i:end] = list(range(before + 1, out[end]))
     return out
 
 

@@ -45,6 +45,7 @@ _SECTION_NUMBER_OCR = re.compile(  # in a scan the marks of ส่วนที�
 )
 _BARE_PART = re.compile(r"^\s*ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?\s*$")  # "ส่วนที่ ๑" on its own
 HEADING_MAX = 200
+_UNNUMBERED_HEADING = 80  # characters of a heading written without a number
 _RUN_ON_HEADING = 60
 
 
@@ -117,11 +118,13 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         intro_possible = section in ("front", "results") and all(
             s != "suggestions" for s, _ in headings
         )
-        if (
-            opened is None
-            and intro_possible
-            and all(w in block.text for w in terms.suggestions_intro)
-            and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
+        if opened is None and (
+            (
+                intro_possible
+                and all(w in block.text for w in terms.suggestions_intro)
+                and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
+            )
+            or (section == "results" and _unnumbered_heading(block.text, terms))
         ):
             opened = "suggestions"
         if opened == "measures" and (split := _measure_inside(block, tolerant)) is not None:
@@ -144,6 +147,13 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _unnumbered_heading(text: str, terms: DocumentTerms) -> bool:
+    """Return True when a paragraph of the results is a heading of NACC's suggestions with no
+    number (``ข้อสังเกตและข้อเสนอแนะของผู้ตรวจประเมิน``): short, no figure, its keyword in it."""
+    short = len(text) <= _UNNUMBERED_HEADING and not re.search(r"[0-9๐-๙]", text)
+    return short and any(k in text for k in terms.sections["suggestions"])
 
 
 def _bare_numbers_joined(blocks: Sequence[Paragraph | Table]) -> list[Paragraph | Table]:

@@ -14,13 +14,17 @@ from pdf_fixtures import FONTS
 from PIL import Image, ImageDraw, ImageFont
 
 from ita_lib.documents.audit import audit
-from ita_lib.documents.extract_front import find_agency_name, find_prose_total
+from ita_lib.documents.extract_front import (
+    find_agency_name,
+    find_claimed_rating,
+    find_prose_total,
+)
 from ita_lib.documents.extract_measure_paragraphs import (
     label_table_paragraphs,
     read_measure_paragraphs,
 )
 from ita_lib.documents.extract_suggestions import read_suggestions
-from ita_lib.documents.extraction import Collector, join_list, step_number
+from ita_lib.documents.extraction import Collector, instrument_of, join_list, step_number
 from ita_lib.documents.importer import import_document
 from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Position
 from ita_lib.documents.ocr import _is_period, find_rules
@@ -501,3 +505,55 @@ def test_a_thai_word_in_a_scans_margin_is_no_stray_page_number():
     items, furniture = read_pages([Page(1, 1654.0, 2339.0, words, ())], tolerant=True)
     assert [p.text for p in items] == ["ที่", "ข้อความ"]
     assert furniture == []
+
+
+# -- The tenth, a police station ------------------------------------------------------------
+
+
+def test_a_police_station_with_unnumbered_suggestions_and_short_labels():
+    result = import_document(LIBREOFFICE / "phon-thong-wari-2568.pdf")
+    # "ข้อสังเกตและข้อเสนอแนะของผู้ตรวจประเมิน" heads them, "๑) O11 ... : ..." each item
+    assert [s["item"] for s in result.data["suggestions"]["by_item"]] == [
+        "o11",
+        "o15",
+        "o19",
+        "o22",
+    ]
+    first = result.data["measures"][0]  # "วิธีการ :", "ห้วงเวลา :", "สอดคล้องกับ : O11"
+    assert first["period"] == "ต.ค. ๖๘ – ก.ย. ๖๙"
+    assert first["addresses"] == ["o11"]
+    assert first["steps"][0].startswith("งานธุรการรวบรวมสถิติ")
+    table = result.data["document"]["score_table"]  # "คะแนนตามสัดส่วน", "สัดส่วน"
+    assert (table["columns"]["weight"], table["columns"]["weighted"]) == (3, 4)
+
+
+def test_an_instrument_named_without_its_word_for_test_or_as_ocr_read_it():
+    framework = load_framework(2568)
+    assert instrument_of("การเปิดเผยข้อมูลสาธารณะ (017)", framework) == "OIT"
+    assert instrument_of("การรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก", framework) == "EIT"
+    assert instrument_of("การรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (I1T)", framework) == "IIT"
+    assert instrument_of("ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล", framework) is None
+
+
+def test_an_item_behind_its_misread_list_number_in_a_scan():
+    found, failed, _ = _suggestions(
+        "๓) 019ข้อมูลสถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ : ไม่พบข้อมูล ต้องรายงานว่า"
+        ' "ไม่มี" , ๕022รายงานการรับทรัพย์สินหรือประโยชน์อื่นใดโดยธรรมจรรยา : ต้องรายงาน\n\n'
+        "@)011ข้อมูลสถิติการให้บริการ : ยังไม่ครอบคลุม\n",
+        ocr=True,
+    )
+    assert failed == ["o19", "o22", "o11"]
+    assert found["by_item"][0]["text"].endswith('"ไม่มี" ,')  # the misread ๔) is dropped
+
+
+def test_a_measure_number_read_as_a_letter_and_a_mark_in_a_scan():
+    build = Collector("scan.pdf", TERMS, ocr=True)
+    paragraphs = parse_text("มาตรการที่ ๘ สร้างความมั่นใจ\n\nมาตรการที่ณุ ควบคุมการใช้รถยนต์\n").paragraphs()
+    measures, _ = read_measure_paragraphs(paragraphs, build, load_framework(2568))
+    assert [(m["number"], m["title"][:6]) for m in measures] == [(8, "สร้างค"), (None, "ควบคุม")]
+
+
+def test_the_level_in_the_text_before_the_results_section():
+    # OCR ran the heading "ส่วนที่ ๒ ผลการประเมิน" into the paragraph before it
+    layout = _layout("ส่วนที่ ๑ บทนำ\n\nได้คะแนนรวม 87.39 คะแนน ผลการประเมินอยู่ในระดับผ่าน(คะแนนรวมเกิน)\n")
+    assert find_claimed_rating(layout, load_framework(2568))[0] == "ผ่าน"

@@ -103,7 +103,9 @@ def test_stray_marks_and_specks_are_dropped_and_words_kept():
         ([7, 2, 3], [1, 2, 3]),
         ([1, 2, 5], [1, 2, 5]),  # a gap the document may have: left as read
         ([1, 2, 2, 2], [1, 2, 2, 2]),  # no value the neighbours agree on
-        ([1, None, None, 4], [1, None, None, 4]),
+        ([1, None, None, 4], [1, 2, 3, 4]),  # the gap holds exactly the two unread
+        ([1, None, None, 5], [1, None, None, 5]),  # it does not
+        ([6, None, 5, None, 10], [6, 7, 8, 9, 10]),  # a run of numbers that fit nowhere
         ([], []),
     ],
 )

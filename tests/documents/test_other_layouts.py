@@ -60,7 +60,7 @@ NAMES = [
 ]
 
 
-@pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568"])
+@pytest.mark.parametrize("name", [*NAMES, "nam-chumchon-2568", "phon-thong-wari-2568"])
 def test_libreoffice_pdfs_import_their_published_figures(name):
     result = import_document(LIBREOFFICE / f"{name}.pdf")
     assert fields(result.data) == published(name)
