@@ -70,6 +70,7 @@ _REFERENCE = re.compile(
     r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น|ได้แก่|คือ|เรื่อง|ได้|ให้|ที่|เป็น|จาก|ถึง)\s*(?:ข้อ)?\s*$"
 )
 _ITEM_WORD_BEFORE = re.compile(r"ข้อ\s*$")
+_NUMBERED_PART = re.compile(r"^\s*\d{1,2}\s*\.\s*\d{1,2}(?!\d)")  # "3.3 ...", digits made Arabic
 _OWN_HEADING = re.compile(rf"[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR})?\s*(?:ข้อ)?\s*")
 # an item code after a space, maybe behind its list number OCR misread (๕022 for ๔) O22)
 _RUN_IN_CODE = re.compile(
@@ -263,10 +264,14 @@ def _read_text(
         state.indicator, state.sub = int(head_match[1]), None
         state.instrument = _instrument_of(state.indicator, framework) or state.instrument
         state.last = "heading"
-    elif (found := instrument_of(text, framework)) and found not in state.by_instrument:
+    elif (found := instrument_of(text, framework)) and (
+        found not in state.by_instrument or _NUMBERED_PART.match(arabic)
+    ):  # a numbered part (๓.๓ ... (OIT)) names its instrument even if a paragraph did before
         state.instrument, state.indicator, state.sub = found, None, None
-        state.by_instrument[found] = text
-        build.at(paragraph.pos, "suggestions", "by_instrument", found)
+        before = state.by_instrument.get(found)
+        state.by_instrument[found] = f"{before} {text}" if before else text
+        if before is None:
+            build.at(paragraph.pos, "suggestions", "by_instrument", found)
         state.last = "instrument"
     elif state.last in ("start", "summary") and not state.by_instrument and not state.by_item:
         state.summary.append(text)

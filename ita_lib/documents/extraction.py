@@ -61,6 +61,9 @@ UNREAD_BY_OCR = {
 """Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
+_INSTRUMENT_LABEL_MAX = (
+    80  # characters of a label whose instrument is told by its name's consonants
+)
 _INSTRUMENT_NAME_MIN = 8  # consonants of an instrument's name matched without its marks
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 _STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ][^.]))")  # ๒) 2. 2.จัดทำ
@@ -381,6 +384,8 @@ def instrument_of(label: str, framework: Framework) -> str | None:
     for instrument in framework.instruments:
         if match_key(instrument.name_th) in key:
             return instrument.code
+    if len(label) > _INSTRUMENT_LABEL_MAX:
+        return None  # prose that mentions an instrument's name is no label of it
     named = {  # named without แบบวัด, or as OCR read it; the longest (ภายใน is in ภายนอก)
         thai_skeleton(instrument.name_th.removeprefix("แบบวัด")): instrument.code
         for instrument in framework.instruments

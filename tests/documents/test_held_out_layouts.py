@@ -557,3 +557,23 @@ def test_the_level_in_the_text_before_the_results_section():
     # OCR ran the heading "ส่วนที่ ๒ ผลการประเมิน" into the paragraph before it
     layout = _layout("ส่วนที่ ๑ บทนำ\n\nได้คะแนนรวม 87.39 คะแนน ผลการประเมินอยู่ในระดับผ่าน(คะแนนรวมเกิน)\n")
     assert find_claimed_rating(layout, load_framework(2568))[0] == "ผ่าน"
+
+
+def test_prose_naming_an_instrument_is_no_label_of_it():
+    text = (
+        "ผลการประเมินอยู่ในระดับ ผ่าน เนื่องจากคะแนนรวมสูงกว่าเกณฑ์ แต่คะแนนของแบบวัดการรับรู้"
+        "ของผู้มีสุ่วนได้ส่วนเสียภายนอกยังต่ำกว่าเกณฑ์ ผลคะแนนแยกตามแบบวัดเป็นดังนี้"
+    )
+    assert instrument_of(text, load_framework(2569)) is None
+
+
+def test_a_numbered_part_names_its_instrument_even_when_a_paragraph_did_before():
+    found, failed, _ = _suggestions(
+        "ในส่วนของการเปิดเผยข้อมูลสาธารณะ (OIT) มีข้อที่ไม่ได้รับคะแนน ๔ ข้อ\n\n"
+        "๓.๒ ด้านการรับรู้ของผู้รับบริการ (EIT) ควรเพิ่มช่องทาง\n\n"
+        "๓.๓ ด้านการเปิดเผยข้อมูลสาธารณะ (OIT) ผู้ตรวจประเมินให้ข้อสังเกต\n\n"
+        "ข้อ 0๓ ข้อมูลการติดต่อ ควรแสดงช่องทาง\n",
+        ocr=True,
+    )
+    assert failed == ["o3"]  # not e3: the item is under the OIT part
+    assert found["by_instrument"]["OIT"].endswith("ผู้ตรวจประเมินให้ข้อสังเกต")
