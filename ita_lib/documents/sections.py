@@ -40,10 +40,9 @@ from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text", "verdicts"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
-_SECTION_NUMBER_OCR = re.compile(  # in a scan the marks of ส่วนที่ may be lost or misread
-    r"^\s*(?:ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S"
-)
-_BARE_PART = re.compile(r"^\s*ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?\s*$")  # "ส่วนที่ ๑" on its own
+_PART_NUMBER = r"ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?"  # ส่วนที่ ๑, its marks as OCR reads them
+_SECTION_NUMBER_OCR = re.compile(rf"^\s*(?:{_PART_NUMBER}|[0-9๐-๙]{{1,2}}\s*[.)])\s*\S")
+_BARE_PART = re.compile(rf"^\s*{_PART_NUMBER}\s*$")  # "ส่วนที่ ๑" on a line of its own
 HEADING_MAX = 200
 _UNNUMBERED_HEADING = 80  # characters of a heading written without a number
 _RUN_ON_HEADING = 60
@@ -349,7 +348,7 @@ def _turned_summary(table: Table, terms: DocumentTerms, tolerant: bool) -> Table
     if not 0 < len(table.rows) <= _SUMMARY_ROWS or not all(row.cells for row in table.rows):
         return None
     named = sum(bool(instruments_named(cell.text)) for cell in header)
-    totalled = any(match_key(c.text) in terms.total_labels for c in header)
+    totalled = any(match_key(c.text) in terms.total_labels for c in header)  # คะแนนรวม itself
     figures = sum(cell_number(c.text) is not None for c in table.rows[0].cells)
     if named < 2 and not (tolerant and totalled and figures >= 3):
         return None
