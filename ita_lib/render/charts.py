@@ -150,7 +150,7 @@ class _IndicatorCanvas:
         self.bars, self.labels, self.scores = [], [], []
         for k in range(rows):
             y = rows - 1 - k
-            self.bars.append(ax.barh(y - 0.18, 1, height=0.36)[0])
+            self.bars.append(ax.barh(y - 0.18, 1, height=0.36, zorder=3.5)[0])  # over names' ground
             # names on a white ground above the pass line, which would cross them otherwise;
             # scores above the names' ground, which may reach them
             self.labels.append(ax.text(0, y + 0.04, "", va="bottom", ha="left", **_OVER_LINE))

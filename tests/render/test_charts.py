@@ -63,3 +63,5 @@ def test_indicator_names_and_scores_are_drawn_over_the_pass_line():
         assert label.get_zorder() > line
         assert label.get_bbox_patch() is not None  # a white ground hides the line behind a name
         assert score.get_zorder() > label.get_zorder()  # and a score is not hidden by that ground
+    for bar, label in zip(canvas.bars, canvas.labels, strict=True):
+        assert bar.get_zorder() > label.get_zorder()  # the ground does not notch the bar below
