@@ -77,6 +77,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("item_name_mismatch", "warning", False, "an item named otherwise than in the year's list"),
     Rule("indicator_scores_missing", "warning", False, "a score table of instruments only"),
     Rule("oit_indicator_mismatch", "error", False, "indicator 9 or 10 against NACC's items"),
+    Rule("failed_items_mismatch", "warning", False, "a table's failed items against NACC's"),
     Rule("fiscal_year_mismatch", "warning", False, "measures not for the year after the result"),
     Rule("suggestion_group_mismatch", "warning", False, "an item under another heading"),
     Rule("analysis_item_both_sides", "warning", False, "an item both a strength and a weakness"),

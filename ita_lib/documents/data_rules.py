@@ -173,6 +173,28 @@ def _oit_indicators(context: AuditContext) -> Iterator[Finding]:
             )
 
 
+def _failed_items_table(context: AuditContext) -> Iterator[Finding]:
+    """The items a table lists as failed (or NACC's verdicts ไม่ผ่าน) against the items NACC's
+    suggestions name: the same document should not say two things."""
+    listed = (context.document.get("failed_items_table") or {}).get("items")
+    named = context.assessment.failed_items
+    if listed is None or named is None or set(listed) == set(named):
+        return
+    only_table = ", ".join(c for c in listed if c not in named) or "none"
+    only_named = ", ".join(c for c in named if c not in listed) or "none"
+    scan = context.document.get("format") == "scan"
+    yield make_finding(
+        "failed_items_mismatch",
+        context.locate(field_path("document", "failed_items_table")),
+        f"the table of failed items lists {only_table} that NACC's suggestions do not name, and "
+        f"the suggestions name {only_named} that it does not list"
+        + ("; the table was read by OCR: check it against the scan" if scan else ""),
+        f"ตารางข้อที่ไม่ได้คะแนนระบุข้อ {only_table} ที่ข้อเสนอแนะของ ป.ป.ช. ไม่ได้กล่าวถึง "
+        f"และข้อเสนอแนะกล่าวถึงข้อ {only_named} ที่ตารางไม่ได้ระบุ"
+        + (" (ตารางอ่านด้วย OCR ควรตรวจกับต้นฉบับ)" if scan else ""),
+    )
+
+
 def _fiscal_years(context: AuditContext) -> Iterator[Finding]:
     assessed = context.assessment.fiscal_year
     measures = context.assessment.measures_fiscal_year
@@ -439,6 +461,7 @@ DATA_RULES: tuple[Callable[[AuditContext], Iterable[Finding]], ...] = (
     _score_table_layout,
     _arithmetic,
     _oit_indicators,
+    _failed_items_table,
     _fiscal_years,
     _suggestion_groups,
     _analysis,

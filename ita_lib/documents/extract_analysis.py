@@ -26,8 +26,9 @@ from ita_lib.text.codes import normalize_item_code
 from ita_lib.text.digits import to_arabic_digits, to_thai_digits
 
 __all__ = ["CODE_IN_TEXT", "addresses_in", "codes_in", "read_analysis_table"]
-CODE_IN_TEXT = re.compile(
-    r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
+CODE_IN_TEXT = re.compile(  # O7, o๑๔, and "O ๑๔" as a PDF may space a letter from a Thai digit
+    r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2}|[oO]\s[0-9๐-๙]{1,2})"
+    r"(?![0-9๐-๙./:A-Za-z])"
 )
 
 

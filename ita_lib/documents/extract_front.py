@@ -28,14 +28,24 @@ from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = ["find_agency_name", "find_claimed_rating", "find_fiscal_years", "find_prose_total"]
 _BE = r"(?:พ\s*\.?\s*ศ\s*\.?)?"
-_YEAR_AFTER = re.compile(rf"(?:ปีงบประมาณ|ประจำปี|ITA)\s*(?:ปี)?\s*{_BE}\s*(\d{{4}})")
+_YEAR_AFTER = re.compile(  # ปี as OCR may read it: ปงบประมาณ, ปิงบประมาณ
+    rf"(?:ป[ีิื]?งบประมาณ|ประจำป[ีิื]?|ITA)\s*(?:ปี)?\s*{_BE}\s*(\d{{4}})"
+)
 _RESULT_CUES = ("ผลการประเมิน", "ITA", "ผลคะแนน")
 _MEASURES_CUES = ("มาตรการ",)
 _CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
+_NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
 _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ"
-    r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
+    r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
 )
+# the total by its label (คะแนนรวม ๗๘.๔๒), before any other score: not an instrument's
+# (คะแนนรวมของแบบวัด IIT ...)
+_TOTAL_IN_PROSE = re.compile(
+    r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|คะแนน\s*ITA)(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ)\D){0,15}?"
+    r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+)
+_WEIGHTED = re.compile(r"ถ่วง|สัดส่วน")  # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part
 
 
 # -- Agency --------------------------------------------------------------------------------------
@@ -192,8 +202,9 @@ def _headed(text: str) -> str | None:
 
 # An announcement's heading names the agency that issues it, whatever its kind:
 # ``ประกาศกรมการข้าว`` / ``เรื่อง มาตรการ...`` (ประกาศ ณ วันที่ ..., ประกาศนี้ ... are not).
-# เรื่อง; in a scan also as OCR may read it without its marks, before a space (รุ่งเรือง is a name)
-_SUBJECT = {False: "เรื่อง", True: r"เรื่อง|เรือง(?=\s)"}
+# เรื่อง; in a scan also as OCR may read it without its marks, before a space or the subject's
+# มาตรการ (รุ่งเรือง is a name)
+_SUBJECT = {False: "เรื่อง", True: r"เรื่อง|เรือง(?=\s|มาตรการ)"}
 _ANNOUNCER = {
     ocr: re.compile(
         r"^\s*ประกาศ\s*(?!ณ|นี้|ให้|ใช้|ผล|เจตจำนง|นโยบาย|เรื่อง)"
@@ -384,11 +395,16 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
 
 
 def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
-    """Return the total score the results section's prose states, and where."""
-    for section, paragraph, _ in layout.prose:
-        if section != "results":
-            continue
-        match = _SCORE_IN_PROSE.search(to_arabic_digits(strip_dots(paragraph.text)))
-        if match:
-            return Decimal(match[1]), paragraph.pos
+    """Return the total score the results section's prose states, and where: the figure
+    after the total's label (``คะแนนรวม``), else the first score not a weighted part."""
+    texts = [
+        (to_arabic_digits(strip_dots(paragraph.text)), paragraph.pos)
+        for section, paragraph, _ in layout.prose
+        if section == "results"
+    ]
+    for pattern in (_TOTAL_IN_PROSE, _SCORE_IN_PROSE):
+        for text, pos in texts:
+            for match in pattern.finditer(text):
+                if not _WEIGHTED.search(match[0]):
+                    return Decimal(match[1]), pos
     return None

@@ -17,6 +17,7 @@ from ita_lib.documents.extraction import (
     Collector,
     Correction,
     cell_number,
+    figure_remark,
     indicator_of,
     instrument_of,
     is_empty_marker,
@@ -25,6 +26,7 @@ from ita_lib.documents.layout import Cell, Position, Row, Table
 from ita_lib.documents.terms import DocumentTerms, match_key, near_in
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
+from ita_lib.text.digits import to_arabic_digits
 from ita_lib.text.thai_repair import thai_skeleton
 
 __all__ = ["read_score_table"]
@@ -34,6 +36,7 @@ _TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one m
 _ROUNDING = Decimal("0.05")  # weighted figures rounded to two places may miss their sum so far
 _NOT_READ = re.compile(r"^(?:year_\d+|change|target)$")  # columns kept in the header only
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
+_INDICATOR_RANGE = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?\d{1,2}\s*(?:[-–—.]|ถึง)\s*\d{1,2}\s*$")
 
 
 def read_score_table(
@@ -165,6 +168,13 @@ def _row_label(
     label = cells[label_col].text if label_col < len(cells) else ""
     figures = {i for r, i in roles.items() if r in _VALUE_ROLES or r == "instrument"}
     named = indicator_of(label, framework, ocr=ocr)
+    column = roles.get("instrument", label_col)
+    if (  # แบบวัด ... (IIT) | 1 – 5 | 92.48: the instrument's row, its indicators a range
+        _INDICATOR_RANGE.match(to_arabic_digits(label))
+        and column != label_col
+        and instrument_of(cells[column].text if column < len(cells) else "", framework)
+    ):
+        return f"{cells[column].text} {label}", [column, label_col], None
     if named is not None or instrument_of(label, framework):
         # a row number written before the label (``๑ | การปฏิบัติหน้าที่``) is part of it
         numbers = [
@@ -235,13 +245,35 @@ def _sort_cells(
             continue  # another year's score, or the change since
         role = next((r for r, i in roles.items() if i == index and r in _VALUE_ROLES), None)
         parsed = cell_number(cell.text)
+        if role is not None and parsed is None and build.ocr:
+            parsed = _after_stray_letter(cell, build)
         if role is not None and parsed is not None:
             values[role] = (parsed[0], parsed[1], cell.pos)
+            if (remark := figure_remark(cell.text)[1]) is not None:
+                build.leftover(remark, cell.pos, "score_table", "a remark beside a figure")
         elif (band := _band_of(cell, bands, build)) is not None:
             rating = (band, cell.pos)
         elif not is_empty_marker(cell.text, terms):
             others.append(cell)
     return values, others, rating
+
+
+_STRAY_LETTER = re.compile(r"^\s*[\u0e01-\u0e2e]\s*(?=[0-9๐-๙])")
+
+
+def _after_stray_letter(cell: Cell, build: Collector) -> tuple[Decimal, str] | None:
+    """Return the figure of a scanned figure cell read with one Thai letter before it
+    (``ส๘๓.๓๓``: a speck or a stroke of the rule read as a letter), reported as corrected."""
+    stray = _STRAY_LETTER.match(cell.text)
+    parsed = cell_number(cell.text[stray.end() :]) if stray else None
+    if stray is None or parsed is None:
+        return None
+    build.correct(Correction(
+        cell.pos, "figure", cell.text.strip(), parsed[1],
+        "a letter read before the figure, which is no part of a number",
+        "อ่านได้ตัวอักษรหน้าตัวเลข ซึ่งไม่ใช่ส่วนของตัวเลข",
+    ))  # fmt: skip
+    return parsed
 
 
 def _band_of(cell: Cell, bands: set[str], build: Collector) -> str | None:

@@ -37,6 +37,7 @@ __all__ = [
     "Leftover",
     "any_marks",
     "cell_number",
+    "figure_remark",
     "indicator_by_name",
     "indicator_of",
     "indicators_read",
@@ -59,8 +60,9 @@ UNREAD_BY_OCR = {
     "period": "period not read by OCR",
 }
 """Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
-INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)")
-_LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+\S")
+_NOT_A_RANGE = r"(?!\s*(?:[-–—]|ถึง)\s*\d)"  # ตัวชี้วัดที่ ๑ – ๕ names an instrument's indicators
+INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)" + _NOT_A_RANGE)
+_LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})" + _NOT_A_RANGE + r"\s*[.)]?\s+\S")
 _INSTRUMENT_LABEL_MAX = (
     80  # characters of a label whose instrument is told by its name's consonants
 )
@@ -74,8 +76,27 @@ _DOTS = re.compile(r"[.…]{2,}|…|(?<![0-9๐-๙])\.|\.(?![0-9๐-๙])")  # 
 # -- Cell text and numbers -----------------------------------------------------------------------
 
 
+_REMARK = re.compile(r"^(?P<figure>[^()]*?\S)\s*\((?P<remark>[^()]*)\)\s*$")
+
+
+def figure_remark(text: str) -> tuple[str, str | None]:
+    """Split a remark in brackets off the figure a cell writes before it: ``๘๔.๖๒ (ต่ำสุด)``
+    is ``("๘๔.๖๒", "ต่ำสุด")``; a cell with no remark is ``(text, None)``."""
+    match = _REMARK.match(text)
+    if match is None or parse_cell_figure(match["figure"]) is None:
+        return text, None
+    return match["figure"], match["remark"].strip()
+
+
 def cell_number(text: str) -> tuple[Decimal, str] | None:
-    """Return (value, text as written with Arabic digits) for a table cell, or None."""
+    """Return (value, text as written with Arabic digits) for a table cell, or None. A remark
+    in brackets after the figure (``๘๔.๖๒ (ต่ำสุดในกลุ่ม)``) is not part of it
+    (:func:`figure_remark`)."""
+    return parse_cell_figure(figure_remark(text)[0])
+
+
+def parse_cell_figure(text: str) -> tuple[Decimal, str] | None:
+    """Return (value, text as written with Arabic digits) for a cell that is only a figure."""
     cleaned = to_arabic_digits(text).replace("%", "").replace("คะแนน", "").strip()
     if not cleaned:
         return None

@@ -309,7 +309,7 @@ def import_parsed(document: Document) -> ImportResult:
         failed,
     )
     leftovers = _leftovers(layout, build)
-    data["source"] = _source_section(layout, agency, notes, leftovers, source)
+    data["source"] = _source_section(layout, agency, [*document.notes, *notes], leftovers, source)
     data["document"] = _document_section(document, layout, tables, groups, leftovers, build)
     if missing:
         data["source"]["notes"].append(_MISSING_NOTE)
@@ -381,7 +381,7 @@ def _source_section(
     layout: Layout, agency: str, notes: list[str], leftovers: Sequence[Leftover], source: str
 ) -> dict[str, Any]:
     """Return the ``source:`` section: the document's title and the import's notes."""
-    notes.insert(0, f"Imported from {Path(source).name} by ita import.")
+    notes[:0] = [f"Imported from {Path(source).name} by ita import."]
     if leftovers:
         notes.append(
             f"{len(leftovers)} piece(s) of text fit no section; they are kept under "
@@ -451,6 +451,11 @@ def _document_section(
     }
     if groups:
         out["suggestion_groups"] = groups
+    if tables.failed_items is not None and tables.failed_items_at is not None:
+        out["failed_items_table"] = {
+            "line": tables.failed_items_at.ref,
+            "items": list(tables.failed_items),
+        }
     if tables.analysis is not None:
         out["analysis"] = tables.analysis
     out["measures"] = tables.measure_rows

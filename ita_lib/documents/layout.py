@@ -229,6 +229,7 @@ class Document:
     blocks: tuple[Paragraph | Table, ...]
     furniture: tuple[Paragraph, ...] = ()
     end: Position | None = None
+    notes: tuple[str, ...] = ()  # how it was read (a scanned page turned upright)
 
     def paragraphs(self) -> tuple[Paragraph, ...]:
         """Return the paragraphs outside tables, in order."""

@@ -3,8 +3,10 @@
 Each page image is:
 
 1. made greyscale and binarised (a global threshold between ink and paper);
-2. deskewed: the angle (within ±4°) whose horizontal projection has the sharpest profile,
-   searched coarse then fine on a reduced copy, and the page rotated back;
+2. turned upright when it was scanned sideways or upside down
+   (:func:`~ita_lib.documents.ocr_orientation.upright`), then deskewed: the angle (within
+   ±4°) whose horizontal projection has the sharpest profile, searched coarse then fine on a
+   reduced copy, and the page rotated back;
 3. searched for table rules: runs of ink at least :data:`_RULE_SHARE` of the page's width
    (or height) long, horizontally and vertically; they are erased before OCR so that
    Tesseract sees only text, and handed to :func:`~ita_lib.documents.page_layout.read_pages`
@@ -50,6 +52,7 @@ from ita_lib.documents.ocr_digits import (
     read_figure,
     step_in_front,
 )
+from ita_lib.documents.ocr_orientation import upright
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
     attach_parens,
@@ -440,6 +443,7 @@ def _read_cells_again(
 
 
 def _read_page(number: int, image: object) -> Page:
+    image, turned = upright(image)
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
     rules, lines = find_rules(_ink(pixels))
@@ -471,7 +475,7 @@ def _read_page(number: int, image: object) -> Page:
     found = drop_strays([w for ws in words for w in ws])
     em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
     return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),
-                rules)  # fmt: skip
+                rules, turned)  # fmt: skip
 
 
 def ocr_pages(images: Iterable[object], source: str) -> tuple[Page, ...]:

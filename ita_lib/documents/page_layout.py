@@ -86,13 +86,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class Page:
-    """One page: its number (1-based), size, words and rules."""
+    """One page: its number (1-based), size, words and rules; a scanned page, the degrees it
+    was turned clockwise to read it upright."""
 
     number: int
     width: float
     height: float
     words: tuple[Word, ...]
     rules: tuple[Rule, ...] = ()
+    turned: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,19 @@ def _indented_below(line: _Line, previous: _Line | None, left: float) -> bool:
     return 1.5 * line.em <= line.x0 - previous.x0 <= 6 * line.em
 
 
+def _closes_bracket(above: str, line: str) -> bool:
+    """Return True when a line closes a bracket the paragraph above left open: its start
+    (``23.58) และ ...`` under ``(ถ่วงน้ำหนักแล้ว``) is the bracket's figure, not a list number."""
+    return above.count("(") > above.count(")") and ")" in line.split("(")[0]
+
+
 def _paragraph_texts(
     lines: Sequence[_Line], right: float, *, indents: bool = False
 ) -> list[tuple[str, _Line]]:
     """Join lines into paragraphs; return each paragraph's text and first line.
 
-    A line continues the paragraph above unless it starts with a list number, the gap above
+    A line continues the paragraph above unless it starts with a list number (not a figure
+    closing a bracket the paragraph opened: :func:`_closes_bracket`), the gap above
     it is wider than the usual gap between lines, the line above stops short (before the
     last fifth of the width, with room left for this line's first run of text up to a space),
     or it is a first line indented below a line at the margin (:func:`_indented_below`).
@@ -204,7 +213,7 @@ def _paragraph_texts(
                 or right - previous.x1 < line.lead_width + 0.5 * line.em
                 or bool(_NUMBER_END.search(out[-1][0]) and text[:1].isdigit())
             )
-            and not _LIST_START.match(text)
+            and (not _LIST_START.match(text) or _closes_bracket(out[-1][0], text))
             and not (indents and _indented_below(line, previous, left))
         )
         if joined:
@@ -242,12 +251,8 @@ def _components(rules: Sequence[Rule], tolerance: float) -> list[list[Rule]]:
     for i, a in enumerate(rules):
         for j in range(i + 1, len(rules)):
             b = rules[j]
-            if (
-                a.x0 - tolerance <= b.x1
-                and b.x0 - tolerance <= a.x1
-                and a.y0 - tolerance <= b.y1
-                and b.y0 - tolerance <= a.y1
-            ):
+            near_x = a.x0 - tolerance <= b.x1 and b.x0 - tolerance <= a.x1
+            if near_x and a.y0 - tolerance <= b.y1 and b.y0 - tolerance <= a.y1:
                 parent[find(i)] = find(j)
     groups: dict[int, list[Rule]] = {}
     for i, rule in enumerate(rules):

@@ -223,7 +223,12 @@ def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
     )
     furniture = tuple(sorted((*furniture, *margins), key=lambda p: p.pos.sort_key()))
     end = blocks[-1].pos if blocks else None
-    return Document(source=source, format=fmt, blocks=blocks, furniture=furniture, end=end)
+    notes = tuple(
+        f"Page {p.number} was scanned turned; it was turned {p.turned}° clockwise to be read."
+        for p in pages
+        if p.turned
+    )
+    return Document(source, fmt, blocks, furniture, end, notes)
 
 
 def parse_pdf(path: Path, *, source: str | None = None) -> Document:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from ita_lib.documents.extract_analysis import CODE_IN_TEXT
 from ita_lib.documents.extraction import (
     MARKS,
     MEASURE_MARKER,
@@ -82,7 +83,8 @@ class Layout:
 
 
 _TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measures",
-                  "suggestions": "suggestions", "item_results": "results"}  # fmt: skip
+                  "suggestions": "suggestions", "item_results": "results",
+                  "failed_items": "results"}  # fmt: skip
 _CODE_START = re.compile(r"^\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
@@ -121,7 +123,8 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             (
                 intro_possible
                 and all(w in block.text for w in terms.suggestions_intro)
-                and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
+                # not a cover's subtitle in brackets, nor an announcement's preamble
+                and not block.text.lstrip().startswith(("(", *terms.announcement_openings))
             )
             or (section == "results" and _unnumbered_heading(block.text, terms))
         ):
@@ -330,7 +333,26 @@ def _table_kind(
         roles = _number_by_content(block, roles)
     if kind == "suggestions" and verdicts(block, roles) is not None:
         kind = "item_results"  # ข้อ | รายการ | ผลการตรวจ: ผ่าน / ไม่ผ่าน per item
-    return kind, dict(roles)
+    return _failed_column(block, kind, dict(roles))
+
+
+def _failed_column(
+    block: Table, kind: str | None, roles: dict[str, int]
+) -> tuple[str | None, dict[str, int]]:
+    """Return the kind and columns with the failed items' column one that lists items: a
+    column of counts (``ผ่าน | ไม่ผ่าน``: ``3 | 1``; or ``ผ่าน (ข้อ)``, which OCR's tolerant
+    match took for ``ไม่ผ่าน``) gives way to the next column to its right that does, else
+    the table lists no failed items."""
+    if "failed" not in roles:
+        return kind, roles
+    taken = set(roles.values()) - {roles["failed"]}
+    for i in range(roles["failed"], len(block.header)):
+        if i not in taken and any(
+            i < len(row.cells) and CODE_IN_TEXT.search(row.cells[i].text) for row in block.rows
+        ):
+            return kind, {**roles, "failed": i}
+    del roles["failed"]
+    return (None, {}) if kind == "failed_items" else (kind, roles)
 
 
 _SUMMARY_ROWS = 3  # a summary laid across: a row of figures (maybe one per year) under it

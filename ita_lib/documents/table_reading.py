@@ -22,7 +22,7 @@ from ita_lib.documents.extract_measure_paragraphs import (
 from ita_lib.documents.extract_measures import read_measures
 from ita_lib.documents.extract_scores import read_score_table
 from ita_lib.documents.extraction import Collector
-from ita_lib.documents.layout import Paragraph, Table
+from ita_lib.documents.layout import Paragraph, Position, Table
 from ita_lib.documents.sections import Layout, verdicts
 from ita_lib.model.framework import Framework
 
@@ -39,7 +39,8 @@ class Tables:
     analysis: dict[str, Any] | None = None
     measures: list[dict[str, Any]] = field(default_factory=list)
     measure_rows: list[dict[str, Any]] = field(default_factory=list)
-    failed_items: list[str] | None = None  # from a table of NACC's verdict per item
+    failed_items: list[str] | None = None  # from a table of verdicts, or of failed items
+    failed_items_at: Position | None = None  # the first such table
 
 
 def read_tables(layout: Layout, framework: Framework, build: Collector) -> Tables:
@@ -62,6 +63,8 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
     out = Tables()
     labelled: list[tuple[Table, list[Paragraph]]] = []  # a measure's table of labels, each
     for kind, table, roles in layout.tables:
+        if kind == "score" and "failed" in roles:  # ตัวชี้วัด | คะแนน | ข้อที่ไม่ได้คะแนน
+            _failed_items(out, table, roles, framework, build)
         if kind == "score" and out.score_table is None:
             out.score_table, out.scores, out.total = read_score_table(
                 table, roles, framework, build
@@ -78,8 +81,8 @@ def read_tables(layout: Layout, framework: Framework, build: Collector) -> Table
             out.measure_rows += rows
         elif kind == "suggestions":
             continue  # read as the suggestions section's paragraphs (sections.py)
-        elif kind == "item_results":
-            out.failed_items = _failed_items(table, roles, framework, out.failed_items)
+        elif kind in ("item_results", "failed_items"):
+            _failed_items(out, table, roles, framework, build)
         elif (paragraphs := label_table_paragraphs(table, build.terms, ocr=build.ocr)) is not None:
             labelled.append((table, paragraphs))
         else:
@@ -103,16 +106,20 @@ def _left_over(table: Table, build: Collector, why: str) -> None:
 
 
 def _failed_items(
-    table: Table, roles: Mapping[str, int], framework: Framework, before: list[str] | None
-) -> list[str]:
-    """Return the items a table of verdicts (``ผ่าน`` / ``ไม่ผ่าน``) fails, after ``before``."""
-    passed = verdicts(table, roles) or {}
-    item = roles["item"]
-    failed = list(before or [])
+    out: Tables, table: Table, roles: Mapping[str, int], framework: Framework, build: Collector
+) -> None:
+    """Add to ``out`` the items a table fails: in a table of verdicts (``ผ่าน`` / ``ไม่ผ่าน``)
+    the items of the rows not passed, else the items its failed-items column lists."""
+    passed = verdicts(table, roles) if "failed" not in roles else None
+    column = roles["failed"] if passed is None else roles["item"]
+    failed = list(out.failed_items or [])
     for index, row in enumerate(table.rows):
-        if passed.get(index) is False and item < len(row.cells):
-            failed += [c for c in codes_in(row.cells[item].text, framework) if c not in failed]
-    return failed
+        if (passed is None or passed.get(index) is False) and column < len(row.cells):
+            failed += [c for c in codes_in(row.cells[column].text, framework) if c not in failed]
+    out.failed_items = failed
+    if out.failed_items_at is None:
+        out.failed_items_at = table.pos
+        build.at(table.pos, "document", "failed_items_table")
 
 
 def _more_scores(

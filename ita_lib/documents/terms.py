@@ -58,6 +58,7 @@ class DocumentTerms:
     rating_labels: tuple[str, ...]
     sections: Mapping[str, tuple[str, ...]]
     suggestions_intro: tuple[str, ...]
+    announcement_openings: tuple[str, ...]
     empty_markers: tuple[str, ...]
 
 
@@ -89,6 +90,7 @@ class _TermsIn(_Strict):
     rating_labels: list[str]
     sections: dict[str, list[str]]
     suggestions_intro: list[str]
+    announcement_openings: list[str]
     empty_markers: list[str]
 
 
@@ -124,6 +126,7 @@ def load_document_terms() -> DocumentTerms:
         rating_labels=tuple(match_key(t) for t in raw.rating_labels),
         sections=MappingProxyType({k: tuple(v) for k, v in raw.sections.items()}),
         suggestions_intro=tuple(raw.suggestions_intro),
+        announcement_openings=tuple(raw.announcement_openings),
         empty_markers=tuple(match_key(m) for m in raw.empty_markers),
     )
 
@@ -315,8 +318,8 @@ def classify_table(
     Returns
     -------
     tuple
-        The kind (``analysis``, ``measures``, ``score``, ``suggestions`` or None) and the
-        column index of each role found in the header.
+        The kind (``analysis``, ``measures``, ``score``, ``suggestions``, ``failed_items``
+        or None) and the column index of each role found in the header.
     """
     return classify_header(table.header_texts, terms, tolerant=tolerant)
 
@@ -325,7 +328,7 @@ def classify_header(
     header: Sequence[str], terms: DocumentTerms, *, tolerant: bool = False
 ) -> tuple[str | None, dict[str, int]]:
     """Return the kind of table a header row's texts make, and its columns (see :func:`classify_table`)."""
-    for kind in ("analysis", "measures", "score", "suggestions"):
+    for kind in ("analysis", "measures", "score", "suggestions", "failed_items"):
         roles = column_roles(header, kind, terms, tolerant=tolerant)
         if _is_kind(kind, roles, terms):
             return kind, roles

@@ -250,6 +250,10 @@ def _placeholders(context: AuditContext) -> Iterator[Finding]:
 def _table_numbers(context: AuditContext) -> set[Decimal]:
     numbers = {Decimal(100)}
     numbers |= set(context.assessment.scores.values())
+    # an instrument's score or weighted part, worked out from its indicators (a table of the
+    # ten indicators, the instruments' scores only in the text: แบบวัด IIT ได้ ๘๔.๔๘ คะแนน)
+    for instrument in context.result.instruments:
+        numbers |= {instrument.score_2dp, instrument.weighted_2dp}
     if context.assessment.claimed_total is not None:
         numbers.add(context.assessment.claimed_total)
     table = context.document.get("score_table") or {}

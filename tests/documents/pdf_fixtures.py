@@ -119,8 +119,19 @@ def text_to_pdf(source: Path, out: Path, *, pua: bool = False, header: str | Non
     return out
 
 
-def pdf_to_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, seed: int = 7) -> Path:
-    """Rasterise a PDF's pages, turn and noise them, and save them as an image-only PDF."""
+def pdf_to_scan(
+    pdf: Path,
+    out: Path,
+    *,
+    dpi: int = 200,
+    angle: float = 0.8,
+    seed: int = 7,
+    sideways: bool = False,
+) -> Path:
+    """Rasterise a PDF's pages, turn and noise them, and save them as an image-only PDF.
+
+    With ``sideways`` a landscape page comes out as a sheet-fed scanner gives it: a portrait
+    image with the text turned 90° (no ``/Rotate`` in the PDF)."""
     import pypdfium2 as pdfium
     from PIL import Image
 
@@ -129,6 +140,8 @@ def pdf_to_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, see
     document = pdfium.PdfDocument(str(pdf))
     for number, page in enumerate(document):
         image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        if sideways and image.width > image.height:
+            image = image.rotate(90, expand=True)
         turn = angle if number % 2 == 0 else -angle / 2
         image = image.rotate(turn, resample=Image.Resampling.BICUBIC, fillcolor=255)
         pixels = np.asarray(image, dtype=np.float32)
