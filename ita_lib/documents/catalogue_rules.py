@@ -42,6 +42,9 @@ __all__ = ["CATALOGUE_RULES", "PARTIAL_RULES", "names_match"]
 _NOT_NAME = re.compile(r"[\s\-–—_.,:;()\[\]\"'“”‘’/ฯ]+")
 _RANGE = re.compile(r"\s*(?:[-–—]|ถึง|to)\s*")
 _NAME_END = re.compile(r"ตัวชี้วัด(?:ย่อย)?ที่")
+_IN_BRACKETS = re.compile(r"\s*\)")
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|และ|หรือ|/)?\s*")
+_NAME_BEFORE = re.compile(r"\)\s*,?|,|\s+และ|\s+หรือ")  # what ends the name before it
 _MATCH_SHARE = 0.8
 _MIN_BLOCK = 3
 _MIN_NAME = 4
@@ -95,12 +98,18 @@ def _named_codes(text: str, framework: Framework) -> Iterator[tuple[str, str, st
     """Yield (code, code as written, name written after it) for each item code in ``text``."""
     matches = list(CODE_IN_TEXT.finditer(text))
     ranged: set[int] = set()  # "o1 - o10 เผยแพร่ครบถ้วน": a range, not names
-    for k in range(len(matches) - 1):
-        if _RANGE.fullmatch(text[matches[k].end() : matches[k + 1].start()]):
+    for k in range(len(matches) - 1):  # and "O11 O15 และ O22 ไม่ได้คะแนน": a list, no names
+        between = text[matches[k].end() : matches[k + 1].start()]
+        if _RANGE.fullmatch(between) or _LIST_SEPARATOR.fullmatch(between):
             ranged |= {k, k + 1}
     for k, match in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         name = _NAME_END.split(text[match.end() : end])[0].strip(" :-–.")
+        if _IN_BRACKETS.match(text, match.end()) and text[: match.start()].rstrip().endswith("("):
+            # ข้อมูลการติดต่อ (O3), E-Service (O10): the name comes before its code
+            start = matches[k - 1].end() if k else 0
+            name = _NAME_BEFORE.split(text[start : match.start()].rstrip(" ("))[-1]
+            name = re.sub(r"^\s*(?:และ|หรือ)?\s*", "", name).strip()
         code = normalize_item_code(match["code"])
         if k not in ranged and code is not None and framework.has_item(code):
             yield code, match["code"], name

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from ita_lib.documents.extraction import strip_dots
+from ita_lib.documents.extraction import any_marks, strip_dots
 from ita_lib.documents.layout import Position
 from ita_lib.documents.sections import Layout, title_text
 from ita_lib.documents.terms import DocumentTerms
@@ -36,13 +36,14 @@ _MEASURES_CUES = ("มาตรการ",)
 _CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
 _NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
-_SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ"
-    r"คะแนน\D{0,25}?(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+_SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ",
+    # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐)
+    r"คะแนน(?!เต็ม)\D{0,25}?(?<!ที่)(?<!ที่\s)(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
 )
 # the total by its label (คะแนนรวม ๗๘.๔๒), before any other score: not an instrument's
 # (คะแนนรวมของแบบวัด IIT ...)
 _TOTAL_IN_PROSE = re.compile(
-    r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|คะแนน\s*ITA)(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ)\D){0,15}?"
+    r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|ภาพรวม|คะแนน\s*ITA)(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ)\D){0,15}?"
     r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
 )
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน")  # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part
@@ -375,9 +376,9 @@ def find_fiscal_years(
 def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Position] | None:
     """Return the rating (``ระดับ ...``) the results section states (else the text before
     it), and where."""
-    labels = "|".join(
-        re.escape(b.label) for b in sorted(framework.rating_bands, key=lambda b: -len(b.label))
-    )
+    bands = sorted((b.label for b in framework.rating_bands), key=len, reverse=True)
+    spelled = {label: any_marks(re.escape(label)) for label in bands}  # OCR: ผ่านดีเยียม
+    labels = "|".join(spelled.values())
     # อยู่ในระดับ ผ่าน, ระดับที่ ผ่าน, ระดับ “ผ่านดี”, ระดับผลการประเมิน : ผ่านดี
     pattern = re.compile(
         r"ระดับ\s*(?:ที่|ผลการประเมิน)?\s*[:：]?\s*[\"“”'‘’«»]?\s*" + _GRADE_RE.format(labels=labels)
@@ -390,18 +391,17 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
     for text, pos in texts:
         match = pattern.search(text)
         if match:
-            return match[1], pos
+            return next(b for b in bands if re.fullmatch(spelled[b], match[1])), pos
     return None
 
 
 def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     """Return the total score the results section's prose states, and where: the figure
     after the total's label (``คะแนนรวม``), else the first score not a weighted part."""
-    texts = [
-        (to_arabic_digits(strip_dots(paragraph.text)), paragraph.pos)
-        for section, paragraph, _ in layout.prose
-        if section == "results"
-    ]
+    results = [p for s, p, _ in layout.prose if s == "results"]
+    results += [p for s, p in layout.headings if s == "results"]  # a paragraph run into it
+    results.sort(key=lambda p: p.pos.sort_key())
+    texts = [(to_arabic_digits(strip_dots(p.text)), p.pos) for p in results]
     for pattern in (_TOTAL_IN_PROSE, _SCORE_IN_PROSE):
         for text, pos in texts:
             for match in pattern.finditer(text):

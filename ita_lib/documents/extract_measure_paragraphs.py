@@ -35,7 +35,7 @@ from ita_lib.documents.extraction import (
     any_marks,
     starts_step,
 )
-from ita_lib.documents.layout import Paragraph, Position, Table
+from ita_lib.documents.layout import Cell, Paragraph, Position, Table
 from ita_lib.documents.terms import DocumentTerms, column_roles
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
@@ -49,7 +49,7 @@ _LABELS = {
     "period": r"(?:ระยะ|ช่วง|ห้วง)เวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?",
     "owner": r"(?:ผู้|หน่วยงาน|ส่วนราชการ)รับผิดชอบ",
     "monitoring": r"ตัวชี้วัด(?:ความสำเร็จ)?|การติดตาม(?:และ)?ประเมินผล|การติดตามผล|เป้าหมาย",
-    "addresses": r"เหตุผล|ประเด็นที่(?:มุ่ง)?แก้ไข|ข้อที่แก้ไข|สอดคล้องกับ",
+    "addresses": r"เหตุผล|ประเด็นที่(?:มุ่ง)?แก้ไข|ข้อที่แก้ไข|สอดคล้องกับ|ประเด็น\s*ITA",
 }
 # A label ends with a colon (then it may follow a word with no space: a PDF joins lines), or
 # ends its paragraph, or comes before a step ("วิธีการดำเนินการ (1) ...").
@@ -60,6 +60,15 @@ _LABEL_WORDS = "|".join(
 
 
 _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(any_marks(_LABEL_WORDS))}
+# or it is enumerated with a Thai letter, its value after a space (ค. ระยะเวลา ต.ค. – พ.ย. ๖๘;
+# a PDF may join it to the word before: ...เว็บไซต์จ. ตัวชี้วัดความสำเร็จ ...)
+_ENUMERATED_WORDS = "|".join(
+    rf"[กขคงจฉชซ]\.\s*(?P<{role}>(?:{words}))\s*[:：]?\s*" for role, words in _LABELS.items()
+)
+_ENUMERATED = {
+    False: re.compile(_ENUMERATED_WORDS),
+    True: re.compile(any_marks(_ENUMERATED_WORDS)),
+}
 _COLON = re.compile(r"\s*[:：]\s*$")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
@@ -97,6 +106,8 @@ def _pieces(
             expected = number + 1
     if ocr and not any(c[0] == 0 for c in cuts) and UNNUMBERED_MEASURE.match(text):
         cuts.append((0, 0, "measure"))  # a measure whose number OCR could not read
+    for match in _ENUMERATED[ocr].finditer(text):
+        cuts.append((match.start(), match.end(), match.lastgroup or "text"))
     for match in _LABEL[ocr].finditer(text):
         before = text[match.start() - 1] if match.start() else " "
         if before.isspace() or before == ")" or _COLON.search(match[0]):
@@ -123,32 +134,64 @@ def label_table_paragraphs(
     table: Table, terms: DocumentTerms, *, ocr: bool = False
 ) -> list[Paragraph] | None:
     """Return a measure's table of labels and values (``วิธีการดำเนินการ | ๑) ...``, a table
-    per measure under its ``มาตรการที่ N`` heading) as the labelled paragraphs it stands for;
-    None when the table's first column holds fewer than two labels.
+    per measure under its ``มาตรการที่ N`` heading, or with that heading across its first row)
+    as the labelled paragraphs it stands for; None when the table's first column holds fewer
+    than two labels (or, with no heading of its own, more than one other row).
 
     A row split over a page continues the row above: its value (no label), or its label (no
     value: ``ตัวชี้วัดความ`` / ``สำเร็จ``). A label matched only as the catalogue's measures
     table columns match (OCR: ``ประเด็นทีม่ง จแก้ไข``) is written as its role's label."""
-    header = [(table.header[0], table.header[1])] if len(table.header) == 2 else []
-    rows = header + [(row.cells[0], row.cells[-1]) for row in table.rows if len(row.cells) == 2]
-    pairs: list[list[Any]] = []  # label, value, position
-    for label_cell, value_cell in rows:
-        label, value = " ".join(label_cell.text.split()), " ".join(value_cell.text.split())
-        if pairs and not label:
+    first = _measure_heading(table.header, ocr, table.pos)  # มาตรการที่ ๑ ... across the top
+    header = [table.header] if len(table.header) == 2 and not first else []
+    pairs: list[list[Any]] = []  # label, value, position; a heading across: None, its paragraph
+    for cells in header + [row.cells for row in table.rows]:
+        if (heading := _measure_heading(cells, ocr, table.pos)) is not None:  # the next one
+            pairs.append([None, heading, heading.pos])  # joined to this one over a page
+            continue
+        if len(cells) < 2:
+            continue
+        # a value over several cells: a scan's stray vertical rules cut it
+        label, value = (
+            " ".join(cells[0].text.split()),
+            " ".join(" ".join(c.text for c in cells[1:]).split()),
+        )
+        if pairs and pairs[-1][0] is not None and not label:
             pairs[-1][1] = f"{pairs[-1][1]} {value}".strip()
-        elif pairs and not value and _broken_label(pairs[-1][0], label, terms, ocr):
+        elif pairs and not value and _broken_label(pairs[-1][0] or "", label, terms, ocr):
             pairs[-1][0] += label
         else:
-            pairs.append([label, value, label_cell.pos or value_cell.pos or table.pos])
-    roles = [_label_role(label, terms, ocr) for label, _, _ in pairs]
-    labelled = sum(role is not None for role in roles)
-    if labelled < 2 or labelled < len(pairs) - 1:
+            pairs.append([label, value, cells[0].pos or cells[1].pos or table.pos])
+    roles = [_label_role(label, terms, ocr) if label is not None else "" for label, _, _ in pairs]
+    labelled = sum(bool(role) for role in roles)
+    others = sum(role is None for role in roles)
+    if labelled < 2 or (others > 1 and not first):
         return None
-    out = []
+    out = [first] if first else []
     for (label, value, pos), role in zip(pairs, roles, strict=True):
+        if label is None:
+            out.append(value)
+            continue
         written = label if role is None or _LABEL[ocr].match(f"{label} :") else _ROLE_LABEL[role]
         out.append(Paragraph(f"{written} : {value}", pos))
     return out
+
+
+def _measure_heading(
+    cells: Sequence[Cell], ocr: bool, where: Position | None = None
+) -> Paragraph | None:
+    """Return a row as a paragraph when it is a measure's heading written across the table
+    (``มาตรการที่ ๑ ...`` over the rows of labels), else None."""
+    first, *others = cells or (None,)
+    if first is None or any(c.text.strip() for c in others):
+        return None
+    text = " ".join(first.text.split())
+    marker = MEASURE_MARKER[ocr].search(text[: _STRAY_PREFIX + 20] if ocr else text)
+    if marker is None or marker.start() > (_STRAY_PREFIX if ocr else 0):
+        return None  # in a scan, a few signs before it are a stamp's or a speck's reading
+    return Paragraph(text[marker.start() :], first.pos or where or Position())
+
+
+_STRAY_PREFIX = 20  # characters OCR may read before a heading across a scanned table
 
 
 _ROLE_LABEL = {

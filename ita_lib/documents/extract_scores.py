@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ita_lib.documents.extraction import (
@@ -36,7 +36,7 @@ _TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one m
 _ROUNDING = Decimal("0.05")  # weighted figures rounded to two places may miss their sum so far
 _NOT_READ = re.compile(r"^(?:year_\d+|change|target)$")  # columns kept in the header only
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
-_INDICATOR_RANGE = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?\d{1,2}\s*(?:[-–—.]|ถึง)\s*\d{1,2}\s*$")
+_INDICATOR_RANGE = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*(?:[-–—.]|ถึง)\s*(\d{1,2})\s*$")
 
 
 def read_score_table(
@@ -169,12 +169,15 @@ def _row_label(
     figures = {i for r, i in roles.items() if r in _VALUE_ROLES or r == "instrument"}
     named = indicator_of(label, framework, ocr=ocr)
     column = roles.get("instrument", label_col)
-    if (  # แบบวัด ... (IIT) | 1 – 5 | 92.48: the instrument's row, its indicators a range
-        _INDICATOR_RANGE.match(to_arabic_digits(label))
-        and column != label_col
-        and instrument_of(cells[column].text if column < len(cells) else "", framework)
-    ):
-        return f"{cells[column].text} {label}", [column, label_col], None
+    if within := _INDICATOR_RANGE.match(to_arabic_digits(label)):
+        # แบบวัด ... (IIT) | 1 – 5 | 92.48: the instrument's row, its indicators a range; its
+        # name, else the instrument whose indicators the range gives (OCR misread IIT as 1)
+        written = cells[column].text if column != label_col and column < len(cells) else ""
+        if instrument_of(written, framework) or (
+            written := _instrument_of_range(within, framework)
+        ):
+            used = [column, label_col] if column != label_col else [label_col]
+            return f"{written} {label}".strip(), used, None
     if named is not None or instrument_of(label, framework):
         # a row number written before the label (``๑ | การปฏิบัติหน้าที่``) is part of it
         numbers = [
@@ -201,6 +204,12 @@ def _row_label(
     ):
         return joined, parts, number
     return label, [label_col], None
+
+
+def _instrument_of_range(within: re.Match[str], framework: Framework) -> str:
+    """Return the code of the instrument whose indicators a range (``1 – 5``) gives, or ''."""
+    numbers = tuple(range(int(within[1]), int(within[2]) + 1))
+    return next((i.code for i in framework.instruments if tuple(i.indicators) == numbers), "")
 
 
 def _instrument_cell(
@@ -247,6 +256,8 @@ def _sort_cells(
         parsed = cell_number(cell.text)
         if role is not None and parsed is None and build.ocr:
             parsed = _after_stray_letter(cell, build)
+        if role is not None and parsed is not None and build.ocr:
+            parsed = _two_decimals(parsed, cell, build)
         if role is not None and parsed is not None:
             values[role] = (parsed[0], parsed[1], cell.pos)
             if (remark := figure_remark(cell.text)[1]) is not None:
@@ -270,10 +281,27 @@ def _after_stray_letter(cell: Cell, build: Collector) -> tuple[Decimal, str] | N
         return None
     build.correct(Correction(
         cell.pos, "figure", cell.text.strip(), parsed[1],
-        "a letter read before the figure, which is no part of a number",
-        "อ่านได้ตัวอักษรหน้าตัวเลข ซึ่งไม่ใช่ส่วนของตัวเลข",
+        "a letter was read before the figure (a speck or a stroke of a rule)",
+        "อ่านได้ตัวอักษรหน้าตัวเลข (จุดหรือเส้นตารางถูกอ่านเป็นตัวอักษร)",
     ))  # fmt: skip
     return parsed
+
+
+def _two_decimals(parsed: tuple[Decimal, str], cell: Cell, build: Collector) -> tuple[Decimal, str]:
+    """Return a scanned figure read with a third decimal (``53.501``: a speck after it read as
+    a digit; no score has one) cut to two, reported as corrected; the arithmetic rules check
+    the figure kept."""
+    value = parsed[0]
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2:
+        return parsed
+    cut = value.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    build.correct(Correction(
+        cell.pos, "figure", cell.text.strip(), str(cut),
+        "it had a third decimal, which no score has (a speck after it read as a digit)",
+        "มีทศนิยมตำแหน่งที่สาม ซึ่งคะแนนไม่มี (จุดหลังตัวเลขถูกอ่านเป็นตัวเลข)",
+    ))  # fmt: skip
+    return cut, str(cut)
 
 
 def _band_of(cell: Cell, bands: set[str], build: Collector) -> str | None:

@@ -68,6 +68,11 @@ _INSTRUMENT_LABEL_MAX = (
 )
 _INSTRUMENT_NAME_MIN = 8  # consonants of an instrument's name matched without its marks
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
+# after แบบวัด, a code as OCR misreads it (แบบวัด 017, แบบวัด E1T): no item code follows แบบวัด
+_MISREAD_INSTRUMENT = re.compile(
+    r"แบบวัด\s*(?:(?P<OIT>[Oo0๐][I1l|][T7])|(?P<EIT>[E][I1l|][T7])|(?P<IIT>[I1l|]{2}[T7]))"
+    r"(?![A-Za-z0-9])"
+)
 _STEP_NUMBER = re.compile(r"^\s*([0-9๐-๙]{1,2})(?:\)|\.(?=\s|[ก-ฮเ-ไ][^.]))")  # ๒) 2. 2.จัดทำ
 _SPLIT_STEPS = re.compile(r"(?:^|(?<=\s))(?=[0-9๐-๙]{1,2}\))")
 _DOTS = re.compile(r"[.…]{2,}|…|(?<![0-9๐-๙])\.|\.(?![0-9๐-๙])")  # not a decimal point
@@ -393,7 +398,9 @@ def _likest_name(label: str, framework: Framework) -> int | None:
 
 def instruments_named(text: str) -> list[str]:
     """Return the instruments a text names by code (``IIT``, ``EIT``, ``OIT``), once each, in order."""
-    return list(dict.fromkeys(m[1] for m in _INSTRUMENT_RE.finditer(text)))
+    found = [(m.start(), m[1]) for m in _INSTRUMENT_RE.finditer(text)]
+    found += [(m.start(), m.lastgroup or "") for m in _MISREAD_INSTRUMENT.finditer(text)]
+    return list(dict.fromkeys(code for _, code in sorted(found)))
 
 
 def instrument_of(label: str, framework: Framework) -> str | None:
@@ -401,6 +408,8 @@ def instrument_of(label: str, framework: Framework) -> str | None:
     match = _INSTRUMENT_RE.search(label)
     if match:
         return match[1]
+    if misread := _MISREAD_INSTRUMENT.search(label):
+        return misread.lastgroup
     key, skeleton = match_key(label), thai_skeleton(label)
     for instrument in framework.instruments:
         if match_key(instrument.name_th) in key:

@@ -7,8 +7,8 @@ Each page image is:
    (:func:`~ita_lib.documents.ocr_orientation.upright`), then deskewed: the angle (within
    ±4°) whose horizontal projection has the sharpest profile, searched coarse then fine on a
    reduced copy, and the page rotated back;
-3. searched for table rules: runs of ink at least :data:`_RULE_SHARE` of the page's width
-   (or height) long, horizontally and vertically; they are erased before OCR so that
+3. searched for table rules (:func:`~ita_lib.documents.ocr_ruling.find_rules`): runs of ink
+   a share of the page's width (or height) long; they are erased before OCR so that
    Tesseract sees only text, and handed to :func:`~ita_lib.documents.page_layout.read_pages`
    to rebuild the tables;
 4. cut into regions: each table cell with ink and the text outside tables (``--psm 4``). A cell
@@ -32,7 +32,7 @@ import re
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,6 +53,7 @@ from ita_lib.documents.ocr_digits import (
     step_in_front,
 )
 from ita_lib.documents.ocr_orientation import upright
+from ita_lib.documents.ocr_ruling import find_rules
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
     attach_parens,
@@ -77,9 +78,6 @@ INSTALL_HINT = (
 """What to install to read scans, as error messages name it."""
 
 _LANGUAGES = "tha+eng"
-_RULE_SHARE = 0.04  # a rule is at least this share of the page's width (or height)
-_SHORT_RULE_SHARE = 0.015  # a vertical rule of a one-row table: joins two rules (this long)
-_JOIN_SHARE = 0.004  # share of the page's height: how near a rule's end must be to another
 _LONGEST_PERIOD = 3 * 366  # days: a measure's period read by OCR is at most three years long
 _MAX_SKEW = 4.0  # degrees
 _WORK_WIDTH = 800  # pixels: width of the reduced copy the skew is measured on
@@ -190,62 +188,6 @@ def deskew(image: object) -> tuple[object, float]:
         angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255
     )
     return rotated, round(angle, 2)
-
-
-def _runs(mask: np.ndarray, length: int) -> Iterator[tuple[int, int, int, int]]:
-    """Yield (first row, last row, start, end) of horizontal ink runs at least ``length`` long."""
-    window = np.cumsum(np.pad(mask, ((0, 0), (1, 0))), axis=1, dtype=np.int32)
-    full = (window[:, length:] - window[:, :-length]) == length  # run of `length` starts here
-    rows = np.flatnonzero(full.any(axis=1))
-    if not rows.size:
-        return
-    groups = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    for group in groups:
-        starts = full[group].any(axis=0)
-        edges = np.diff(np.concatenate(([0], starts.astype(np.int8), [0])))
-        for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-            yield int(group[0]), int(group[-1]), int(start), int(end - 1 + length)
-
-
-def find_rules(ink: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray]:
-    """Return a page's rules and the mask of their pixels (to erase before OCR).
-
-    Parameters
-    ----------
-    ink
-        The page's ink mask (True where there is ink), deskewed.
-    """
-    height, width = ink.shape
-    lines = np.zeros_like(ink)
-    rules: list[Rule] = []
-    for top, bottom, x0, x1 in _runs(ink, max(8, int(_RULE_SHARE * width))):
-        lines[max(0, top - 1) : bottom + 2, x0:x1] = True
-        y = (top + bottom) / 2
-        rules.append(Rule(float(x0), y, float(x1), y))
-    across, long = list(rules), max(8, int(_RULE_SHARE * height))
-    for left, right, y0, y1 in _runs(ink.T, long):
-        lines[y0:y1, max(0, left - 1) : right + 2] = True
-        x = (left + right) / 2
-        rules.append(Rule(x, float(y0), x, float(y1)))
-    tolerance = _JOIN_SHARE * height
-    for left, right, y0, y1 in _runs(ink.T, max(8, int(_SHORT_RULE_SHARE * height))):
-        x = (left + right) / 2
-        if (
-            y1 - y0 + 1 < long  # a long one is found above, as it was
-            and _meets(across, x, y0, tolerance)
-            and _meets(across, x, y1, tolerance)  # a short stroke between two rules
-        ):
-            lines[y0:y1, max(0, left - 1) : right + 2] = True
-            rules.append(Rule(x, float(y0), x, float(y1)))
-    return tuple(rules), lines
-
-
-def _meets(across: Sequence[Rule], x: float, y: float, tolerance: float) -> bool:
-    """Return True when a point is on one of the horizontal rules (within ``tolerance``)."""
-    return any(
-        abs(rule.y0 - y) <= tolerance and rule.x0 - tolerance <= x <= rule.x1 + tolerance
-        for rule in across
-    )
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,12 @@ from ita_lib.documents.extraction import (
     MARKS,
     MEASURE_MARKER,
     UNNUMBERED_MEASURE,
-    cell_number,
-    instruments_named,
 )
 from ita_lib.documents.layout import (
     Cell,
     CellFragment,
     Document,
     Paragraph,
-    Row,
     Table,
     join_wrapped,
 )
@@ -35,14 +32,16 @@ from ita_lib.documents.terms import (
     classify_table,
     column_roles,
     headers_alike,
-    match_key,
 )
+from ita_lib.documents.turned_tables import turned_indicators, turned_summary
 from ita_lib.text.digits import to_arabic_digits
 
 __all__ = ["HEADING_MAX", "Layout", "read_layout", "title_text", "verdicts"]
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*[0-9๐-๙]{1,2}\s*[.):]?|[0-9๐-๙]{1,2}\s*[.)])\s*\S")
 _PART_NUMBER = r"ส่วนท[ีิ]่?\s*[0-9๐-๙]{1,2}\s*[.):]?"  # ส่วนที่ ๑, its marks as OCR reads them
-_SECTION_NUMBER_OCR = re.compile(rf"^\s*(?:{_PART_NUMBER}|[0-9๐-๙]{{1,2}}\s*[.)])\s*\S")
+_SECTION_NUMBER_OCR = re.compile(  # ๒ as Tesseract may read it before a point: lo
+    rf"^\s*(?:{_PART_NUMBER}|(?:[0-9๐-๙]{{1,2}}|lo)\s*[.)])\s*\S"
+)
 _BARE_PART = re.compile(rf"^\s*{_PART_NUMBER}\s*$")  # "ส่วนที่ ๑" on a line of its own
 HEADING_MAX = 200
 _UNNUMBERED_HEADING = 80  # characters of a heading written without a number
@@ -52,9 +51,9 @@ _RUN_ON_HEADING = 60
 def _heading_section(text: str, terms: DocumentTerms, tolerant: bool = False) -> str | None:
     """Return the section a numbered heading opens, or None if ``text`` is no heading.
 
-    With ``tolerant`` (text read by OCR, which may run a heading into the paragraph after it)
-    a longer paragraph is a heading when a keyword is among its first :data:`_RUN_ON_HEADING`
-    characters.
+    With ``tolerant`` (a PDF or a scan, whose lines may run a heading into the paragraph after
+    it) a longer paragraph is a heading when a keyword is among its first
+    :data:`_RUN_ON_HEADING` characters, and ``ส่วนที่`` may have lost its marks.
     """
     if not (_SECTION_NUMBER_OCR if tolerant else _SECTION_NUMBER).match(to_arabic_digits(text)):
         return None
@@ -65,8 +64,9 @@ def _heading_section(text: str, terms: DocumentTerms, tolerant: bool = False) ->
     best: tuple[int, str] | None = None
     for section, keywords in terms.sections.items():
         for keyword in keywords:
-            index = text.find(keyword)
-            if index >= 0 and (best is None or index < best[0]):
+            index = next((m.start() for m in re.finditer(re.escape(keyword), text)
+                          if not text[: m.start()].endswith("เหตุ")), -1)  # fmt: skip
+            if index >= 0 and (best is None or index < best[0]):  # not หลักการและเหตุผลการ...
                 best = (index, section)
     return None if best is None else best[1]
 
@@ -100,10 +100,10 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     tables: list[tuple[str | None, Table, Mapping[str, int]]] = []
     tables_seen: set[str] = set()
     tolerant = document.format == "scan"
+    run_on = document.format in ("pdf", "scan")  # a heading a PDF's lines ran into its paragraph
     for block in _bare_numbers_joined(document.blocks):
         if isinstance(block, Table):
-            block = _without_header_rows(_split_ruled_rows(block)) if tolerant else block
-            block = _turned_summary(block, terms, tolerant) or block
+            block = _prepared(block, terms, tolerant)
             kind, roles = _table_kind(block, terms, tolerant, tables)
             merged = block.merge_continuations(
                 _key_column(kind, roles), labels_left=kind == "score"
@@ -115,16 +115,16 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             if kind == "suggestions":
                 suggestions += suggestion_paragraphs(merged, roles)
             continue
-        opened = _heading_section(block.text, terms, tolerant)
-        intro_possible = section in ("front", "results") and all(
+        opened = _heading_section(block.text, terms, run_on)
+        # NACC's suggestions introduced after the results (not in an announcement before them)
+        intro_possible = (section == "results" or "results" in tables_seen) and all(
             s != "suggestions" for s, _ in headings
         )
         if opened is None and (
             (
                 intro_possible
                 and all(w in block.text for w in terms.suggestions_intro)
-                # not a cover's subtitle in brackets, nor an announcement's preamble
-                and not block.text.lstrip().startswith(("(", *terms.announcement_openings))
+                and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
             )
             or (section == "results" and _unnumbered_heading(block.text, terms))
         ):
@@ -149,6 +149,13 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
         else:
             prose.append((section, block, section in tables_seen))
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
+
+
+def _prepared(table: Table, terms: DocumentTerms, tolerant: bool) -> Table:
+    """Return a table as it is read: in a scan its rows split at the rules OCR read as ``|``
+    and its repeated header rows dropped; a table laid across turned a row per entry."""
+    table = _without_header_rows(_split_ruled_rows(table)) if tolerant else table
+    return turned_summary(table, terms, tolerant) or turned_indicators(table, tolerant) or table
 
 
 def _unnumbered_heading(text: str, terms: DocumentTerms) -> bool:
@@ -353,53 +360,6 @@ def _failed_column(
             return kind, {**roles, "failed": i}
     del roles["failed"]
     return (None, {}) if kind == "failed_items" else (kind, roles)
-
-
-_SUMMARY_ROWS = 3  # a summary laid across: a row of figures (maybe one per year) under it
-
-
-def _turned_summary(table: Table, terms: DocumentTerms, tolerant: bool) -> Table | None:
-    """Return a summary of the instruments laid across (``IIT | EIT | OIT | คะแนนรวม | ระดับ``
-    over a row of figures) turned to a row per instrument, as score tables are written; the
-    first column, when the rows are labelled (``ปี ๒๕๖๘``, ``ปี ๒๕๖๙``), heads a column each.
-    In a scan, whose bold headers OCR may not read, a header with the total's label over
-    three figures or more is one too. Only the columns whose header names an instrument, the
-    total or the level are kept (a column OCR could not read would be a row of no name).
-    None for another table."""
-    header = table.header
-    if not 0 < len(table.rows) <= _SUMMARY_ROWS or not all(row.cells for row in table.rows):
-        return None
-    named = sum(bool(instruments_named(cell.text)) for cell in header)
-    totalled = any(match_key(c.text) in terms.total_labels for c in header)  # คะแนนรวม itself
-    figures = sum(cell_number(c.text) is not None for c in table.rows[0].cells)
-    if named < 2 and not (tolerant and totalled and figures >= 3):
-        return None
-    labelled = not _summary_column(header[0].text, terms) and all(
-        cell_number(row.cells[0].text) is None for row in table.rows
-    )  # a corner over the rows' labels (ปี ๒๕๖๘, ปี ๒๕๖๙), not a figure OCR garbled
-    heads = [row.cells[0] for row in table.rows] if labelled else [_text_cell("คะแนน", table)]
-    turned = [
-        Row(
-            (header[j], *(r.cells[j] if j < len(r.cells) else Cell() for r in table.rows)),
-            table.rows[0].pos,  # the figures' row: where a finding on them points
-        )
-        for j in range(1 if labelled else 0, len(header))
-        if _summary_column(header[j].text, terms)
-    ]
-    label = header[0] if labelled else _text_cell("แบบวัด", table)
-    return replace(table, header=(label, *heads), rows=tuple(turned))
-
-
-def _summary_column(text: str, terms: DocumentTerms) -> bool:
-    """Return True when a summary's column header names an instrument, the total or the level."""
-    key = match_key(text)
-    labels = (*terms.total_labels, *terms.rating_labels)
-    return bool(instruments_named(text)) or any(key.startswith(t) for t in labels)
-
-
-def _text_cell(text: str, table: Table) -> Cell:
-    """Return a cell holding a text the importer writes (a turned table's header)."""
-    return Cell((CellFragment((Paragraph(text, table.pos),), table.pos),))
 
 
 def _measure_inside(block: Paragraph, tolerant: bool) -> tuple[Paragraph, Paragraph] | None:

@@ -58,7 +58,6 @@ class DocumentTerms:
     rating_labels: tuple[str, ...]
     sections: Mapping[str, tuple[str, ...]]
     suggestions_intro: tuple[str, ...]
-    announcement_openings: tuple[str, ...]
     empty_markers: tuple[str, ...]
 
 
@@ -90,7 +89,6 @@ class _TermsIn(_Strict):
     rating_labels: list[str]
     sections: dict[str, list[str]]
     suggestions_intro: list[str]
-    announcement_openings: list[str]
     empty_markers: list[str]
 
 
@@ -126,7 +124,6 @@ def load_document_terms() -> DocumentTerms:
         rating_labels=tuple(match_key(t) for t in raw.rating_labels),
         sections=MappingProxyType({k: tuple(v) for k, v in raw.sections.items()}),
         suggestions_intro=tuple(raw.suggestions_intro),
-        announcement_openings=tuple(raw.announcement_openings),
         empty_markers=tuple(match_key(m) for m in raw.empty_markers),
     )
 
@@ -335,6 +332,15 @@ def classify_header(
     return None, {}
 
 
+def _likeness(a: str, b: str) -> float:
+    """Return how alike two header cells are: their Thai consonants, else (figures, codes:
+    ``1 | 2 | 3`` over ``96.84 | 93.27 | ...``) their texts."""
+    skeletons = thai_skeleton(a), thai_skeleton(b)
+    if not any(skeletons):
+        return float(match_key(a) == match_key(b))
+    return SequenceMatcher(None, *skeletons).ratio()
+
+
 def headers_alike(first: Sequence[str], second: Sequence[str]) -> bool:
     """Return True when two header rows read by OCR are the same header (a repeated header row).
 
@@ -343,8 +349,5 @@ def headers_alike(first: Sequence[str], second: Sequence[str]) -> bool:
     """
     if len(first) != len(second) or not first:
         return False
-    likeness = [
-        SequenceMatcher(None, thai_skeleton(a), thai_skeleton(b)).ratio()
-        for a, b in zip(first, second, strict=True)
-    ]
+    likeness = [_likeness(a, b) for a, b in zip(first, second, strict=True)]
     return sum(likeness) / len(likeness) >= _HEADER_LIKENESS

@@ -22,6 +22,7 @@ from ita_lib.documents.extract_front import (
     find_fiscal_years,
     find_prose_total,
 )
+from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
 from ita_lib.documents.extraction import Collector, cell_number, figure_remark, indicator_of
 from ita_lib.documents.importer import import_document, import_parsed
 from ita_lib.documents.page_layout import Page, Word, read_pages
@@ -29,6 +30,7 @@ from ita_lib.documents.reading import parse_text
 from ita_lib.documents.sections import read_layout
 from ita_lib.documents.table_reading import read_tables
 from ita_lib.documents.terms import classify_header, load_document_terms
+from ita_lib.exceptions import InputError
 from ita_lib.model.framework_files import load_framework
 
 TERMS = load_document_terms()
@@ -201,6 +203,18 @@ def test_scores_with_remarks_and_a_letter_ocr_read_before_one(scan):
         assert 10 not in tables.scores
 
 
+def test_a_scanned_score_with_a_third_decimal_is_cut_and_reported_and_typed_is_an_error():
+    text = (DOCUMENTS / "nong-bua-measures-2569.txt").read_text(encoding="utf-8")
+    text = text.replace("ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่\t๙๖.๕๐", "ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่\t๙๖.๕๐๑", 1)
+    scanned = import_parsed(replace(parse_text(text, source="scan.pdf"), format="scan"))
+    assert scanned.data["scores"]["ind1"] == Decimal("96.50")
+    [finding] = [f for f in audit(scanned) if f.rule == "ocr_corrected"]
+    assert "๙๖.๕๐๑" in finding.message
+    assert "imported as 96.50" in finding.message
+    with pytest.raises(InputError, match="too many decimals"):
+        import_parsed(parse_text(text, source="doc.txt"))
+
+
 def test_a_range_of_indicators_names_no_indicator():
     framework = load_framework(2568)
     assert indicator_of("1 – 5", framework) is None
@@ -338,3 +352,239 @@ def test_a_plan_on_landscape_pages_scanned_sideways_imports_exactly(tmp_path):
     turned = [n for n in result.data["source"]["notes"] if "was scanned turned" in n]
     assert len(turned) == 5
     assert turned[0].startswith("Page 7 was scanned turned; it was turned 90° clockwise")
+
+
+# -- The fourth session's second round: a hospital, a provincial office, a top-rated office -----
+
+
+def test_an_announcement_naming_nacc_s_suggestions_before_the_results_opens_nothing():
+    # "...ได้วิเคราะห์ผลการประเมินและข้อเสนอแนะของสำนักงาน ป.ป.ช. แล้ว จึงประกาศ..." (no ตามที่)
+    layout = _layout(
+        "ประกาศสำนักงานพลังงานจังหวัดตัวอย่าง\n\n"
+        "สำนักงานได้วิเคราะห์ผลการประเมินและข้อเสนอแนะของสำนักงาน ป.ป.ช. แล้ว จึงประกาศมาตรการ\n\n"
+        "๒. สรุปผลการประเมิน ITA ปีงบประมาณ พ.ศ. ๒๕๖๘\n"
+    )
+    assert [s for s, _ in layout.headings] == ["results"]
+
+
+def test_a_heading_a_pdf_ran_into_its_paragraph_heads_its_part_and_keeps_the_total():
+    text = (
+        "๑. หลักการและเหตุผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ"
+        "เป็นเครื่องมือตามยุทธศาสตร์ชาติ ซึ่งสำนักงานให้ความสำคัญและนำมาใช้ปรับปรุงการทำงานทุกปี"
+        "อย่างต่อเนื่องและเป็นระบบ โดยมีคณะทำงานติดตามผล\n\n"
+        "๒. สรุปผลการประเมิน ITA ปีงบประมาณ พ.ศ. ๒๕๖๘ ในปีงบประมาณ พ.ศ. ๒๕๖๘ สำนักงานได้รับคะแนน"
+        "ผลการประเมินภาพรวม ๘๙.๘๔ คะแนน อยู่ในระดับผ่านดี เมื่อพิจารณาตามแบบวัดพบว่าแบบวัด IIT"
+        " สูงที่สุด รองลงมาคือแบบวัด EIT และแบบวัด OIT ตามลำดับ\n\n"
+        "ผลคะแนนรายตัวชี้วัดแสดงในตารางที่ ๑ (คะแนนเต็ม ๑๐๐ คะแนน) ตัวชี้วัดที่ได้คะแนนสูงสุดคือ"
+        "ตัวชี้วัดที่ ๑\n"
+    )
+    document = replace(parse_text(text), format="pdf")
+    layout = read_layout(document, TERMS)
+    # เหตุผลการประเมิน is no ผลการประเมิน: the first part is no results heading
+    assert [(s, p.text[:2]) for s, p in layout.headings] == [("results", "๒.")]
+    assert find_prose_total(layout)[0] == Decimal("89.84")  # not ๑๐๐ (full marks) nor ๑
+    typed = read_layout(parse_text(text), TERMS)  # a typed heading is a line of its own
+    assert typed.headings == ()
+
+
+def test_labels_enumerated_with_thai_letters_and_no_colon():
+    build = Collector("doc.pdf", TERMS)
+    paragraphs = parse_text(
+        "มาตรการที่ ๑ มาตรการจัดทำรายงานผลการบริหารทรัพยากรบุคคล\n\n"
+        "ก. วัตถุประสงค์ เพื่อให้รายงานเป็นของปีที่ผ่านมา\n\n"
+        "ข. วิธีดำเนินการ\n\n(๑) รวบรวมผลการฝึกอบรม\n\n"
+        "(๒) เผยแพร่บนเว็บไซต์ ค. ระยะเวลา ต.ค. – พ.ย. ๖๘ ง. ผู้รับผิดชอบ ฝ่ายบริหารทั่วไป"
+        "ร่วมกับผู้ดูแลเว็บไซต์จ. ตัวชี้วัดความสำเร็จ รายงานเผยแพร่ภายในกำหนด\n"
+    ).paragraphs()
+    [measure], _ = read_measure_paragraphs(paragraphs, build, load_framework(2568))
+    assert measure["steps"] == ["(๑) รวบรวมผลการฝึกอบรม", "(๒) เผยแพร่บนเว็บไซต์"]
+    assert measure["period"] == "ต.ค. – พ.ย. ๖๘"
+    assert measure["owner"] == "ฝ่ายบริหารทั่วไปร่วมกับผู้ดูแลเว็บไซต์"
+    assert measure["monitoring"] == ["รายงานเผยแพร่ภายในกำหนด"]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_the_ten_indicators_laid_across_are_read_as_rows(scan):
+    corner = "ตัวชีวัด 4 ท" if scan else "ตัวชี้วัดที่"  # OCR: its marks lost, a speck read
+    scores = [
+        "96.84",
+        "93.27",
+        "95.12",
+        "94.05",
+        "92.61",
+        "91.74",
+        "88.36",
+        "86.92",
+        "81.67",
+        "83.33",
+    ]
+    text = (
+        "ผลการประเมิน\n\n"
+        + "\t".join([corner, *map(str, range(1, 11))])
+        + "\n"
+        + "\t".join(["คะแนน", *scores])
+        + "\n"
+    )
+    tables, _ = _tables(text, scan=scan)
+    assert [str(tables.scores[n]) for n in range(1, 11)] == scores
+
+
+def test_a_measure_per_table_with_its_heading_across_the_first_row():
+    def table(number: int, extra: str = "") -> str:
+        return (
+            f"มาตรการที่ {number} ปรับปรุงการให้บริการ {number}\t{extra}\n"
+            "วัตถุประสงค์\tให้ผู้รับบริการเข้าถึงข้อมูล\n"
+            "ประเด็น ITA\tO3 / ตัวชี้วัดที่ 7\n"
+            "วิธีการดำเนินงาน\t1) ปรับหน้าเว็บไซต์ 2) เพิ่มช่องทางถาม-ตอบ\n"
+            "ระยะเวลา\tต.ค. 69 – ธ.ค. 69\n"
+            "ผู้รับผิดชอบ\tงานเทคโนโลยีสารสนเทศ\n"
+            "ตัวชี้วัดความสำเร็จ\tมีช่องทางถาม-ตอบภายใน ธ.ค. 69\n"
+        )
+
+    # the third measure's table joined to the second's over a page, its heading a row
+    joined = table(2) + table(3).replace("\t\n", "\t\n", 1)
+    text = "ส่วนที่ 5 มาตรการส่งเสริมคุณธรรม\n\n" + table(1) + "\n" + joined
+    result = import_parsed(parse_text(_SCORES_2569 + text, source="doc.txt"))
+    measures = result.data["measures"]
+    assert [m["number"] for m in measures] == [1, 2, 3]
+    assert measures[2]["period"] == "ต.ค. 69 – ธ.ค. 69"
+    assert measures[2]["addresses"] == ["o3"]
+
+
+_SCORES_2569 = (
+    "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. 2570 ของโรงพยาบาลตัวอย่าง\n\n"
+    "ส่วนที่ 2 ผลการประเมิน ITA ปี 2569\n\n"
+    "ตัวชี้วัด\tคะแนน\n" + "".join(f"ตัวชี้วัดที่ {n}\t9{n - 1}.00\n" for n in range(1, 11)) + "\n"
+)
+
+
+def test_a_heading_across_a_scanned_table_after_a_stamp_s_specks():
+    from ita_lib.documents.extract_measure_paragraphs import label_table_paragraphs
+
+    text = (
+        "«A J a ณ์ มาตรการท 11 นำผลการประเมิน ITA สู่การพัฒนาองค์กร\t\t\n"
+        "วัตถุประสงค์\tให้มาตรการถูกนำไปปฏิบัติ\tและติดตามผลได้จริง\n"
+        "ระยะเวลา\tต.ค. 69 - ก.ย. 70\t\n"
+        "ผู้รับผิดชอบ\tคณะทำงาน ITA โรงพยาบาล\t\n"
+    )
+    [table] = parse_text(text).tables()
+    paragraphs = label_table_paragraphs(table, TERMS, ocr=True)
+    assert paragraphs[0].text.startswith("มาตรการท 11 นำผลการประเมิน")
+    assert paragraphs[1].text == "วัตถุประสงค์ : ให้มาตรการถูกนำไปปฏิบัติ และติดตามผลได้จริง"
+    typed = label_table_paragraphs(table, TERMS, ocr=False)  # typed: the signs are no specks
+    assert not any(p.text.startswith(("«", "มาตรการ")) for p in typed)
+
+
+def test_a_scanned_instrument_row_its_code_misread_is_told_by_its_range():
+    text = (
+        "ผลการประเมิน\n\n"
+        "เครื่องมือ\tตัวชี้วัดที่\tคะแนนเฉลี่ย\tค่าน้ำหนัก\tคะแนนถ่วงน้ำหนัก\n"
+        "1\t1.5\t94.38\tร้อยละ30\t28.31\n"
+        "EIT\t6.8\t89.01\tร้อยละ30\t26.70\n"
+        "OIT\t9.10\t82.50\tร้อยละ40\t33.00\n"
+    )
+    tables, _ = _tables(text, scan=True)
+    rows = tables.score_table["rows"]
+    assert [(r["instrument"], r["mean"]) for r in rows] == [
+        ("IIT", "94.38"),
+        ("EIT", "89.01"),
+        ("OIT", "82.50"),
+    ]
+
+
+def test_a_row_of_figures_under_a_header_of_numbers_is_no_repeated_header():
+    from ita_lib.documents.terms import headers_alike
+
+    assert not headers_alike(["ตัวชี้วัด", "1", "2", "3"], ["คะแนน", "96.84", "93.27", "95.12"])
+    assert headers_alike(["ลำดับ", "มาตรการ", "ระยะเวลา"], ["สำดับ", "มาตรการ", "ระยะเวลา"])
+
+
+def test_strengths_and_points_to_develop_make_an_analysis_table():
+    kind, roles = classify_header(["เครื่องมือ", "จุดแข็ง", "จุดที่ต้องพัฒนา"], TERMS)
+    assert (kind, roles["keep"], roles["weak"]) == ("analysis", 1, 2)
+
+
+def test_an_item_named_before_its_code_in_brackets_is_named_right():
+    from ita_lib.documents.catalogue_rules import _named_codes
+
+    text = "ข้อมูลการติดต่อ (O3), E-Service (O10) และรายงานผลการจัดการความเสี่ยง (O22)"
+    assert [(code, name) for code, _, name in _named_codes(text, load_framework(2569))] == [
+        ("o3", "ข้อมูลการติดต่อ"),
+        ("o10", "E-Service"),
+        ("o22", "รายงานผลการจัดการความเสี่ยง"),
+    ]
+    listed = "ข้อ O11 O15 O19 และ O22ไม่ได้คะแนน เนื่องจากข้อมูลไม่ครบ"  # a list: no names
+    assert list(_named_codes(listed, load_framework(2568))) == []
+
+
+def test_a_hospital_that_calls_itself_by_its_type_names_no_other_agency():
+    result = import_document(LIBREOFFICE / "phu-pha-daeng-hospital-2569.pdf")
+    # "... ให้โรงพยาบาลเผยแพร่ผลงาน ...", "... ข้อมูลการติดต่อของโรงพยาบาลไว้บนหน้าเว็บไซต์"
+    rules = {f.rule for f in audit(result)}
+    assert "foreign_agency_name" not in rules
+    assert "item_name_mismatch" in rules  # O12 written as a shortened name: real, reported
+    assert result.data["document"]["analysis"]["rows"][2]["weak_items"] == [
+        "o3",
+        "o10",
+        "o12",
+        "o22",
+    ]
+
+
+def test_an_instrument_code_ocr_misread_after_its_word_for_test():
+    from ita_lib.documents.extraction import instrument_of, instruments_named
+
+    assert instruments_named("(๓)แบบวัด 017ข้อที่ไม่ได้รับคะแนน") == ["OIT"]
+    assert instrument_of("แบบวัด E1T ควรพัฒนา", load_framework(2569)) == "EIT"
+    assert instruments_named("ข้อ 017 ข้อมูลสถิติ") == []  # an item code, not an instrument
+
+
+def test_a_level_ocr_read_without_its_marks_is_that_level():
+    layout = _layout("ส่วนที่ ๒ ผลการประเมิน\n\nคะแนนรวม ๙๗.๐๖ คะแนน ผลการประเมินอยู่ในระดับ ผ่านดีเยียม\n")
+    assert find_claimed_rating(layout, load_framework(2569))[0] == "ผ่านดีเยี่ยม"
+
+
+def _ruled_page(broken: bool) -> Image.Image:
+    """A table of three rows and two columns, its thin rules broken as a photocopy breaks them
+    (gaps of 3 to 9 pixels), with a line of text in each cell."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    image = Image.new("L", (1654, 900), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONTS / "Sarabun-Regular.ttf"), 40)
+    ys, xs = [200, 270, 340, 410], [260, 850, 1460]
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=1)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=1)
+    for n, y in enumerate(ys[:-1]):
+        draw.text((280, y + 8), f"{n + 1}. การปฏิบัติหน้าที่ของบุคลากร", font=font, fill=0)
+        draw.text((1200, y + 8), f"9{n}.50", font=font, fill=0)
+    pixels = np.asarray(image).copy()
+    if broken:  # white gaps every 12 to 30 pixels along each rule
+        for y in ys:
+            x = xs[0]
+            while x < xs[-1]:
+                x += int(rng.integers(12, 30))
+                pixels[y, x : x + int(rng.integers(3, 7))] = 255
+        for x in xs:
+            y = ys[0]
+            while y < ys[-1]:
+                y += int(rng.integers(12, 30))
+                pixels[y : y + int(rng.integers(3, 10)), x] = 255
+    return Image.fromarray(pixels)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_thin_rules_a_photocopy_broke_still_make_the_grid_and_text_is_no_rule(broken):
+    import numpy as np
+
+    from ita_lib.documents.ocr_ruling import find_rules
+
+    rules, mask = find_rules(np.asarray(_ruled_page(broken)) < 128)
+    across = sorted({round(r.y0) for r in rules if r.y0 == r.y1 and r.x1 - r.x0 > 150})
+    down = sorted({round(r.x0) for r in rules if r.x0 == r.x1})
+    assert across == [200, 270, 340, 410]  # no text baseline among them
+    assert down == [260, 850, 1460]
+    assert not mask[240, 300:800].any()  # the text of a cell is not erased

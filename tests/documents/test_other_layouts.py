@@ -59,11 +59,20 @@ NAMES = [
     "huai-sai-kham-2569",
     "khok-muang-ngam-2569",
     "don-makham-pom-2569",
+    "phu-pha-daeng-hospital-2569",
+    "khlong-takhian-thong-2569",
 ]
 
 
 @pytest.mark.parametrize(
-    "name", [*NAMES, "nam-chumchon-2568", "phon-thong-wari-2568", "buri-rak-2568"]
+    "name",
+    [
+        *NAMES,
+        "nam-chumchon-2568",
+        "phon-thong-wari-2568",
+        "buri-rak-2568",
+        "phu-pha-sin-energy-2568",  # its own scan's prose figures OCR misreads: not yet
+    ],
 )
 def test_libreoffice_pdfs_import_their_published_figures(name):
     result = import_document(LIBREOFFICE / f"{name}.pdf")
