@@ -29,7 +29,7 @@ from ita_lib.documents.audit_context import (
     make_finding,
 )
 from ita_lib.documents.completeness import instrument_scores_written
-from ita_lib.documents.extract_analysis import CODE_IN_TEXT
+from ita_lib.documents.extract_analysis import CODE_IN_TEXT, CODE_RANGE
 from ita_lib.documents.text_rules import prose_levels
 from ita_lib.model.findings import Finding
 from ita_lib.model.framework import Framework, Item
@@ -40,7 +40,6 @@ from ita_lib.text.digits import to_arabic_digits
 __all__ = ["CATALOGUE_RULES", "PARTIAL_RULES", "names_match"]
 
 _NOT_NAME = re.compile(r"[\s\-–—_.,:;()\[\]\"'“”‘’/ฯ]+")
-_RANGE = re.compile(r"\s*(?:[-–—]|ถึง|to)\s*")
 _NAME_END = re.compile(r"ตัวชี้วัด(?:ย่อย)?ที่")
 _IN_BRACKETS = re.compile(r"\s*\)")
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|และ|หรือ|/)?\s*")
@@ -94,18 +93,26 @@ def _probable_item(written: str, framework: Framework, exclude: str) -> Item | N
     return None if best is None else best[2]
 
 
+def _in_brackets(text: str, match: re.Match[str]) -> bool:
+    """Return True when an item code is written alone in brackets (``(O3)``)."""
+    return bool(_IN_BRACKETS.match(text, match.end())) and text[: match.start()].rstrip().endswith(
+        "("
+    )
+
+
 def _named_codes(text: str, framework: Framework) -> Iterator[tuple[str, str, str]]:
     """Yield (code, code as written, name written after it) for each item code in ``text``."""
     matches = list(CODE_IN_TEXT.finditer(text))
     ranged: set[int] = set()  # "o1 - o10 เผยแพร่ครบถ้วน": a range, not names
     for k in range(len(matches) - 1):  # and "O11 O15 และ O22 ไม่ได้คะแนน": a list, no names
         between = text[matches[k].end() : matches[k + 1].start()]
-        if _RANGE.fullmatch(between) or _LIST_SEPARATOR.fullmatch(between):
+        if CODE_RANGE.fullmatch(between) or _LIST_SEPARATOR.fullmatch(between):
             ranged |= {k, k + 1}
+    bracketed = sum(_in_brackets(text, m) for m in matches)  # a list: name (O3), name (O10)
     for k, match in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
         name = _NAME_END.split(text[match.end() : end])[0].strip(" :-–.")
-        if _IN_BRACKETS.match(text, match.end()) and text[: match.start()].rstrip().endswith("("):
+        if bracketed >= 2 and _in_brackets(text, match):
             # ข้อมูลการติดต่อ (O3), E-Service (O10): the name comes before its code
             start = matches[k - 1].end() if k else 0
             name = _NAME_BEFORE.split(text[start : match.start()].rstrip(" ("))[-1]

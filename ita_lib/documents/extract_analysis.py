@@ -27,7 +27,7 @@ from ita_lib.text.digits import to_arabic_digits, to_thai_digits
 
 __all__ = ["CODE_IN_TEXT", "addresses_in", "codes_in", "read_analysis_table"]
 CODE_IN_TEXT = re.compile(  # O7, o๑๔, and "O ๑๔" as a PDF may space a letter from a Thai digit
-    r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2}|[oO]\s[0-9๐-๙]{1,2})"
+    r"(?<![0-9๐-๙A-Za-z./:])(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2}|[oO]\s[๐-๙]{1,2})"
     r"(?![0-9๐-๙./:A-Za-z])"
 )
 
@@ -40,6 +40,33 @@ def codes_in(text: str, framework: Framework) -> list[str]:
         if code is not None and framework.has_item(code):
             codes.append(code)
     return codes
+
+
+CODE_RANGE = re.compile(r"\s*(?:[-–—]|ถึง|to)\s*")
+"""What joins the two ends of a range of item codes (``O11 – O14``, ``o1 ถึง o4``)."""
+
+
+def codes_listed(text: str, framework: Framework) -> list[str]:
+    """Return the item codes a list names, a range (``O11 – O14``) as every code in it."""
+    matches = list(CODE_IN_TEXT.finditer(text))
+    codes: list[str] = []
+    for k, match in enumerate(matches):
+        code = normalize_item_code(match["code"])
+        if code is None or not framework.has_item(code):
+            continue
+        before = matches[k - 1] if k else None
+        first = normalize_item_code(before["code"]) if before else None
+        if (
+            first
+            and CODE_RANGE.fullmatch(text[before.end() : match.start()])
+            and first[0] == code[0]
+        ):
+            low, high = int(first[1:]), int(code[1:])
+            codes += [
+                f"{code[0]}{n}" for n in range(low + 1, high) if framework.has_item(f"{code[0]}{n}")
+            ]
+        codes.append(code)
+    return list(dict.fromkeys(codes))
 
 
 def addresses_in(text: str, framework: Framework) -> list[str]:

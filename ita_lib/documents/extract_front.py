@@ -35,17 +35,23 @@ _RESULT_CUES = ("ผลการประเมิน", "ITA", "ผลคะแ�
 _MEASURES_CUES = ("มาตรการ",)
 _CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
-_NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน))"
+_NOT_AFTER = r"(?<!ที่)(?<!ที่\s)(?<!ปี)(?<!ปี\s)"  # ตัวชี้วัดที่ ๑, ปี 68: no score
+_NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน|แบบวัด|เครื่องมือ|ด้าน|มาตรการ))"
 _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ",
     # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐)
-    r"คะแนน(?!เต็ม)\D{0,25}?(?<!ที่)(?<!ที่\s)(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+    r"คะแนน(?:(?!เต็ม)\D){0,25}?" + _NOT_AFTER + r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
 )
 # the total by its label (คะแนนรวม ๗๘.๔๒), before any other score: not an instrument's
 # (คะแนนรวมของแบบวัด IIT ...)
 _TOTAL_IN_PROSE = re.compile(
-    r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|ภาพรวม|คะแนน\s*ITA)(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ)\D){0,15}?"
-    r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+    r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|ภาพรวม|คะแนน\s*ITA)"
+    r"(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ|เต็ม|ปี|ที่|ลำดับ)\D){0,15}?"
+    + _NOT_AFTER
+    + r"(\d{1,3}(?:\.\d{1,2})?)"
+    + _NOT_COUNTED
 )
+_INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
+_OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน")  # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part
 
 
@@ -405,6 +411,7 @@ def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     for pattern in (_TOTAL_IN_PROSE, _SCORE_IN_PROSE):
         for text, pos in texts:
             for match in pattern.finditer(text):
-                if not _WEIGHTED.search(match[0]):
+                before = text[max(0, match.start() - _OWN_LABEL) : match.start()]
+                if not _WEIGHTED.search(match[0]) and not _INSTRUMENT_BEFORE.search(before):
                     return Decimal(match[1]), pos
     return None

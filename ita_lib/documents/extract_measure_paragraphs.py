@@ -60,10 +60,10 @@ _LABEL_WORDS = "|".join(
 
 
 _LABEL = {False: re.compile(_LABEL_WORDS), True: re.compile(any_marks(_LABEL_WORDS))}
-# or it is enumerated with a Thai letter, its value after a space (ค. ระยะเวลา ต.ค. – พ.ย. ๖๘;
-# a PDF may join it to the word before: ...เว็บไซต์จ. ตัวชี้วัดความสำเร็จ ...)
-_ENUMERATED_WORDS = "|".join(
-    rf"[กขคงจฉชซ]\.\s*(?P<{role}>(?:{words}))\s*[:：]?\s*" for role, words in _LABELS.items()
+# or it is enumerated with a Thai letter, its value after a space (ค. ระยะเวลา ต.ค. – พ.ย. ๖๘)
+_ENUMERATED_WORDS = "|".join(  # not ป.ป.ช. ตัวชี้วัดที่ ..., ต.ค.: the letter starts a word
+    rf"(?:^|(?<=[\s)]))[กขคงจฉชซ]\.\s*(?P<{role}>(?:{words}))(?!ที่)\s*[:：]?\s*"
+    for role, words in _LABELS.items()
 )
 _ENUMERATED = {
     False: re.compile(_ENUMERATED_WORDS),
@@ -157,7 +157,12 @@ def label_table_paragraphs(
         )
         if pairs and pairs[-1][0] is not None and not label:
             pairs[-1][1] = f"{pairs[-1][1]} {value}".strip()
-        elif pairs and not value and _broken_label(pairs[-1][0] or "", label, terms, ocr):
+        elif (
+            pairs
+            and pairs[-1][0] is not None
+            and not value
+            and _broken_label(pairs[-1][0], label, terms, ocr)
+        ):
             pairs[-1][0] += label
         else:
             pairs.append([label, value, cells[0].pos or cells[1].pos or table.pos])

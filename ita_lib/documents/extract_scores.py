@@ -34,9 +34,12 @@ _VALUE_ROLES = ("score", "mean", "weight", "weighted")
 _Values = dict[str, tuple[Decimal, str, Position | None]]
 _TOLERANT_LABEL = 4  # consonants of the shortest total label matched with one misread
 _ROUNDING = Decimal("0.05")  # weighted figures rounded to two places may miss their sum so far
-_NOT_READ = re.compile(r"^(?:year_\d+|change|target)$")  # columns kept in the header only
+_NOT_READ = re.compile(r"^(?:year_\d+|change|target|failed)$")  # kept in the header only
+# (the failed items' column is read by table_reading)
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
-_INDICATOR_RANGE = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*(?:[-–—.]|ถึง)\s*(\d{1,2})\s*$")
+_INDICATOR_RANGE = re.compile(  # ๑ – ๕; as OCR reads it, 1.5 (but 9.1 is a sub-indicator)
+    r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*([-–—.]|ถึง)\s*(\d{1,2})\s*$"
+)
 
 
 def read_score_table(
@@ -173,11 +176,15 @@ def _row_label(
         # แบบวัด ... (IIT) | 1 – 5 | 92.48: the instrument's row, its indicators a range; its
         # name, else the instrument whose indicators the range gives (OCR misread IIT as 1)
         written = cells[column].text if column != label_col and column < len(cells) else ""
-        if instrument_of(written, framework) or (
-            written := _instrument_of_range(within, framework)
-        ):
+        named_here, ranged = (
+            instrument_of(written, framework),
+            _instrument_of_range(within, framework),
+        )
+        typed_range = within[2] != "."  # 9.1 is a sub-indicator unless it is an instrument's range
+        if (ranged and named_here in (ranged, None)) or (named_here and typed_range and not ranged):
             used = [column, label_col] if column != label_col else [label_col]
-            return f"{written} {label}".strip(), used, None
+            name = written if named_here else f"{ranged} {written}"  # (OCR: 1 for IIT)
+            return f"{name.strip()} {label}", used, None
     if named is not None or instrument_of(label, framework):
         # a row number written before the label (``๑ | การปฏิบัติหน้าที่``) is part of it
         numbers = [
@@ -208,7 +215,7 @@ def _row_label(
 
 def _instrument_of_range(within: re.Match[str], framework: Framework) -> str:
     """Return the code of the instrument whose indicators a range (``1 – 5``) gives, or ''."""
-    numbers = tuple(range(int(within[1]), int(within[2]) + 1))
+    numbers = tuple(range(int(within[1]), int(within[3]) + 1))
     return next((i.code for i in framework.instruments if tuple(i.indicators) == numbers), "")
 
 

@@ -115,13 +115,17 @@ def _broken_down(
     vertical rule a photocopy broke: in each group of columns with a long run once gaps are
     closed, the column with the most ink, between each two rules it meets, when that is a rule
     there (:func:`_thin`: mostly ink, nothing beside it)."""
-    heights = sorted({round(r.y0) for r in across})
+    heights: list[int] = []  # the rules' heights, a broken rule's drifting pieces as one
+    for y in sorted(round(r.y0) for r in across):
+        if not heights or y - heights[-1] > tolerance:
+            heights.append(y)
     for left, right, y0, y1 in _runs(_bridged(ink.T, 2 * _BRIDGE), short):
         column = left + int(np.argmax(ink.T[left : right + 1, y0 : y1 + 1].sum(axis=1)))
         pieces = [
             (column, top, bottom)
             for top, bottom in itertools.pairwise(heights)
-            if top >= y0 - tolerance
+            if bottom - top >= short
+            and top >= y0 - tolerance
             and bottom <= y1 + tolerance
             and _meets(across, column, top, tolerance, reach)
             and _meets(across, column, bottom, tolerance, reach)

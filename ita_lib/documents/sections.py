@@ -48,17 +48,18 @@ _UNNUMBERED_HEADING = 80  # characters of a heading written without a number
 _RUN_ON_HEADING = 60
 
 
-def _heading_section(text: str, terms: DocumentTerms, tolerant: bool = False) -> str | None:
+def _heading_section(text: str, terms: DocumentTerms, run_on: bool = False) -> str | None:
     """Return the section a numbered heading opens, or None if ``text`` is no heading.
 
-    With ``tolerant`` (a PDF or a scan, whose lines may run a heading into the paragraph after
-    it) a longer paragraph is a heading when a keyword is among its first
+    With ``run_on`` (a scan, or a PDF before its first part: their lines may run a heading into
+    the paragraph after it; later in a PDF a long numbered suggestion may name a part's
+    keyword) a longer paragraph is a heading when a keyword is among its first
     :data:`_RUN_ON_HEADING` characters, and ``ส่วนที่`` may have lost its marks.
     """
-    if not (_SECTION_NUMBER_OCR if tolerant else _SECTION_NUMBER).match(to_arabic_digits(text)):
+    if not (_SECTION_NUMBER_OCR if run_on else _SECTION_NUMBER).match(to_arabic_digits(text)):
         return None
     if len(text) > HEADING_MAX:
-        if not tolerant:
+        if not run_on:
             return None
         text = text[:_RUN_ON_HEADING]
     best: tuple[int, str] | None = None
@@ -88,6 +89,9 @@ _TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measu
 _CODE_START = re.compile(r"^\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
+# an announcement's preamble (ตามที่ ... นั้น) or decision (... จึงประกาศ): NACC's suggestions
+# named in it are not the section that gives them
+_ANNOUNCEMENT = re.compile(r"^\s*ตามท[ีิ]|จึงประกาศ|นั?้?น\s*$")  # marks as OCR may lose them
 
 
 def read_layout(document: Document, terms: DocumentTerms) -> Layout:
@@ -110,21 +114,20 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
             )
             tables.append((kind, merged, MappingProxyType(roles)))
             if kind is not None:
-                section = _TABLE_SECTION[kind]
-                tables_seen.add(section)
+                section = _section_after(kind, section)
+                tables_seen.add(_TABLE_SECTION[kind])
             if kind == "suggestions":
                 suggestions += suggestion_paragraphs(merged, roles)
             continue
-        opened = _heading_section(block.text, terms, run_on)
-        # NACC's suggestions introduced after the results (not in an announcement before them)
-        intro_possible = (section == "results" or "results" in tables_seen) and all(
-            s != "suggestions" for s, _ in headings
-        )
+        # a heading a PDF ran into its paragraph: before the first part only (see _heading_section)
+        opened = _heading_section(block.text, terms, tolerant or (run_on and section == "front"))
+        intro_possible = _intro_possible(section, tables_seen, headings)
         if opened is None and (
             (
                 intro_possible
                 and all(w in block.text for w in terms.suggestions_intro)
                 and not block.text.lstrip().startswith("(")  # a cover's subtitle in brackets
+                and not _ANNOUNCEMENT.search(block.text)  # it names them, before the results
             )
             or (section == "results" and _unnumbered_heading(block.text, terms))
         ):
@@ -151,11 +154,31 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     return Layout(tuple(front), tuple(headings), tuple(prose), tuple(suggestions), tuple(tables))
 
 
+def _intro_possible(
+    section: str, tables_seen: set[str], headings: Sequence[tuple[str, Paragraph]]
+) -> bool:
+    """Return True when a paragraph naming NACC's suggestions may open them: once the results
+    have begun (a front paragraph or an announcement names them too), before the analysis,
+    and when no suggestions heading came before."""
+    begun = section == "results" or (section == "front" and "results" in tables_seen)
+    return begun and all(s != "suggestions" for s, _ in headings)
+
+
+def _section_after(kind: str, section: str) -> str:
+    """Return the section a table of ``kind`` puts the text after it in: its own, but a table
+    of failed items under NACC's suggestions (or later) leaves the section as it is."""
+    own = _TABLE_SECTION[kind]
+    backwards = _SECTION_ORDER.index(own) < _SECTION_ORDER.index(section)
+    return section if kind == "failed_items" and backwards else own
+
+
 def _prepared(table: Table, terms: DocumentTerms, tolerant: bool) -> Table:
     """Return a table as it is read: in a scan its rows split at the rules OCR read as ``|``
     and its repeated header rows dropped; a table laid across turned a row per entry."""
     table = _without_header_rows(_split_ruled_rows(table)) if tolerant else table
-    return turned_summary(table, terms, tolerant) or turned_indicators(table, tolerant) or table
+    return (
+        turned_summary(table, terms, tolerant) or turned_indicators(table, terms, tolerant) or table
+    )
 
 
 def _unnumbered_heading(text: str, terms: DocumentTerms) -> bool:
@@ -348,12 +371,12 @@ def _failed_column(
 ) -> tuple[str | None, dict[str, int]]:
     """Return the kind and columns with the failed items' column one that lists items: a
     column of counts (``ผ่าน | ไม่ผ่าน``: ``3 | 1``; or ``ผ่าน (ข้อ)``, which OCR's tolerant
-    match took for ``ไม่ผ่าน``) gives way to the next column to its right that does, else
-    the table lists no failed items."""
+    match took for ``ไม่ผ่าน``) gives way to the column right of it if that does, else the
+    table lists no failed items."""
     if "failed" not in roles:
         return kind, roles
     taken = set(roles.values()) - {roles["failed"]}
-    for i in range(roles["failed"], len(block.header)):
+    for i in range(roles["failed"], min(roles["failed"] + 2, len(block.header))):
         if i not in taken and any(
             i < len(row.cells) and CODE_IN_TEXT.search(row.cells[i].text) for row in block.rows
         ):

@@ -1,4 +1,5 @@
-"""Read a document's tables: the score table, the analysis table and the measures.
+"""Read a document's tables: the score table, the analysis table, the measures, and the
+tables of failed items (``ข้อที่ไม่ได้คะแนน``, NACC's verdicts ``ไม่ผ่าน``).
 
 The score table may come as two tables (indicator scores, then instrument scores and the
 total): the second adds its rows, the scores the first lacks and its total. Measures come from
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ita_lib.documents.extract_analysis import codes_in, read_analysis_table
+from ita_lib.documents.extract_analysis import codes_in, codes_listed, read_analysis_table
 from ita_lib.documents.extract_measure_paragraphs import (
     label_table_paragraphs,
     read_measure_paragraphs,
@@ -45,7 +46,8 @@ class Tables:
 
 def read_tables(layout: Layout, framework: Framework, build: Collector) -> Tables:
     """Read a layout's tables: the score table (and a second one beneath it), the analysis
-    table, the measures (tables, else paragraphs); a table of no known kind is one leftover.
+    table, the failed items a table lists, the measures (tables, else paragraphs); a table of
+    no known kind is one leftover.
 
     Parameters
     ----------
@@ -115,7 +117,8 @@ def _failed_items(
     failed = list(out.failed_items or [])
     for index, row in enumerate(table.rows):
         if (passed is None or passed.get(index) is False) and column < len(row.cells):
-            failed += [c for c in codes_in(row.cells[column].text, framework) if c not in failed]
+            listed = codes_listed if passed is None else codes_in  # a range: every code in it
+            failed += [c for c in listed(row.cells[column].text, framework) if c not in failed]
     out.failed_items = failed
     if out.failed_items_at is None:
         out.failed_items_at = table.pos

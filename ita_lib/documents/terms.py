@@ -266,8 +266,8 @@ def column_roles(
     Parameters
     ----------
     header, kind, terms
-        The header cells' texts; ``analysis``, ``measures``, ``score`` or ``suggestions``; the
-        importer's catalogue.
+        The header cells' texts; ``analysis``, ``measures``, ``score``, ``suggestions`` or
+        ``failed_items``; the importer's catalogue.
     tolerant
         Match keywords as :func:`classify_table` does for text read by OCR.
 
@@ -345,7 +345,8 @@ def headers_alike(first: Sequence[str], second: Sequence[str]) -> bool:
     """Return True when two header rows read by OCR are the same header (a repeated header row).
 
     They have as many cells, and their Thai consonants are on average at least
-    :data:`_HEADER_LIKENESS` alike (OCR reads a repeated header a little differently each time).
+    :data:`_HEADER_LIKENESS` alike (OCR reads a repeated header a little differently each time);
+    cells with no Thai letter (figures, codes) are alike only when their texts are the same.
     """
     if len(first) != len(second) or not first:
         return False

@@ -58,10 +58,11 @@ _INDICATOR_WORD = "ตัวชี้วัด"
 _INDICATOR_NUMBER = re.compile(r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*$")
 
 
-def turned_indicators(table: Table, tolerant: bool = False) -> Table | None:
+def turned_indicators(table: Table, terms: DocumentTerms, tolerant: bool = False) -> Table | None:
     """Return the ten indicators laid across (``ตัวชี้วัดที่ | 1 | 2 | ... | 10`` over a row
     ``คะแนน | 96.84 | ...``) turned to a row per indicator (``ตัวชี้วัดที่ 1 | 96.84``), as
-    score tables are written; each row of figures heads a column. In a scan (``tolerant``)
+    score tables are written, a total's or a level's column after them a row too; each row of
+    figures heads a column. In a scan (``tolerant``)
     the corner's ``ตัวชี้วัด`` is matched on its consonants. None for another table."""
     header = table.header
     numbers = [_INDICATOR_NUMBER.match(to_arabic_digits(c.text)) for c in header[1:]]
@@ -79,6 +80,11 @@ def turned_indicators(table: Table, tolerant: bool = False) -> Table | None:
         )
         for j, m in enumerate(numbers, 1)
         if m is not None
+    ]
+    turned += [  # คะแนนรวม | ระดับ after the ten: the total's and the level's rows
+        Row((header[j], *_column(table, j)), table.rows[0].pos)
+        for j, m in enumerate(numbers, 1)
+        if m is None and _summary_column(header[j].text, terms)
     ]
     heads = [row.cells[0] if row.cells else Cell() for row in table.rows]
     return replace(table, header=(header[0], *heads), rows=tuple(turned))

@@ -394,12 +394,15 @@ def test_labels_enumerated_with_thai_letters_and_no_colon():
         "ก. วัตถุประสงค์ เพื่อให้รายงานเป็นของปีที่ผ่านมา\n\n"
         "ข. วิธีดำเนินการ\n\n(๑) รวบรวมผลการฝึกอบรม\n\n"
         "(๒) เผยแพร่บนเว็บไซต์ ค. ระยะเวลา ต.ค. – พ.ย. ๖๘ ง. ผู้รับผิดชอบ ฝ่ายบริหารทั่วไป"
-        "ร่วมกับผู้ดูแลเว็บไซต์จ. ตัวชี้วัดความสำเร็จ รายงานเผยแพร่ภายในกำหนด\n"
+        "ร่วมกับผู้ดูแลเว็บไซต์ จ. ตัวชี้วัดความสำเร็จ รายงานเผยแพร่ภายในกำหนด\n\n"
+        "มาตรการที่ ๒ เผยแพร่ข้อมูลตามข้อเสนอแนะของ ป.ป.ช. ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล\n"
     ).paragraphs()
-    [measure], _ = read_measure_paragraphs(paragraphs, build, load_framework(2568))
+    [measure, second], _ = read_measure_paragraphs(paragraphs, build, load_framework(2568))
+    # ป.ป.ช. ตัวชี้วัดที่ ...: the ช of an abbreviation starts no label
+    assert second["title"] == "เผยแพร่ข้อมูลตามข้อเสนอแนะของ ป.ป.ช. ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล"
     assert measure["steps"] == ["(๑) รวบรวมผลการฝึกอบรม", "(๒) เผยแพร่บนเว็บไซต์"]
     assert measure["period"] == "ต.ค. – พ.ย. ๖๘"
-    assert measure["owner"] == "ฝ่ายบริหารทั่วไปร่วมกับผู้ดูแลเว็บไซต์"
+    assert measure["owner"] == "ฝ่ายบริหารทั่วไปร่วมกับผู้ดูแลเว็บไซต์"  # joined with no space
     assert measure["monitoring"] == ["รายงานเผยแพร่ภายในกำหนด"]
 
 
@@ -588,3 +591,122 @@ def test_thin_rules_a_photocopy_broke_still_make_the_grid_and_text_is_no_rule(br
     assert across == [200, 270, 340, 410]  # no text baseline among them
     assert down == [260, 850, 1460]
     assert not mask[240, 300:800].any()  # the text of a cell is not erased
+
+
+# -- A review of the session's changes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("ผลคะแนนรวม (คะแนนเต็ม ๑๐๐ คะแนน) เท่ากับ ๘๕.๒๐", "85.20"),
+        ("คะแนนรวมอยู่ในลำดับที่ 12 ได้คะแนน 85.20", "85.20"),
+        ("ผลคะแนน ITA ปี 68 ได้ 85.20 คะแนน", None),  # a year is no score; none is read
+        ("ได้คะแนน 85.20 คะแนน แบบวัด IIT มีคะแนนรวม 92.48", "85.20"),  # IIT's own total
+        ("คะแนนรวมทั้ง ๓ แบบวัด เฉลี่ยได้ ๘๕.๒๐ คะแนน", None),  # ๓ counts instruments
+    ],
+)
+def test_counts_years_full_marks_and_instruments_totals_are_no_total(text, total):
+    found = find_prose_total(_layout(f"๒. ผลการประเมิน\n\n{text}\n"))
+    assert (found and str(found[0])) == total
+
+
+def test_a_long_numbered_suggestion_in_a_pdf_opens_no_part():
+    text = (
+        "๑. ผลการประเมิน ITA\n\nได้คะแนนรวม ๘๗.๓๙ คะแนน\n\n๒. ข้อเสนอแนะของสำนักงาน ป.ป.ช.\n\n"
+        "1) ควรกำหนดมาตรการในการเผยแพร่ข้อมูลสาธารณะให้ครบถ้วนและเป็นปัจจุบัน โดยมอบหมาย"
+        "ผู้รับผิดชอบรายข้อ จัดทำปฏิทินการเผยแพร่ และตรวจสอบความครบถ้วนก่อนส่งแบบวัดทุกครั้ง"
+        "เพื่อให้ผ่านเกณฑ์การประเมินทุกข้อในปีต่อไป และรายงานผลต่อผู้บริหารทุกไตรมาส\n\n"
+        "2) ควรเปิดเผยข้อมูลการจัดซื้อจัดจ้างรายเดือน\n"
+    )
+    layout = read_layout(replace(parse_text(text), format="pdf"), TERMS)
+    assert [s for s, _ in layout.headings] == ["results", "suggestions"]
+    assert len(layout.suggestions) == 2
+
+
+def test_a_table_of_failed_items_under_the_suggestions_keeps_them_there():
+    layout = _layout(
+        "๑. ผลการประเมิน\n\nได้คะแนน ๘๗.๓๙ คะแนน\n\n๒. ข้อเสนอแนะ\n\n"
+        "ตัวชี้วัดย่อย\tจำนวนข้อ\tข้อที่ไม่ได้คะแนน\n๙.๒ การบริหารงาน\t๖\tO๑๑\n\n"
+        "ข้อ O๑๑ ควรเผยแพร่ข้อมูลสถิติ\n"
+    )
+    assert [p.text for p in layout.suggestions] == ["ข้อ O๑๑ ควรเผยแพร่ข้อมูลสถิติ"]
+
+
+def test_the_analysis_naming_nacc_s_suggestions_opens_no_suggestions():
+    layout = _layout(
+        "๑. ผลการประเมิน\n\nได้คะแนน ๘๗.๓๙ คะแนน\n\n๒. การวิเคราะห์ผลการประเมิน\n\n"
+        "หน่วยงานได้นำข้อเสนอแนะของ ป.ป.ช. มาวิเคราะห์ ดังนี้\n"
+    )
+    assert [s for s, _ in layout.headings] == ["results", "analysis"]
+
+
+def test_a_range_in_the_failed_items_column_is_every_item_in_it_and_the_next_column_only():
+    tables, build = _tables(
+        "ผลการประเมิน\n\nตัวชี้วัดย่อย\tไม่ได้คะแนน (ข้อ)\tหมายเหตุ\tอื่น ๆ\n"
+        "๙.๓ การจัดซื้อจัดจ้าง\tO๑๑ - O๑๓\t\tยกเว้น O20\n",
+        2568,
+    )
+    assert tables.failed_items == ["o11", "o12", "o13"]
+    assert build.leftovers == [] or all("O๑๑" not in x.text for x in build.leftovers)
+    _, counts = _tables(
+        "ผลการประเมิน\n\nตัวชี้วัดย่อย\tไม่ได้คะแนน (ข้อ)\tอื่น ๆ\tหมายเหตุ\n"
+        "๙.๓ การจัดซื้อจัดจ้าง\t1\t\tดำเนินการแล้ว ยกเว้น O12\n",
+        2568,
+    )
+    assert [x.reason for x in counts.leftovers] == ["table of unknown kind"]
+
+
+def test_a_score_tables_failed_items_column_is_read_not_left_over():
+    tables, build = _tables(
+        "ผลการประเมิน\n\nตัวชี้วัด\tคะแนน\tข้อที่ไม่ได้คะแนน\n"
+        + "".join(f"ตัวชี้วัดที่ {n}\t9{n - 1}.00\t{'O3 O11' if n == 9 else ''}\n" for n in range(1, 11)),
+        2568,
+    )
+    assert tables.failed_items == ["o3", "o11"]
+    assert not [x for x in build.leftovers if "O3" in x.text]
+
+
+def test_a_word_bullet_o_before_arabic_digits_is_no_item_code():
+    assert codes_in("ดำเนินการ o 12 ครั้งต่อปี และ o 3 ช่องทาง", load_framework(2568)) == []
+
+
+def test_a_sub_indicator_or_another_instruments_range_is_no_instrument_row():
+    text = (
+        "ผลการประเมิน\n\nแบบวัด\tตัวชี้วัด\tคะแนน\n"
+        "OIT\t9.1\t88.00\nIIT\t9 – 10\t90.00\nEIT\t6 – 8\t89.01\n"
+    )
+    tables, _ = _tables(text, 2568)
+    assert [r.get("instrument") for r in tables.score_table["rows"]] == ["EIT"]
+
+
+def test_the_ten_indicators_laid_across_with_the_total_and_level_after_them():
+    text = (
+        "ผลการประเมิน\n\n"
+        + "\t".join(["ตัวชี้วัดที่", *map(str, range(1, 11)), "คะแนนรวม", "ระดับ"])
+        + "\n"
+        + "\t".join(["คะแนน", *[f"9{n}.00" for n in range(10)], "94.50", "ผ่านดี"])
+        + "\n"
+    )
+    tables, _ = _tables(text)
+    assert (tables.total["value"], tables.total["rating"]) == ("94.50", "ผ่านดี")
+
+
+def test_a_label_row_after_a_heading_row_in_a_joined_table_is_no_crash():
+    from ita_lib.documents.extract_measure_paragraphs import label_table_paragraphs
+
+    text = (
+        "มาตรการที่ ๑ ปรับปรุงเว็บไซต์\t\nระยะเวลา\tต.ค. 69\nผู้รับผิดชอบ\tงานไอที\n"
+        "มาตรการที่ ๒ ส่งเสริมคุณธรรม\t\nรายละเอียดมาตรการ\t\nระยะเวลา\tพ.ย. 69\n"
+    )
+    [table] = parse_text(text).tables()
+    texts = [p.text for p in label_table_paragraphs(table, TERMS)]
+    assert texts[0].startswith("มาตรการที่ ๑")
+    assert "มาตรการที่ ๒ ส่งเสริมคุณธรรม" in texts
+
+
+def test_a_single_code_in_brackets_after_a_sentence_takes_no_name_from_it():
+    from ita_lib.documents.catalogue_rules import _name_key, _named_codes
+
+    text = "ยังไม่ได้เผยแพร่ช่องทางการติดต่อหน่วยงาน (O3)"
+    assert [_name_key(name) for _, _, name in _named_codes(text, load_framework(2569))] == [""]
