@@ -12,6 +12,7 @@ from typing import Any
 
 from ita_lib.documents.extraction import (
     INDICATOR_RE,
+    RANGE_DASH,
     Collector,
     indicator_of,
     indicators_read,
@@ -42,7 +43,7 @@ def codes_in(text: str, framework: Framework) -> list[str]:
     return codes
 
 
-CODE_RANGE = re.compile(r"\s*(?:[-–—]|ถึง|to)\s*")
+CODE_RANGE = re.compile(rf"\s*(?:{RANGE_DASH}|to)\s*")
 """What joins the two ends of a range of item codes (``O11 – O14``, ``o1 ถึง o4``)."""
 
 

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ita_lib.documents.extraction import (
+    RANGE_DASH,
     UNREAD_BY_OCR,
     Collector,
     Correction,
@@ -38,7 +39,7 @@ _NOT_READ = re.compile(r"^(?:year_\d+|change|target|failed)$")  # kept in the he
 # (the failed items' column is read by table_reading)
 _ROW_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]?\s*$")
 _INDICATOR_RANGE = re.compile(  # ๑ – ๕; as OCR reads it, 1.5 (but 9.1 is a sub-indicator)
-    r"^\s*(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*([-–—.]|ถึง)\s*(\d{1,2})\s*$"
+    rf"^\s*(?:ตัวชี้วัดที่\s*)?(\d{{1,2}})\s*({RANGE_DASH}|\.)\s*(\d{{1,2}})\s*$"
 )
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "MARK_CLASS",
     "MEASURE_FIELDS",
     "MEASURE_MARKER",
+    "RANGE_DASH",
     "UNNUMBERED_MEASURE",
     "UNREAD_BY_OCR",
     "Collector",
@@ -60,12 +61,11 @@ UNREAD_BY_OCR = {
     "period": "period not read by OCR",
 }
 """Reasons of the leftovers of a scan that hold a field OCR could not read (see ``ocr_rules``)."""
-_NOT_A_RANGE = r"(?!\s*(?:[-–—]|ถึง)\s*\d)"  # ตัวชี้วัดที่ ๑ – ๕ names an instrument's indicators
+RANGE_DASH = r"[-–—]|ถึง"  # what joins the two ends of a range: ๑ – ๕, O11 ถึง O14
+_NOT_A_RANGE = rf"(?!\s*(?:{RANGE_DASH})\s*\d)"  # ตัวชี้วัดที่ ๑ – ๕: an instrument's indicators
 INDICATOR_RE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\s*\.\s*\d)" + _NOT_A_RANGE)
 _LEADING_INDICATOR = re.compile(r"^\s*(\d{1,2})" + _NOT_A_RANGE + r"\s*[.)]?\s+\S")
-_INSTRUMENT_LABEL_MAX = (
-    80  # characters of a label whose instrument is told by its name's consonants
-)
+_INSTRUMENT_LABEL_MAX = 80  # characters of a label whose instrument its consonants tell
 _INSTRUMENT_NAME_MIN = 8  # consonants of an instrument's name matched without its marks
 _INSTRUMENT_RE = re.compile(r"(?<![A-Za-z])(IIT|EIT|OIT)(?![A-Za-z])")
 # after แบบวัด, a code as OCR misreads it (แบบวัด 017, แบบวัด E1T): no item code follows แบบวัด
