@@ -25,15 +25,13 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Position, join_wrapped
+from ita_lib.documents.page_margins import furniture_key, repeated_margins
 from ita_lib.documents.stitching import PAGE_NUMBER, RawRow, RawTable
-from ita_lib.text.digits import to_arabic_digits
-from ita_lib.text.thai_repair import repair_thai, thai_skeleton
+from ita_lib.text.thai_repair import repair_thai
 
 __all__ = ["Page", "Rule", "Word", "read_pages", "table_cells"]
 
@@ -382,43 +380,6 @@ def _cell_right(grid: _Grid, r: int, c: int) -> float:
 # -- Pages ---------------------------------------------------------------------------------------
 
 
-def _furniture_key(text: str) -> str:
-    return re.sub(r"[0-9]+", "#", "".join(to_arabic_digits(text).split()))
-
-
-_ALIKE_MARGIN = 0.85  # likeness of two margin lines' consonants that make them one header
-_ALIKE_MIN = 8  # consonants a margin line needs to be matched by likeness
-
-
-def _alike(a: str, b: str) -> bool:
-    """Return True when two margin lines' consonants are at least :data:`_ALIKE_MARGIN` alike."""
-    matcher = SequenceMatcher(None, a, b)
-    return matcher.quick_ratio() >= _ALIKE_MARGIN and matcher.ratio() >= _ALIKE_MARGIN
-
-
-def _repeated_margins(pages: Sequence[Sequence[Paragraph]], *, tolerant: bool) -> set[str]:
-    """Return the keys of margin lines written on more than one page: the same, or, when
-    ``tolerant`` (a scan: a running header OCR read a little otherwise on each page,
-    ``โปร่งใส่``, ``มาตรถาร``), whose Thai consonants are alike (:func:`_alike`)."""
-    lines = [{_furniture_key(p.text): thai_skeleton(p.text) for p in page} for page in pages]
-    counts = Counter(key for page in lines for key in page)
-    repeated = {key for key, n in counts.items() if n >= 2}
-    if not tolerant:
-        return repeated
-    for i, page in enumerate(lines):
-        for key, skeleton in page.items():
-            if key in repeated or len(skeleton) < _ALIKE_MIN:
-                continue
-            if any(
-                len(other) >= _ALIKE_MIN and _alike(skeleton, other)
-                for j, rest in enumerate(lines)
-                if j != i
-                for other in rest.values()
-            ):
-                repeated.add(key)
-    return repeated
-
-
 def _is_margin(line: _Line, page: Page) -> bool:
     band = _MARGIN_BAND * page.height
     return line.y1 < band or line.y0 > page.height - band
@@ -445,14 +406,14 @@ def read_pages(
         page numbers found in the margins.
     """
     laid = [_lay_out(page) for page in pages]
-    repeated = _repeated_margins([margins for _, margins in laid], tolerant=tolerant)
+    repeated = repeated_margins([margins for _, margins in laid], tolerant=tolerant)
     items: list[RawTable | Paragraph] = []
     furniture: list[Paragraph] = []
     for blocks, margins in laid:
         for paragraph in margins:
             is_number = PAGE_NUMBER.match(paragraph.text)
             stray = tolerant and _STRAY.match("".join(paragraph.text.split()))  # - 3 - read: a
-            if is_number or stray or _furniture_key(paragraph.text) in repeated:
+            if is_number or stray or furniture_key(paragraph.text) in repeated:
                 furniture.append(paragraph)
             else:
                 blocks.append(paragraph)
