@@ -25,6 +25,7 @@ from ita_lib.documents.audit_context import (
     make_finding,
 )
 from ita_lib.documents.extraction import UNREAD_BY_OCR, indicators_read, step_number
+from ita_lib.documents.layout import OCR_FORMATS
 from ita_lib.model.findings import Finding
 from ita_lib.text.decimals import round_half_up
 from ita_lib.text.digits import to_arabic_digits
@@ -182,7 +183,7 @@ def _failed_items_table(context: AuditContext) -> Iterator[Finding]:
         return
     only_table = ", ".join(c for c in listed if c not in named) or "none"
     only_named = ", ".join(c for c in named if c not in listed) or "none"
-    scan = context.document.get("format") == "scan"
+    scan = context.document.get("format") in OCR_FORMATS
     yield make_finding(
         "failed_items_mismatch",
         context.locate(field_path("document", "failed_items_table")),
@@ -267,7 +268,7 @@ def _flags(context: AuditContext) -> tuple[list[str], set[int]]:
     phrases = load_audit_terms().improve_phrases
     for text in context.assessment.suggestions.by_instrument.values():
         indicators |= improve_indicators(text, phrases)
-        if context.source_format == "scan":  # OCR garbles the digits: names count too
+        if context.source_format in OCR_FORMATS:  # OCR garbles the digits: names count too
             positions = [text.find(p) for p in phrases if p in text]
             tail = text[min(positions) :] if positions else ""
             indicators |= set(indicators_read(tail, framework))

@@ -50,7 +50,7 @@ from ita_lib.documents.extract_front import (
 )
 from ita_lib.documents.extract_suggestions import read_suggestions
 from ita_lib.documents.extraction import Collector, Correction, Leftover, step_number
-from ita_lib.documents.layout import Document, Paragraph, Position
+from ita_lib.documents.layout import OCR_FORMATS, Document, Paragraph, Position
 from ita_lib.documents.ocr_repair import repair_measure_numbers
 from ita_lib.documents.reading import read_document
 from ita_lib.documents.sections import Layout, read_layout, title_text
@@ -284,7 +284,7 @@ def import_parsed(document: Document) -> ImportResult:
     """
     terms = load_document_terms()
     source = document.source
-    build = Collector(source=source, terms=terms, ocr=document.format == "scan")
+    build = Collector(source=source, terms=terms, ocr=document.format in OCR_FORMATS)
     layout = read_layout(document, terms)
     check_kind(layout, source)
     agency, agency_pos = _find_agency(layout, terms, source, ocr=build.ocr)

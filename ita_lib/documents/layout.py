@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 __all__ = [
+    "OCR_FORMATS",
     "Cell",
     "CellFragment",
     "Document",
@@ -220,6 +221,11 @@ class TextUnit:
     conf: float | None = None  # OCR confidence of the lowest word (documents read by OCR)
 
 
+OCR_FORMATS = frozenset({"scan", "mixed"})
+"""The formats of documents read (in whole or in part) by OCR: a scan, and a PDF with pages or
+pictures of text read by OCR."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A measures document read into blocks (see the module docstring)."""
@@ -229,7 +235,7 @@ class Document:
     blocks: tuple[Paragraph | Table, ...]
     furniture: tuple[Paragraph, ...] = ()
     end: Position | None = None
-    notes: tuple[str, ...] = ()  # how it was read (a scanned page turned upright)
+    notes: tuple[str, ...] = ()  # how it was read (a scanned page turned upright, read by OCR)
 
     def paragraphs(self) -> tuple[Paragraph, ...]:
         """Return the paragraphs outside tables, in order."""

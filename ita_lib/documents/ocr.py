@@ -82,6 +82,7 @@ _LONGEST_PERIOD = 3 * 366  # days: a measure's period read by OCR is at most thr
 _MAX_SKEW = 4.0  # degrees
 _WORK_WIDTH = 800  # pixels: width of the reduced copy the skew is measured on
 _GOOD_WIDTH = 2480  # pixels: an A4 page at 300 dpi; narrower pages are upscaled for Tesseract
+_GOOD_DPI = 300  # a picture of known resolution is upscaled towards this for Tesseract
 _GRID_SNAP = 0.006  # share of the page's width: rules closer than this are one grid line
 _NUMBER_SCALE = 1.5  # number cells are read larger still: Thai digits differ in small details
 _PAD = 12  # pixels of white around each region given to Tesseract
@@ -384,14 +385,14 @@ def _read_cells_again(
             words[i] = found
 
 
-def _read_page(number: int, image: object) -> Page:
-    image, turned = upright(image)
+def _read_page(number: int, image: object, turn: bool = True, dpi: float | None = None) -> Page:
+    image, turned = upright(image) if turn else (image, 0)
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
     rules, lines = find_rules(_ink(pixels))
     ink = drop_specks(_ink(pixels)) & ~_grow(lines, 2)
     height, width = pixels.shape
-    scale = min(2.0, max(1.0, _GOOD_WIDTH / width))
+    scale = min(2.0, max(1.0, _GOOD_WIDTH / width if dpi is None else _GOOD_DPI / dpi))
     regions, body = _regions(ink, rules)
     regions = [r for r in regions if r.column] + [r for r in regions if not r.column]
     figures = _figures(ink, regions)
@@ -420,8 +421,23 @@ def _read_page(number: int, image: object) -> Page:
                 rules, turned)  # fmt: skip
 
 
-def ocr_pages(images: Iterable[object], source: str) -> tuple[Page, ...]:
+def ocr_pages(
+    images: Iterable[object], source: str, *, turn: bool = True, dpi: float | None = None
+) -> tuple[Page, ...]:
     """Read page images by OCR, in parallel; return their words and rules (in pixels).
+
+    Parameters
+    ----------
+    images
+        Greyscale PIL images, one a page (or a picture of text).
+    source
+        Name used in error messages.
+    turn
+        Turn each image upright first when it was scanned sideways or upside down (a whole
+        page; a picture pasted in a page is upright already).
+    dpi
+        The images' resolution when known (a picture rendered from a PDF): they are upscaled
+        towards 300 dpi for Tesseract. Otherwise they are taken as A4 pages.
 
     Raises
     ------
@@ -432,5 +448,7 @@ def ocr_pages(images: Iterable[object], source: str) -> tuple[Page, ...]:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_read_page, n, image) for n, image in enumerate(images, 1)]
+        futures = [
+            pool.submit(_read_page, n, image, turn, dpi) for n, image in enumerate(images, 1)
+        ]
         return tuple(f.result() for f in futures)

@@ -151,7 +151,7 @@ def _line(ink: np.ndarray) -> tuple[str, float] | None:
     height = ink.shape[0]
     text, conf = "", 100.0
     for start, end in glyph_spans(ink.sum(axis=0)):
-        glyph = ink[:, start:end]
+        glyph = _without_specks(ink[:, start:end])  # a speck above a point makes it no point
         rows = np.flatnonzero(glyph.any(axis=1))
         tall, width = rows[-1] - rows[0] + 1, end - start
         small = tall < _DOT_HEIGHT * height

@@ -1,6 +1,7 @@
 """Audit rules on the figures of a document read by OCR (a scan): never a silent guess.
 
-They apply only when the document was read by OCR (``source_format == "scan"``):
+They apply only when the document was read by OCR, in whole or in part (``source_format`` in
+:data:`~ita_lib.documents.layout.OCR_FORMATS`):
 
 - ``ocr_low_confidence``: a figure of the score table read with a confidence under
   :data:`LOW_CONFIDENCE`; the finding names the page, table row and the figure to check.
@@ -39,6 +40,7 @@ from ita_lib.documents.audit_context import (
 )
 from ita_lib.documents.data_rules import misplaced_suggestions
 from ita_lib.documents.extraction import UNREAD_BY_OCR
+from ita_lib.documents.layout import OCR_FORMATS
 from ita_lib.model.findings import Finding
 from ita_lib.model.framework_entries import Instrument
 from ita_lib.text.decimals import round_half_up
@@ -60,7 +62,7 @@ def _rows(context: AuditContext) -> list[Mapping[str, Any]]:
 
 
 def _low_confidence(context: AuditContext) -> Iterator[Finding]:
-    if context.source_format != "scan":
+    if context.source_format not in OCR_FORMATS:
         return
     confidence = {u.pos: u.conf for u in context.units if u.in_table and u.conf is not None}
     for index, row in enumerate(_rows(context)):
@@ -133,7 +135,7 @@ def _confirmed_mean(rows: list[Mapping[str, Any]], instrument: Instrument) -> De
 
 
 def _figure_mismatch(context: AuditContext) -> Iterator[Finding]:
-    if context.source_format != "scan":
+    if context.source_format not in OCR_FORMATS:
         return
     rows = _rows(context)
     for instrument in context.framework.instruments:
@@ -218,7 +220,7 @@ _UNREAD_TH = {"indicator": "ตัวชี้วัดของแถวนี�
 
 def _unread(context: AuditContext) -> Iterator[Finding]:
     """One finding per row or paragraph of a scan holding a field OCR could not read."""
-    if context.source_format != "scan":
+    if context.source_format not in OCR_FORMATS:
         return
     what_of = {reason: what for what, reason in UNREAD_BY_OCR.items()}
     seen: set[tuple[int | None, ...]] = set()
@@ -241,7 +243,7 @@ def _unread(context: AuditContext) -> Iterator[Finding]:
 
 def _doubtful_items(context: AuditContext) -> Iterator[Finding]:
     """In a scan, a suggestion whose item code and heading disagree: OCR misread one of them."""
-    if context.source_format != "scan":
+    if context.source_format not in OCR_FORMATS:
         return
     for index, code, where_en, where_th, belongs in misplaced_suggestions(context):
         yield make_finding(
@@ -260,7 +262,7 @@ _WHAT_TH = {"measure number": "ลำดับมาตรการ", "sub-indic
 
 def _corrected(context: AuditContext) -> Iterator[Finding]:
     """One finding per field of a scan OCR misread that the import put right."""
-    if context.source_format != "scan":
+    if context.source_format not in OCR_FORMATS:
         return
     for c in context.corrections:
         what_th = _WHAT_TH.get(c.what, c.what)

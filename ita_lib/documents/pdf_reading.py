@@ -27,7 +27,15 @@ from ita_lib.documents.page_layout import Page, Rule, Word
 from ita_lib.exceptions import InputError
 from ita_lib.text.thai_repair import PUA_TO_THAI
 
-__all__ = ["SCAN_DPI", "is_scanned", "pdf_pages", "render_pages"]
+__all__ = [
+    "SCAN_DPI",
+    "is_scanned",
+    "open_pdf",
+    "pdf_pages",
+    "picture_boxes",
+    "render_pages",
+    "scanned_image",
+]
 
 SCAN_DPI = 300
 """Resolution at which the pages of a scanned PDF are rendered for OCR."""
@@ -42,7 +50,8 @@ _BELOW = frozenset("\u0e38\u0e39\u0e3a")
 _MARK_REACH = 0.6  # ems above or below its consonant's box where a mark's middle may be
 
 
-def _open(path: Path, source: str) -> object:
+def open_pdf(path: Path, source: str) -> object:
+    """Open a PDF with pypdfium2; raise :class:`InputError` when it cannot be read."""
     import pypdfium2 as pdfium
 
     try:
@@ -76,13 +85,23 @@ class _Char:
         )
 
 
+def _invisible(handle: object, index: int) -> bool:
+    """Return True for a character drawn invisible: the OCR layer a scanner lays over a scan."""
+    import pypdfium2.raw as pdfium_c
+
+    obj = pdfium_c.FPDFText_GetTextObject(handle, index)
+    return bool(obj) and (
+        pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    )
+
+
 def _chars(textpage: object, height: float) -> Iterator[_Char]:
     import pypdfium2.raw as pdfium_c
 
     handle = textpage.raw  # type: ignore[attr-defined]
     rect = pdfium_c.FS_RECTF()
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
-        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1 or _invisible(handle, i):
             continue
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         text = PUA_TO_THAI.get(chr(code), chr(code)) if code else ""
@@ -201,7 +220,7 @@ def pdf_pages(path: Path, source: str) -> tuple[Page, ...]:
     InputError
         When the file is not a readable PDF (damaged, or protected by a password).
     """
-    pdf = _open(path, source)
+    pdf = open_pdf(path, source)
     pages: list[Page] = []
     try:
         for number, page in enumerate(pdf, 1):  # type: ignore[call-overload]
@@ -221,7 +240,7 @@ def is_scanned(pages: tuple[Page, ...]) -> bool:
     return sum(len(p.words) for p in pages) < _MIN_CHARS_PER_PAGE * max(1, len(pages))
 
 
-def _scanned_image(page: object) -> object | None:
+def scanned_image(page: object) -> object | None:
     """Return the page's image at its own resolution when the page is one image (a scan)."""
     import pypdfium2.raw as pdfium_c
 
@@ -236,16 +255,27 @@ def _scanned_image(page: object) -> object | None:
     return image if image.width >= 1000 else None
 
 
+def picture_boxes(page: object, height: float) -> list[tuple[float, float, float, float]]:
+    """Return the boxes of a page's pictures (image objects), top-down, in points."""
+    import pypdfium2.raw as pdfium_c
+
+    boxes = []
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):  # type: ignore[attr-defined]
+        left, bottom, right, top = image.get_bounds()
+        boxes.append((left, height - top, right, height - bottom))
+    return boxes
+
+
 def render_pages(path: Path, source: str, dpi: int = SCAN_DPI) -> Iterator[object]:
     """Yield each page of a PDF as a greyscale PIL image.
 
     A page that is one scanned image gives that image at its own resolution (rendering it
     again would only interpolate); any other page is rendered at ``dpi``.
     """
-    pdf = _open(path, source)
+    pdf = open_pdf(path, source)
     try:
         for page in pdf:  # type: ignore[attr-defined]
-            image = _scanned_image(page)
+            image = scanned_image(page)
             yield (
                 image if image is not None else page.render(scale=dpi / 72, grayscale=True).to_pil()
             )

@@ -43,10 +43,11 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ita_lib.documents.layout import Cell, Document, Paragraph, Position, clean_text
+from ita_lib.documents.layout import OCR_FORMATS, Cell, Document, Paragraph, Position, clean_text
 from ita_lib.documents.limits import check_docx, check_lines, grid_span
 from ita_lib.documents.ocr import image_frames, ocr_pages
 from ita_lib.documents.page_layout import Page, read_pages
+from ita_lib.documents.pdf_pictures import read_pictures
 from ita_lib.documents.pdf_reading import is_scanned, pdf_pages, render_pages
 from ita_lib.documents.stitching import (
     RawRow,
@@ -216,8 +217,10 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
 # -- PDF documents and scans -------------------------------------------------------------------
 
 
-def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
-    items, margins = read_pages(pages, tolerant=fmt == "scan")
+def _paged_document(
+    pages: Sequence[Page], source: str, fmt: str, read: tuple[str, ...] = ()
+) -> Document:
+    items, margins = read_pages(pages, tolerant=fmt in OCR_FORMATS)
     blocks, furniture = stitch(
         items, repeated_lines([i for i in items if isinstance(i, Paragraph)])
     )
@@ -228,7 +231,7 @@ def _paged_document(pages: Sequence[Page], source: str, fmt: str) -> Document:
         for p in pages
         if p.turned
     )
-    return Document(source, fmt, blocks, furniture, end, notes)
+    return Document(source, fmt, blocks, furniture, end, (*read, *notes))
 
 
 def parse_pdf(path: Path, *, source: str | None = None) -> Document:
@@ -244,7 +247,9 @@ def parse_pdf(path: Path, *, source: str | None = None) -> Document:
     Returns
     -------
     Document
-        ``format`` is ``"pdf"`` (text layer) or ``"scan"``; positions are ``page`` and
+        ``format`` is ``"pdf"`` (text layer), ``"scan"`` (every page read by OCR) or
+        ``"mixed"`` (a text layer, and scanned pages or pictures of text read by OCR:
+        :func:`~ita_lib.documents.pdf_pictures.read_pictures`); positions are ``page`` and
         ``line``, or ``page`` and ``table``/``row``/``cell``.
 
     Raises
@@ -255,7 +260,8 @@ def parse_pdf(path: Path, *, source: str | None = None) -> Document:
     name = source or str(path)
     pages = pdf_pages(path, name)
     if not is_scanned(pages):
-        return _paged_document(pages, name, "pdf")
+        pages, notes, by_ocr = read_pictures(path, pages, name)
+        return _paged_document(pages, name, "mixed" if by_ocr else "pdf", notes)
     return _paged_document(ocr_pages(render_pages(path, name), name), name, "scan")
 
 

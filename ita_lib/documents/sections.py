@@ -20,6 +20,7 @@ from ita_lib.documents.extraction import (
     UNNUMBERED_MEASURE,
 )
 from ita_lib.documents.layout import (
+    OCR_FORMATS,
     Cell,
     CellFragment,
     Document,
@@ -89,6 +90,7 @@ _TABLE_SECTION = {"score": "results", "analysis": "analysis", "measures": "measu
 _CODE_START = re.compile(r"^\s*(?:ข้อ\s*)?[oOiIeE0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SUB_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*\.\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])")
 _SECTION_ORDER = ("front", "results", "suggestions", "analysis", "measures")
+_PAGED = ("pdf", *OCR_FORMATS)  # formats read from pages (a PDF, a scan)
 # an announcement's preamble (ตามที่ ... นั้น) or decision (... จึงประกาศ): NACC's suggestions
 # named in it are not the section that gives them
 _ANNOUNCEMENT = re.compile(r"^\s*ตามท[ีิ]|จึงประกาศ|นั?้?น\s*$")  # marks as OCR may lose them
@@ -103,8 +105,8 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     suggestions: list[Paragraph] = []
     tables: list[tuple[str | None, Table, Mapping[str, int]]] = []
     tables_seen: set[str] = set()
-    tolerant = document.format == "scan"
-    run_on = document.format in ("pdf", "scan")  # a heading a PDF's lines ran into its paragraph
+    tolerant = document.format in OCR_FORMATS
+    run_on = document.format in _PAGED  # a heading a PDF's lines ran into its paragraph
     for block in _bare_numbers_joined(document.blocks):
         if isinstance(block, Table):
             block = _prepared(block, terms, tolerant)

@@ -154,3 +154,58 @@ def pdf_to_scan(
     images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     out.write_bytes(buffer.getvalue())
     return out
+
+
+def with_scanned_pages(pdf: Path, out: Path, pages: set[int], *, dpi: int = 200) -> Path:
+    """Write a copy of a PDF with the given pages (1-based) replaced by their scans, as an
+    agency puts a printed, signed and scanned page in the place of the exported one."""
+    import pypdfium2 as pdfium
+
+    scan = pdf_to_scan(pdf, out.with_suffix(".scan.pdf"), dpi=dpi)
+    source, scanned = pdfium.PdfDocument(str(pdf)), pdfium.PdfDocument(str(scan))
+    mixed = pdfium.PdfDocument.new()
+    for number in range(1, len(source) + 1):
+        mixed.import_pages(scanned if number in pages else source, [number - 1])
+    mixed.save(str(out))
+    for document in (mixed, source, scanned):
+        document.close()
+    scan.unlink()
+    return out
+
+
+def with_picture(
+    pdf: Path, out: Path, page: int, box: tuple[float, float, float, float], *, dpi: int = 150
+) -> Path:
+    """Write a copy of a PDF whose part of a page (1-based) in ``box`` (left, top, right,
+    bottom, in points from the page's top left) is a picture of itself at ``dpi``: its text
+    and rules are taken out and a screenshot of them is put in their place, as when the
+    results are pasted into the Word file as a picture."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(str(pdf))
+    target = document[page - 1]
+    width, height = target.get_size()
+    left, top, right, bottom = box
+    crop = (left, height - bottom, width - right, top)
+    picture = target.render(scale=dpi / 72, crop=crop).to_pil()
+    kinds = [pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH]
+    for obj in list(target.get_objects(filter=kinds, max_depth=1)):
+        x0, y0, x1, y1 = obj.get_bounds()
+        if (
+            left - 1 <= x0
+            and x1 <= right + 1
+            and height - bottom - 1 <= y0
+            and y1 <= height - top + 1
+        ):
+            target.remove_obj(obj)
+    image = pdfium.PdfImage.new(document)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(picture.convert("RGB")))
+    image.set_matrix(
+        pdfium.PdfMatrix().scale(right - left, bottom - top).translate(left, height - bottom)
+    )
+    target.insert_obj(image)
+    target.gen_content()
+    document.save(str(out))
+    document.close()
+    return out

@@ -192,3 +192,19 @@ def test_indicators_named_in_a_scanned_text_are_read_by_name_as_well():
     text = "ตัวชีวัดที oa ประสิทธิภาพการสือสาร ตัวชีวัดที ๘ การปรับปรุงการทำงาน"
     assert indicators_read(text, framework) == [7, 8]
     assert indicators_read("ไม่มีตัวชี้วัดย่อยที่ ๙.๒", framework) == []
+
+
+def test_specks_above_a_figures_point_leave_it_a_point():
+    from ita_lib.documents.ocr_digits import read_figure
+
+    ink = _ink("๙๗.๖๔")
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    cell = ink[rows[0] - 4 : rows[-1] + 4, cols[0] - 4 : cols[-1] + 4].copy()
+    point = [x for x in range(cell.shape[1]) if cell[-10:, x].any() and not cell[:-10, x].any()]
+    assert point, "the point is found below the digits' tops"
+    x = point[len(point) // 2]
+    cell[8:10, x : x + 2] = True  # two specks a scanner left above the point
+    cell[13:14, x + 1] = True
+    figure = read_figure(cell)
+    assert figure is not None
+    assert figure.text == "๙๗.๖๔"

@@ -1,0 +1,191 @@
+"""Read by OCR what a text PDF holds only as pictures: scanned pages and pictures of text.
+
+Agencies assemble their PDFs by hand. Most pages are exported from Word, but the signed
+announcement, or the page of results, is often printed, signed, scanned and put in its place;
+and the results are often a screenshot of NACC's report pasted into the Word file. The text
+layer holds nothing of these. :func:`read_pictures` finds them and reads them by OCR
+(:func:`~ita_lib.documents.ocr.ocr_pages`):
+
+- a **scanned page**: a page with (almost) no text layer whose pictures cover most of it. It is
+  read whole, as a page of a scan is (turned upright when it was scanned sideways);
+- a **picture of text**: on a page with a text layer, a picture at least :data:`MIN_WIDTH` of
+  the page wide and :data:`MIN_HEIGHT` of it high (an emblem, a signature or a stamp is
+  smaller). It is rendered at 300 dpi and read upright; its words and rules join the page's
+  own, in page points, where the picture is. A word the text layer already has there (text
+  drawn over the picture) is not taken twice. A picture whose words OCR is mostly unsure of
+  (median confidence under :data:`MIN_CONF`) is a photograph: nothing read in it is taken.
+
+Text drawn invisible over a picture (the OCR layer of a "searchable" scan) is no text layer
+(:mod:`~ita_lib.documents.pdf_reading` skips it), so such pages are read here again:
+Tesseract's Thai is far better than what scanners write there.
+
+Without Tesseract the text pages are still read: each page or picture left unread is named in
+the document's notes, and a warning is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ita_lib.documents.ocr import INSTALL_HINT, check_tesseract, ocr_pages
+from ita_lib.documents.page_layout import Page, Rule, Word
+from ita_lib.documents.pdf_reading import SCAN_DPI, open_pdf, picture_boxes, scanned_image
+from ita_lib.exceptions import InputError
+
+__all__ = ["MIN_CONF", "MIN_HEIGHT", "MIN_WIDTH", "read_pictures"]
+
+log = logging.getLogger(__name__)
+
+MIN_WIDTH = 0.4
+"""Share of the page's width a picture must span to be read as a picture of text."""
+MIN_HEIGHT = 0.08
+"""Share of the page's height a picture must span to be read as a picture of text."""
+MIN_CONF = 50.0
+"""Median OCR confidence (0–100) of its words under which a picture is taken for a photograph
+and what OCR read in it is left out."""
+_SCANNED_TEXT = 20  # glyphs: a page with fewer in its text layer may be a scanned page
+_SCANNED_COVER = 0.5  # share of the page's area its pictures cover on a scanned page
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A page (``box`` None) or a picture on it (its box in points, top-down) to read by OCR."""
+
+    index: int
+    box: Box | None
+
+
+def _targets(page: Page, boxes: list[Box]) -> list[_Target]:
+    index = page.number - 1
+    if len(page.words) < _SCANNED_TEXT:
+        x0 = min((b[0] for b in boxes), default=0.0)
+        y0 = min((b[1] for b in boxes), default=0.0)
+        x1 = max((b[2] for b in boxes), default=0.0)
+        y1 = max((b[3] for b in boxes), default=0.0)
+        if (x1 - x0) * (y1 - y0) >= _SCANNED_COVER * page.width * page.height:
+            return [_Target(index, None)]
+    return [
+        _Target(index, box)
+        for box in boxes
+        if box[2] - box[0] >= MIN_WIDTH * page.width and box[3] - box[1] >= MIN_HEIGHT * page.height
+    ]
+
+
+def _images(path: Path, source: str, pages: tuple[Page, ...]) -> tuple[list[_Target], list[object]]:
+    """Return what to read by OCR and its images (a scanned page at its own resolution)."""
+    pdf = open_pdf(path, source)
+    targets: list[_Target] = []
+    images: list[object] = []
+    try:
+        for page, handle in zip(pages, pdf, strict=True):  # type: ignore[call-overload]
+            for target in _targets(page, picture_boxes(handle, page.height)):
+                targets.append(target)
+                if target.box is None:
+                    image = scanned_image(handle)
+                    images.append(
+                        image or handle.render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+                    )
+                    continue
+                x0, y0, x1, y1 = target.box
+                crop = (
+                    x0,
+                    page.height - y1,
+                    page.width - x1,
+                    y0,
+                )  # cut from left, bottom, right, top
+                images.append(
+                    handle.render(scale=SCAN_DPI / 72, crop=crop, grayscale=True).to_pil()
+                )
+            handle.close()
+    finally:
+        pdf.close()  # type: ignore[attr-defined]
+    return targets, images
+
+
+def _placed(read: Page, scale: float, x: float, y: float) -> tuple[list[Word], list[Rule]]:
+    """Return a page read by OCR (in pixels) as words and rules in points, moved to (x, y)."""
+    words = [
+        Word(w.text, x + w.x0 * scale, y + w.y0 * scale, x + w.x1 * scale, y + w.y1 * scale,
+             w.em * scale, w.conf)
+        for w in read.words
+    ]  # fmt: skip
+    rules = [
+        Rule(x + r.x0 * scale, y + r.y0 * scale, x + r.x1 * scale, y + r.y1 * scale)
+        for r in read.rules
+    ]
+    return words, rules
+
+
+def _covers(word: Word, glyph: Word) -> bool:
+    cx, cy = (glyph.x0 + glyph.x1) / 2, (glyph.y0 + glyph.y1) / 2
+    return word.x0 <= cx <= word.x1 and word.y0 <= cy <= word.y1
+
+
+def _with_picture(page: Page, box: Box, read: Page, scale: float) -> Page:
+    """Return the page with the words and rules of a picture of text on it added."""
+    if not read.words or statistics.median(w.conf for w in read.words) < MIN_CONF:
+        return page  # a photograph, or a chart: OCR is sure of (almost) nothing in it
+    words, rules = _placed(read, scale, box[0], box[1])
+    inside = [
+        g for g in page.words if box[0] <= g.x0 and g.x1 <= box[2] and box[1] <= g.y0 <= box[3]
+    ]
+    words = [w for w in words if not any(_covers(w, g) for g in inside)]
+    return replace(page, words=(*page.words, *words), rules=(*page.rules, *rules))
+
+
+def _note(target: _Target, page: Page, done: str) -> str:
+    if target.box is None:
+        return f"Page {page.number} is a scanned page (no text layer); {done}."
+    share = f"{target.box[1] / page.height:.0%} to {target.box[3] / page.height:.0%} down the page"
+    return f"Page {page.number} holds a picture of text ({share}); {done}."
+
+
+def read_pictures(
+    path: Path, pages: tuple[Page, ...], source: str
+) -> tuple[tuple[Page, ...], tuple[str, ...], bool]:
+    """Read by OCR the scanned pages and pictures of text of a PDF with a text layer.
+
+    Parameters
+    ----------
+    path
+        The PDF file.
+    pages
+        Its pages as :func:`~ita_lib.documents.pdf_reading.pdf_pages` read them.
+    source
+        Name used in messages.
+
+    Returns
+    -------
+    tuple
+        The pages with what OCR read added (or, for a scanned page, in its place), one note
+        for each page or picture read (or left unread), and whether anything was read by OCR.
+    """
+    targets, images = _images(path, source, pages)
+    if not targets:
+        return pages, (), False
+    try:
+        check_tesseract(source)
+    except InputError:
+        log.warning("%s: %d scanned page(s) or picture(s) of text not read: install %s",
+                    source, len(targets), INSTALL_HINT)  # fmt: skip
+        unread = f"it was not read, as Tesseract OCR is not installed ({INSTALL_HINT})"
+        return pages, tuple(_note(t, pages[t.index], unread) for t in targets), False
+    whole = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is None]
+    parts = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is not None]
+    out = list(pages)
+    for (target, image), read in zip(whole, ocr_pages([i for _, i in whole], source), strict=True):
+        page = pages[target.index]
+        scale = page.width / image.width  # type: ignore[attr-defined]
+        words, rules = _placed(read, scale, 0.0, 0.0)
+        out[target.index] = Page(page.number, read.width * scale, read.height * scale,
+                                 tuple(words), tuple(rules), read.turned)  # fmt: skip
+    found = ocr_pages([i for _, i in parts], source, turn=False, dpi=SCAN_DPI)
+    for (target, _), read in zip(parts, found, strict=True):
+        out[target.index] = _with_picture(out[target.index], target.box, read, 72 / SCAN_DPI)  # type: ignore[arg-type]
+    notes = tuple(_note(t, pages[t.index], "it was read by OCR") for t in targets)
+    return tuple(out), notes, True
