@@ -52,7 +52,9 @@ _TOTAL_IN_PROSE = re.compile(
 )
 _INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
 _OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
-_WEIGHTED = re.compile(r"ถ่วง|สัดส่วน")  # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part
+# คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part; คะแนนรวม = (IIT x 0.30): a weight
+_WEIGHTED = re.compile(r"ถ่วง|สัดส่วน|[x×*]\s*[\d.]+$")
+_FIGURE_FIRST = re.compile(r"^\s*\d{1,3}(?:\.\d{1,2})?(?![\d.])")  # a line's first word
 
 
 # -- Agency --------------------------------------------------------------------------------------
@@ -408,6 +410,11 @@ def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     results += [p for s, p in layout.headings if s == "results"]  # a paragraph run into it
     results.sort(key=lambda p: p.pos.sort_key())
     texts = [(to_arabic_digits(strip_dots(p.text)), p.pos) for p in results]
+    after = [text for text, _ in texts[1:]] + [""]
+    texts = [  # a label over its figure (a card of a screenshot: คะแนนรวม (ITA), then 88.58)
+        (f"{text} {below}", pos) if _FIGURE_FIRST.match(below) else (text, pos)
+        for (text, pos), below in zip(texts, after, strict=False)
+    ]
     for pattern in (_TOTAL_IN_PROSE, _SCORE_IN_PROSE):
         for text, pos in texts:
             for match in pattern.finditer(text):

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ita_lib.documents.extract_analysis import addresses_in
+from ita_lib.documents.extract_measures import read_period
 from ita_lib.documents.extraction import (
     MARK_CLASS,
     MEASURE_FIELDS,
     MEASURE_MARKER,
     UNNUMBERED_MEASURE,
-    UNREAD_BY_OCR,
     Collector,
     any_marks,
     starts_step,
@@ -44,6 +44,7 @@ from ita_lib.text.periods import parse_period
 
 __all__ = ["label_table_paragraphs", "read_measure_paragraphs"]
 
+_STEP_AHEAD = r"\(?[0-9๐-๙]{1,2}\)|[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\s"  # (1) 1) 1.1: a step's number
 _LABELS = {
     "steps": r"วิธี(?:การ)?ดำเนิน(?:การ|งาน)|ขั้นตอน(?:การ)?(?:ดำเนิน(?:การ|งาน))?|วิธีการ(?=\s*:)",
     "period": r"(?:ระยะ|ช่วง|ห้วง)เวลา(?:การ)?(?:ดำเนิน(?:การ|งาน))?",
@@ -51,11 +52,10 @@ _LABELS = {
     "monitoring": r"ตัวชี้วัด(?:ความสำเร็จ)?|การติดตาม(?:และ)?ประเมินผล|การติดตามผล|เป้าหมาย",
     "addresses": r"เหตุผล|ประเด็นที่(?:มุ่ง)?แก้ไข|ข้อที่แก้ไข|สอดคล้องกับ|ประเด็น\s*ITA",
 }
-# A label ends with a colon (then it may follow a word with no space: a PDF joins lines), or
-# ends its paragraph, or comes before a step ("วิธีการดำเนินการ (1) ...").
+# A label ends with a colon, or ends its paragraph, or comes before a step ("วิธีการดำเนินการ
+# (1) ...", "วิธีดำเนินการ 1.1 ..."); then it may follow a word with no space (a PDF joins lines).
 _LABEL_WORDS = "|".join(
-    rf"(?P<{role}>(?:{words}))\s*(?::|：|$|(?=\(?[0-9๐-๙]{{1,2}}\)))"
-    for role, words in _LABELS.items()
+    rf"(?P<{role}>(?:{words}))\s*(?::|：|$|(?={_STEP_AHEAD}))" for role, words in _LABELS.items()
 )
 
 
@@ -70,6 +70,7 @@ _ENUMERATED = {
     True: re.compile(any_marks(_ENUMERATED_WORDS)),
 }
 _COLON = re.compile(r"\s*[:：]\s*$")
+_BEFORE_STEP = re.compile(rf"\s*(?:{_STEP_AHEAD})")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
@@ -110,7 +111,13 @@ def _pieces(
         cuts.append((match.start(), match.end(), match.lastgroup or "text"))
     for match in _LABEL[ocr].finditer(text):
         before = text[match.start() - 1] if match.start() else " "
-        if before.isspace() or before == ")" or _COLON.search(match[0]):
+        if (
+            before.isspace()
+            or before == ")"
+            or _COLON.search(match[0])
+            or _BEFORE_STEP.match(text, match.end())
+            or (match.end() == len(text) and "ดำเนิน" in match[0])  # ...ต่อเนื่องวิธีดำเนินการ
+        ):
             cuts.append((match.start(), match.end(), match.lastgroup or "text"))
     for match in _STEP.finditer(text):  # not a number closing a bracket: ๖๙), (ครั้งที่ 2)
         number = int(to_arabic_digits(match[1]))
@@ -355,7 +362,7 @@ def _period(
         if rest:
             build.leftover(f"({rest})", pos, "measures", "a note after the period")
         return
-    build.leftover(
-        text, pos, "measures", UNREAD_BY_OCR["period"] if build.ocr else "period unreadable"
-    )
+    value = read_period(text, pos, build)  # two ranges, or words: its months' span
+    if value is not None:
+        data["period"] = value
     build.at(pos, "measures", index, "period")  # where the period is, though not read

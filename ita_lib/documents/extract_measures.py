@@ -15,14 +15,14 @@ from ita_lib.documents.extraction import (
     join_list,
     join_single,
 )
-from ita_lib.documents.layout import Cell, Table
+from ita_lib.documents.layout import Cell, Position, Table
 from ita_lib.documents.terms import classify_header, headers_alike
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
-from ita_lib.text.periods import parse_period
+from ita_lib.text.periods import format_period, parse_period, periods_in
 
-__all__ = ["read_measures"]
+__all__ = ["PERIOD_AS_SPAN", "read_measures", "read_period"]
 _HEADER_LENGTH = 30  # a title cell this short may be a header (มาตรการ/แนวทาง) read again
 _MEASURE_NUMBER = re.compile(r"^\s*(?:มาตรการที่|ลำดับที่|ที่)?\s*([0-9๐-๙]{1,3})\s*[.)]?\s*$")
 _MEASURE_NUMBER_OCR = re.compile(
@@ -128,18 +128,40 @@ def read_measures(
     return measures, written
 
 
+PERIOD_AS_SPAN = "the period as written, imported as the span of its months"
+"""Leftover reason of a period written with more than a month range (two ranges, words)."""
+
+
+def read_period(text: str, pos: Position, build: Collector) -> str | None:
+    """Return a measure's period as imported, or None when it cannot be read (a leftover).
+
+    A period that reads as one (:func:`~ita_lib.text.periods.parse_period`) is imported as
+    written. In a document not read by OCR, a period written with more than one range or with
+    words (``ต.ค. 69 – มี.ค. 70 (ประเมิน) และ เม.ย. – ก.ย. 70 (ติดตาม)``) is imported as the span
+    of the months it names (:func:`~ita_lib.text.periods.periods_in`), the text as written kept
+    as a leftover; OCR's misread months are never read so (``ocr_unread``).
+    """
+    try:
+        parse_period(text)
+    except InputError as exc:
+        span = None if build.ocr else periods_in(text)
+        if span is None:
+            why = UNREAD_BY_OCR["period"] if build.ocr else f"period unreadable: {exc.message}"
+            build.leftover(text, pos, "measures", why)
+            return None
+        build.leftover(text, pos, "measures", PERIOD_AS_SPAN)
+        return format_period(span)
+    return text
+
+
 def _read_period(period_cell: Cell, measure: dict[str, Any], index: int, build: Collector) -> None:
     """Set the measure's period from its cell when it reads as one (else keep it as leftover)."""
     period = join_single(period_cell)
     if not period:
         return
-    try:
-        parse_period(period)
-    except InputError as exc:
-        why = UNREAD_BY_OCR["period"] if build.ocr else f"period unreadable: {exc.message}"
-        build.leftover(period, period_cell.pos, "measures", why)
-    else:
-        measure["period"] = period
+    value = read_period(period, period_cell.pos, build)
+    if value is not None:
+        measure["period"] = value
     build.at(period_cell.pos, "measures", index, "period")  # read or not, it is there
 
 

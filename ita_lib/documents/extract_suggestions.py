@@ -18,6 +18,7 @@ from ita_lib.documents.extraction import (
     Collector,
     Correction,
     instrument_of,
+    instruments_named,
 )
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.documents.ocr_repair import (
@@ -88,6 +89,7 @@ class _Reading:
     by_item: list[dict[str, str]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
     instrument: str | None = None
+    written: str | None = None  # the instrument whose paragraph is being written
     indicator: int | None = None
     sub: str | None = None
     last: str = "start"
@@ -267,7 +269,9 @@ def _read_text(
     elif (found := instrument_of(text, framework)) and (
         found not in state.by_instrument or _NUMBERED_PART.match(arabic)
     ):  # a numbered part (๓.๓ ... (OIT)) names its instrument even if a paragraph did before
-        state.instrument, state.indicator, state.sub = found, None, None
+        # the items that follow are of the instrument it names last ("... ส่วนแบบวัด OIT ...")
+        state.instrument = (instruments_named(text) or [found])[-1]
+        state.indicator, state.sub, state.written = None, None, found
         before = state.by_instrument.get(found)
         state.by_instrument[found] = f"{before} {text}" if before else text
         if before is None:
@@ -277,8 +281,8 @@ def _read_text(
         state.summary.append(text)
         state.summary_pos = state.summary_pos or paragraph.pos
         state.last = "summary"
-    elif state.last == "instrument" and state.instrument is not None:
-        state.by_instrument[state.instrument] = f"{state.by_instrument[state.instrument]} {text}"
+    elif state.last == "instrument" and state.written is not None:
+        state.by_instrument[state.written] = f"{state.by_instrument[state.written]} {text}"
     elif state.last == "item" and _name_only(state.by_item[-1], framework):
         state.by_item[-1]["text"] = f"{state.by_item[-1]['text']} {text}"  # the name, then this
     else:

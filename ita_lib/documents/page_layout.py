@@ -36,6 +36,7 @@ from ita_lib.text.thai_repair import repair_thai
 __all__ = ["Page", "Rule", "Word", "read_pages", "table_cells"]
 
 _SPACE_GAP = 0.2  # a gap wider than this many em between words is a space
+_COLUMN_GAP = 3.0  # a gap wider than this many em between words parts two columns
 # a line whose next lines may hang under it: a bracketed number, an item code ((๑) ..., O13 ...)
 _HANGING = re.compile(
     r"^(?:\(\s*[0-9๐-๙]{1,2}\s*\)|(?:ข้อ\s*)?[oOeEiI0๐]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙]))"
@@ -44,6 +45,7 @@ _STRAY = re.compile(r"^[^\u0e01-\u0e2e]{1,5}$")  # in a scan's margin: a few sig
 _MARGIN_BAND = 0.08  # the top and bottom share of a page where headers and footers live
 _SNAP = 0.25  # rules closer than this many em are one grid line
 _NUMBER_END = re.compile(r"[0-9๐-๙][.,]?$")
+_DIGITS_ONLY = re.compile(r"^[0-9๐-๙]{1,2}$")
 _LIST_START = re.compile(r"^(?:[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*\s*[.)]|[-–•*]\s|ข้อ\s)")
 
 
@@ -109,6 +111,12 @@ class _Line:
             out += word.text
             previous = word
         return " ".join(repair_thai(out).split())
+
+    @property
+    def columned(self) -> bool:
+        """Return True when a gap in the line is wider than :data:`_COLUMN_GAP` em: a row of a
+        table drawn without rules (a screenshot's), not a line of wrapped text."""
+        return any(b.x0 - a.x1 > _COLUMN_GAP * b.em for a, b in itertools.pairwise(self.words))
 
     @property
     def lead_width(self) -> float:
@@ -189,10 +197,12 @@ def _paragraph_texts(
     """Join lines into paragraphs; return each paragraph's text and first line.
 
     A line continues the paragraph above unless it starts with a list number (not a figure
-    closing a bracket the paragraph opened: :func:`_closes_bracket`), the gap above
+    closing a bracket the paragraph opened: :func:`_closes_bracket`, nor the rest of a number
+    wrapped after its first digits), the gap above
     it is wider than the usual gap between lines, the line above stops short (before the
     last fifth of the width, with room left for this line's first run of text up to a space),
-    or it is a first line indented below a line at the margin (:func:`_indented_below`).
+    it is a first line indented below a line at the margin (:func:`_indented_below`), or both
+    it and the line above are rows of columns (:attr:`_Line.columned`).
     """
     gaps = [b.y0 - a.y1 for a, b in itertools.pairwise(lines) if b.y0 - a.y1 < a.em]
     usual = statistics.median(gaps) if gaps else 0.0
@@ -211,8 +221,13 @@ def _paragraph_texts(
                 or right - previous.x1 < line.lead_width + 0.5 * line.em
                 or bool(_NUMBER_END.search(out[-1][0]) and text[:1].isdigit())
             )
-            and (not _LIST_START.match(text) or _closes_bracket(out[-1][0], text))
+            and (
+                not _LIST_START.match(text)
+                or _closes_bracket(out[-1][0], text)
+                or _DIGITS_ONLY.match(out[-1][0])  # ๑๐. wrapped in a narrow column: ๑, then ๐.
+            )
             and not (indents and _indented_below(line, previous, left))
+            and not (line.columned and previous.columned)
         )
         if joined:
             out[-1] = (_join_lines(out[-1][0], text), out[-1][1])

@@ -28,6 +28,7 @@ from ita_lib.documents.layout import (
     Table,
     join_wrapped,
 )
+from ita_lib.documents.score_lines import score_lines_as_table
 from ita_lib.documents.terms import (
     DocumentTerms,
     classify_table,
@@ -97,7 +98,21 @@ _ANNOUNCEMENT = re.compile(r"^\s*ตามท[ีิ]|จึงประกา�
 
 
 def read_layout(document: Document, terms: DocumentTerms) -> Layout:
-    """Sort a document's blocks into sections and classify its tables."""
+    """Sort a document's blocks into sections and classify its tables.
+
+    A document with no score table whose scores are listed line by line (:mod:`.score_lines`)
+    is read with those lines as its score table.
+    """
+    layout = _read_layout(document, document.blocks, terms)
+    if any(kind == "score" for kind, _, _ in layout.tables):
+        return layout
+    blocks = score_lines_as_table(document.blocks, tolerant=document.format in OCR_FORMATS)
+    return layout if len(blocks) == len(document.blocks) else _read_layout(document, blocks, terms)
+
+
+def _read_layout(
+    document: Document, blocks: Sequence[Paragraph | Table], terms: DocumentTerms
+) -> Layout:
     section = "front"
     front: list[Paragraph] = []
     headings: list[tuple[str, Paragraph]] = []
@@ -107,7 +122,7 @@ def read_layout(document: Document, terms: DocumentTerms) -> Layout:
     tables_seen: set[str] = set()
     tolerant = document.format in OCR_FORMATS
     run_on = document.format in _PAGED  # a heading a PDF's lines ran into its paragraph
-    for block in _bare_numbers_joined(document.blocks):
+    for block in _bare_numbers_joined(blocks):
         if isinstance(block, Table):
             block = _prepared(block, terms, tolerant)
             kind, roles = _table_kind(block, terms, tolerant, tables)

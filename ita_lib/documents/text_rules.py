@@ -101,6 +101,8 @@ def _agency_names(context: AuditContext) -> Iterator[Finding]:
         for match in pattern.finditer(unit.text):
             type_name, correct = spellings[match[1]]
             written = match[2] or ""
+            if unit.text[match.end() : match.end() + 1] == ".":  # ...ราชมงคล พ.ศ. run together
+                written = written[:-1]
             candidate = _trim_name(written, terms.name_stop_words)
             generic = not candidate or any(written.startswith(w) for w in terms.name_stop_words)
             cut_short = len(candidate) < len(core) and core.startswith(candidate)  # ...ราชภัฏ
@@ -310,7 +312,7 @@ def _of_another_year(text: str, start: int, context: AuditContext) -> bool:
 
 # words that may follow a level with no space (OCR or a PDF lost it): "ระดับผ่านดีโดยมี..."
 _NEXT_WORD = "โดย|ซึ่ง|และ|จาก|ลดลง|เพิ่มขึ้น|ทั้งนี้|เนื่องจาก|คะแนน"
-_NEGATED = re.compile(r"ไม่(?:ได้รับ|ถึง|อยู่ใน|เข้าเกณฑ์)?[^\s]{0,8}$")  # ไม่ได้รับผลระดับ...
+_NEGATED = re.compile(r"ไม่(?:ได้รับ|ถึง|อยู่ใน|เข้าเกณฑ์)?[^\s]{0,16}$")  # ไม่ได้รับผลการประเมินในระดับ
 
 
 def _prose_units(context: AuditContext) -> Iterator[TextUnit]:
@@ -351,8 +353,10 @@ def prose_levels(
             word = match[1]
             if word == reference or reference in words.get(word, ()):
                 continue
-            if _NEGATED.search(unit.text[max(0, match.start() - 20) : match.start()]):
+            if _NEGATED.search(unit.text[max(0, match.start() - 30) : match.start()]):
                 continue  # "ไม่ได้รับผลระดับผ่านดี": the level it did not reach
+            if _of_another_year(to_arabic_digits(unit.text), match.start(), context):
+                continue  # "... พ.ศ. 2568 ซึ่งได้ 82.88 คะแนน (ระดับ ต้องปรับปรุง)"
             note, note_th = floor_note(context.framework, word, scores)
             yield make_finding(
                 "prose_rating_mismatch",

@@ -28,7 +28,7 @@ from ita_lib.text.years import (
     parse_be_year,
 )
 
-__all__ = ["Period", "format_period", "parse_period"]
+__all__ = ["Period", "format_period", "parse_period", "periods_in"]
 
 _FISCAL_RE = re.compile(rf"ปีงบ(?:ประมาณ)?\s*(?:{BE_PREFIX_PATTERN})?\s*(?P<year>\d+)")
 _SEPARATOR_RE = re.compile(r"\s*(?:-|–|—|ถึง)\s*")
@@ -285,6 +285,48 @@ def _month_range(
             found=text,
         )
     return (start_year, start_month), (end_year, end_month)
+
+
+def _lenient(spelling: str) -> str:
+    """Return a month spelling as a pattern allowing a point or a space after each letter."""
+    return r"\.?\s?".join(re.escape(c) for c in spelling)
+
+
+_MONTH_MENTION = re.compile(
+    r"(?<![\u0e01-\u0e2e])(?P<month>"
+    + "|".join(_lenient(k) for k in sorted(_MONTHS, key=len, reverse=True))
+    + rf")\.?(?![\u0e01-\u0e2e])\s*(?:{BE_PREFIX_PATTERN})?\s*(?P<year>\d{{2,4}})?(?!\d)"
+)
+
+
+def periods_in(text: str) -> Period | None:
+    """Return the span of the months a text names with their years, or None.
+
+    For a period written with more than a month range (``ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ
+    เม.ย. – ก.ย. 2570 (ติดตาม)``, ``รายไตรมาส (ธ.ค. 2569, มี.ค. 2570, มิ.ย. 2570, ก.ย. 2570)``,
+    ``ต.ค. 2569 – ธ.ค. 2569 และตรวจสอบต่อเนื่อง``): from the first day of the earliest month to
+    the last day of the latest. A month written without its year takes the year of the next
+    month written with one (the year before, when it comes later in the year). None when no
+    month has a year after it, or a year is not a BE year.
+    """
+    mentions = list(_MONTH_MENTION.finditer(clean_text(text)))
+    if not any(m["year"] for m in mentions):
+        return None
+    months: list[tuple[int, int]] = []
+    year: int | None = None
+    for match in reversed(mentions):
+        month = _MONTHS[re.sub(r"[.\s]", "", match["month"])]
+        if match["year"]:
+            try:
+                year = parse_be_year(match["year"])
+            except InputError:
+                return None
+        elif year is not None and months and month > months[-1][1]:
+            year -= 1  # ต.ค. - ก.ย. 2570: October of the year before
+        if year is not None:
+            months.append((year, month))
+    first, last = min(months), max(months)
+    return Period(date(be_to_ce(first[0]), first[1], 1), _last_day(be_to_ce(last[0]), last[1]))
 
 
 def format_period(p: Period, *, thai_digits: bool = False) -> str:

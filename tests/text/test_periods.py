@@ -10,7 +10,7 @@ import pytest
 
 from ita_lib.exceptions import InputError
 from ita_lib.text import periods
-from ita_lib.text.periods import Period, format_period, parse_period
+from ita_lib.text.periods import Period, format_period, parse_period, periods_in
 from ita_lib.text.years import MONTHS_LONG, MONTHS_SHORT
 
 FY2566 = Period(date(2022, 10, 1), date(2023, 9, 30))
@@ -22,6 +22,7 @@ def test_all_lists_public_names():
             "Period",
             "format_period",
             "parse_period",
+            "periods_in",
         ]
     )
     for name in periods.__all__:
@@ -192,3 +193,25 @@ def test_format_period_round_trips(period, thai_digits):
 def test_format_period_rejects_non_periods():
     with pytest.raises(TypeError, match="expected a Period"):
         format_period((date(2022, 10, 1), date(2023, 9, 30)))
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ เม.ย. – ก.ย. 2570 (ติดตาม)",
+            ("2026-10-01", "2027-09-30"),
+        ),
+        ("ต.ค. – ธ.ค. ๖๘ และ ม.ค. – ก.ย. ๖๙", ("2025-10-01", "2026-09-30")),
+        ("รายไตรมาส (ธ.ค. 2569, มี.ค. 2570, มิ.ย. 2570, ก.ย. 2570)", ("2026-12-01", "2027-09-30")),
+        ("ทุกเดือน ต.ค. 2569 – ก.ย. 2570", ("2026-10-01", "2027-09-30")),
+        ("ต.ค. 2569 – ธ.ค. 2569 และตรวจสอบต่อเนื่องทุกเดือน", ("2026-10-01", "2026-12-31")),
+        ("ตุลาคม ๒๕๖๘ ถึง กันยายน ๒๕๖๙", ("2025-10-01", "2026-09-30")),
+        ("ภายในวันที่ 10 ของทุกเดือน", None),  # no month
+        ("ต.ค. – ธ.ค.", None),  # no year
+        ("มีความต่อเนื่อง 2569", None),  # มี...ค in a word is no month
+    ],
+)
+def test_periods_in_a_text_give_their_span(text, span):
+    found = periods_in(text)
+    assert (None if found is None else (found.start.isoformat(), found.end.isoformat())) == span

@@ -1,0 +1,255 @@
+"""Layouts met in the held-out documents Q to U (see the fixtures' README for their first contact).
+
+Each test builds the layout in a few lines of text: a results table comparing two years and
+named in its first column, and NACC's suggestions introduced by a paragraph naming every
+instrument (in a document read by OCR, in whole or in part).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ita_lib.documents.audit import audit
+from ita_lib.documents.extract_front import find_prose_total
+from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+from ita_lib.documents.extract_measures import PERIOD_AS_SPAN
+from ita_lib.documents.extract_suggestions import read_suggestions
+from ita_lib.documents.extraction import Collector, instruments_named
+from ita_lib.documents.importer import import_parsed
+from ita_lib.documents.layout import Paragraph, Position, Table
+from ita_lib.documents.page_layout import Page, Rule, Word, read_pages
+from ita_lib.documents.reading import parse_text
+from ita_lib.documents.score_lines import _score_line, score_lines_as_table
+from ita_lib.documents.sections import read_layout
+from ita_lib.documents.table_reading import read_tables
+from ita_lib.documents.terms import classify_header, load_document_terms
+from ita_lib.model.framework_files import load_framework
+
+TERMS = load_document_terms()
+DOCUMENTS = Path(__file__).resolve().parents[1] / "data" / "documents"
+
+_NAMES = {i.number: i.name_th for i in load_framework(2569).indicators}
+_TWO_YEARS = (
+    "ผลการประเมิน\n\n"
+    "ประเด็นการประเมิน\tITA 2568\tITA 2569\tเพิ่ม/ลด\n"
+    "การรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (IIT)\t\t\t\n"
+    + "".join(f"({n}) {_NAMES[n]}\t8{n}.10\t9{n}.20\t+10.10\n" for n in range(1, 6))
+    + "คะแนนเฉลี่ย IIT\t83.10\t93.20\t+10.10\n"
+    + "".join(f"({n}) {_NAMES[n]}\t8{n - 5}.10\t9{n - 5}.20\t+10.10\n" for n in range(6, 11))
+    + "คะแนนรวมถ่วงน้ำหนัก\t82.88\t86.91\t+4.03\n"
+)
+
+
+def test_a_table_of_two_years_named_by_its_first_column_is_the_score_table():
+    header = ("ประเด็นการประเมิน", "ITA 2568", "ITA 2569", "เพิ่ม/ลด")
+    kind, roles = classify_header(header, TERMS)
+    assert kind == "score"
+    assert (roles["indicator"], roles["score"], roles["year_2568"], roles["change"]) == (0, 2, 1, 3)
+    # a first column with a role of its own is not taken for the names
+    kind, roles = classify_header(("ลำดับ", "ตัวชี้วัด", "ปี 2568", "ปี 2569"), TERMS)
+    assert (kind, roles["indicator"], roles["score"]) == ("score", 1, 3)
+
+
+def test_a_table_of_two_years_imports_the_latest_years_scores():
+    document = parse_text(
+        _TWO_YEARS + "\nมาตรการ\n\nลำดับ\tมาตรการ\tวิธีการ\tระยะเวลา\n1\tก\tข\tต.ค. 68\n"
+    )
+    build = Collector(source="t", terms=TERMS)
+    tables = read_tables(read_layout(document, TERMS), load_framework(2569), build)
+    assert tables.scores[1] == Decimal("91.20")
+    assert tables.scores[10] == Decimal("95.20")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("แบบวัด IIT อยู่ในเกณฑ์ดี สำหรับแบบวัด EIT ควรพัฒนา ส่วนแบบวัด OIT มีข้อที่ไม่ผ่าน", "OIT"),
+        ("ส่วนแบบวัด 017 มีข้อที่ไม่ผ่าน", "OIT"),
+        ("ไม่ได้ระบุแบบวัด", None),
+    ],
+)
+def test_the_instrument_a_text_names_last(text, named):
+    assert (instruments_named(text) or [None])[-1] == named
+
+
+@pytest.mark.parametrize("ocr", [False, True])
+def test_items_after_a_paragraph_naming_every_instrument_are_of_the_last_named(ocr):
+    """The OCR reading of an item code takes its letter from the instrument it is under: here
+    OIT, which the paragraph names last, not IIT, which it names first."""
+    texts = [
+        (
+            "ผู้ตรวจประเมินให้ข้อเสนอแนะว่า แบบวัด IIT อยู่ในเกณฑ์ดี สำหรับแบบวัด EIT ควรพัฒนาการ"
+            "สื่อสาร ส่วนแบบวัด OIT มีข้อที่ไม่ผ่านเกณฑ์ ดังนี้"
+        ),
+        "O3 ข้อมูลการติดต่อ หน่วยงานต้องแสดงข้อมูลการติดต่อให้ครบถ้วน",
+        "O11 ข้อมูลสถิติการให้บริการ หน่วยงานต้องแสดงข้อมูลเชิงสถิติ",
+    ]
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=ocr)
+    suggestions, _, failed = read_suggestions(paragraphs, load_framework(2568), build)
+    assert [s["item"] for s in suggestions["by_item"]] == ["o3", "o11"]
+    assert failed == ["o3", "o11"]
+
+
+def test_a_paragraph_naming_several_instruments_goes_on_in_the_next():
+    texts = [
+        "แบบวัด IIT อยู่ในเกณฑ์ดี สำหรับแบบวัด EIT ควรพัฒนาการสื่อสาร",
+        "และเผยแพร่ผลการปรับปรุงการให้บริการให้ผู้รับบริการทราบ",
+    ]
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=True)
+    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2568), build)
+    assert suggestions["by_instrument"] == {"IIT": " ".join(texts)}
+
+
+# -- Q: the results as a screenshot (a table drawn without rules, cards) ---------------------------
+
+
+def _word(text: str, x0: float, y: float, *, width: float | None = None) -> Word:
+    return Word(text, x0, y, x0 + (width or 12.0 * len(text)), y + 14.0, 14.0)
+
+
+def test_rows_of_columns_are_not_joined_as_wrapped_text():
+    rows = [("1", "ตัวชี้วัดที่ 1", "IIT", "96.42"), ("2", "ตัวชี้วัดที่ 2", "IIT", "92.18")]
+    words = [
+        w
+        for n, (number, label, instrument, score) in enumerate(rows)
+        for w in (
+            _word(number, 60.0, 100.0 + 20 * n),
+            _word(label, 90.0, 100.0 + 20 * n),
+            _word(instrument, 330.0, 100.0 + 20 * n),
+            _word(score, 470.0, 100.0 + 20 * n, width=60.0),
+        )
+    ]
+    items, _ = read_pages([Page(1, 595.0, 842.0, tuple(words))])
+    assert [p.text for p in items] == ["1 ตัวชี้วัดที่ 1 IIT 96.42", "2 ตัวชี้วัดที่ 2 IIT 92.18"]
+
+
+def test_a_number_wrapped_in_a_narrow_column_is_one_number():
+    rules = (
+        Rule(50.0, 100.0, 200.0, 100.0), Rule(50.0, 160.0, 200.0, 160.0),
+        Rule(50.0, 100.0, 50.0, 160.0), Rule(80.0, 100.0, 80.0, 160.0),
+        Rule(200.0, 100.0, 200.0, 160.0),
+    )  # fmt: skip
+    words = (_word("๑", 58.0, 110.0, width=10.0), _word("๐.", 58.0, 128.0, width=14.0),
+             _word("มาตรการ", 90.0, 110.0))  # fmt: skip
+    [table], _ = read_pages([Page(1, 595.0, 842.0, words, rules)])
+    assert [c.text for c in table.rows[0].cells] == ["๑๐.", "มาตรการ"]
+
+
+_NAMES_2569 = {i.number: i.name_th for i in load_framework(2569).indicators}
+_MEASURES = (
+    "\nมาตรการส่งเสริมคุณธรรม ประจำปีงบประมาณ พ.ศ. 2570\n\n"
+    "ลำดับ\tมาตรการ\tวิธีการ\tระยะเวลา\tผู้รับผิดชอบ\n"
+    "1\tเผยแพร่ข้อมูล\tจัดทำรายงาน\tต.ค. 69 - ก.ย. 70\tสำนักปลัด\n"
+)
+
+
+def test_scores_listed_line_by_line_are_the_score_table():
+    lines = "".join(
+        f"{n} ตัวชี้วัดที่ {n} {_NAMES_2569[n]} {'IIT' if n < 6 else 'EIT'} {80 + n}.{n:02d}\n\n"
+        for n in range(1, 11)
+    )
+    text = "เทศบาลตำบลทดสอบ\n\nผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2569\n\n" + lines + _MEASURES
+    layout = read_layout(parse_text(text, source="t.txt"), TERMS)
+    [table] = [t for kind, t, _ in layout.tables if kind == "score"]
+    assert table.header_texts == ("ตัวชี้วัด", "คะแนน")
+    assert str(table.rows[0].cells[0].pos) == "line 5"  # each row keeps its line
+    build = Collector(source="t", terms=TERMS)
+    tables = read_tables(layout, load_framework(2569), build)
+    assert [str(tables.scores[n]) for n in (1, 5, 10)] == ["81.01", "85.05", "90.10"]
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่ ได้ ๙๖.๔๒ คะแนน", ("ตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่", "๙๖.๔๒")),
+        ("10 ตัวชี้วัดที่10การป้องกันการทุจริต 0เท 87.50", ("10 ตัวชี้วัดที่10การป้องกันการทุจริต 0เท", "87.50")),
+        ("ตัวชี้วัดที่ 10 การป้องกันการทุจริต : 100", ("ตัวชี้วัดที่ 10 การป้องกันการทุจริต", "100")),
+        ("ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล ยังต่ำกว่า 85 คะแนน", None),  # a threshold, no score
+        ("ตัวชี้วัดที่ 9 ได้คะแนน 80.00 ต่ำที่สุด", None),  # a score inside prose
+    ],
+)
+def test_a_score_line(line, read):
+    assert _score_line(Paragraph(line, Position(line=1))) == read
+
+
+def test_a_score_line_read_by_ocr():
+    line = Paragraph(") คัวชี้วัดที่1การปฏิบัติหน้าที่ |] 96.42", Position(page=4, line=8))
+    assert _score_line(line) is None
+    assert _score_line(line, tolerant=True) == (") คัวชี้วัดที่1การปฏิบัติหน้าที่ |]", "96.42")
+
+
+def test_fewer_score_lines_than_a_run_stay_prose():
+    paragraphs = [Paragraph(f"ตัวชี้วัดที่ {n} ได้ 9{n}.00 คะแนน", Position(line=n)) for n in range(1, 5)]
+    assert score_lines_as_table(paragraphs) == paragraphs
+    assert isinstance(score_lines_as_table([*paragraphs, paragraphs[0]])[0], Table)
+
+
+def test_a_total_on_a_card_and_no_weight_of_a_formula_is_the_prose_total():
+    text = (
+        "ส่วนที่ 2 ผลการประเมิน ITA\n\nคะแนนรวม = (IIT x 0.30) + (EIT x 0.30) + (OIT x 0.40)\n\n"
+        "คะแนนรวม (ITA)\n\n88.58\n\n"
+    )
+    layout = read_layout(parse_text(text + _MEASURES, source="t.txt"), TERMS)
+    total, pos = find_prose_total(layout)
+    assert (str(total), str(pos)) == ("88.58", "line 5")
+    assert find_prose_total(read_layout(parse_text(_MEASURES, source="m.txt"), TERMS)) is None
+
+
+# -- S: a university writing of itself and of last year; measures written as paragraphs -----------
+
+_NONG_BUA = DOCUMENTS / "nong-bua-measures-2569.txt"
+_RESULTS = "อยู่ในระดับผ่านดี โดยมีรายละเอียดผลคะแนน"
+
+
+def test_last_years_level_a_level_not_reached_and_the_agency_by_its_type_are_no_faults():
+    text = _NONG_BUA.read_text(encoding="utf-8").replace(
+        _RESULTS,
+        "อยู่ในระดับผ่านดี สูงขึ้นจากปีงบประมาณ พ.ศ. ๒๕๖๗ ซึ่งได้ ๘๒.๘๘ คะแนน (ระดับ ต้องปรับปรุง) "
+        "แต่องค์การบริหารส่วนตำบลยังไม่ได้รับผลการประเมินในระดับผ่านดีเยี่ยม ตามพระราชบัญญัติสภาตำบล"
+        "และองค์การบริหารส่วนตำบลพ.ศ. ๒๕๓๗ โดยมีรายละเอียดผลคะแนน",
+        1,
+    )
+    findings = audit(import_parsed(parse_text(text, source="nong-bua.txt")))
+    assert not [f for f in findings if f.rule == "foreign_agency_name"]
+    # only the document's own fault: ผ่านดี where EIT's 84.08 gives ผ่าน
+    levels = [f.message.split("'")[1] for f in findings if f.rule == "prose_rating_mismatch"]
+    assert levels == ["ผ่านดี"]
+    # another agency's name is still one
+    text = text.replace("ตามพระราชบัญญัติ", "เช่นเดียวกับองค์การบริหารส่วนตำบลโคกสูง ตามพระราชบัญญัติ")
+    rules = {f.rule for f in audit(import_parsed(parse_text(text, source="nong-bua.txt")))}
+    assert "foreign_agency_name" in rules
+
+
+_PARAGRAPH_MEASURES = """ส่วนที่ 4 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. ๒๕๗๐
+
+มาตรการที่ 1 จัดทำฐานข้อมูลเรื่องร้องเรียน
+วัตถุประสงค์ : ให้มีข้อมูลเชิงสถิติเรื่องร้องเรียนที่เผยแพร่ได้ต่อเนื่องวิธีดำเนินการ
+1.1 จัดทำทะเบียนเรื่องร้องเรียนกลาง
+1.2 สรุปจำนวนเรื่องทุกสิ้นไตรมาส
+ระยะเวลาดำเนินการ : รายไตรมาส (ธ.ค. 2569, มี.ค. 2570, มิ.ย. 2570, ก.ย. 2570)
+ผู้รับผิดชอบ : ศูนย์รับเรื่องร้องเรียน
+
+มาตรการที่ 2 ติดตามแผนปฏิบัติการป้องกันการทุจริต
+วัตถุประสงค์ : ให้มีรายงานที่ครบองค์ประกอบวิธีดำเนินการ 2.1 รวบรวมผลการดำเนินงาน
+ระยะเวลาดำเนินการ : ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ เม.ย. – ก.ย. 2570 (ติดตาม)
+ผู้รับผิดชอบ : กองนโยบายและแผน
+"""
+
+
+def test_measure_labels_a_pdf_ran_into_the_line_before_and_periods_written_as_spans():
+    document = parse_text(_PARAGRAPH_MEASURES.replace("\n", "\n\n"), source="m.txt")
+    build = Collector(source="m", terms=TERMS)
+    prose = [p for section, p, _ in read_layout(document, TERMS).prose if section == "measures"]
+    measures, _ = read_measure_paragraphs(prose, build, load_framework(2569))
+    assert [" ".join(m["steps"]) for m in measures] == [
+        "1.1 จัดทำทะเบียนเรื่องร้องเรียนกลาง 1.2 สรุปจำนวนเรื่องทุกสิ้นไตรมาส",
+        "2.1 รวบรวมผลการดำเนินงาน",
+    ]
+    assert [m["period"] for m in measures] == ["ธ.ค. 2569 – ก.ย. 2570", "ต.ค. 2569 – ก.ย. 2570"]
+    spans = [x.text for x in build.leftovers if x.reason == PERIOD_AS_SPAN]
+    assert spans[1] == "ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ เม.ย. – ก.ย. 2570 (ติดตาม)"
