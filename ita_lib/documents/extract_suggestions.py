@@ -225,9 +225,13 @@ def _code_by_name(
 ) -> str | None:
     """Return the code of the item whose catalogue name a scanned suggestion starts with
     (``ข้อ o6 แผนและความก้าวหน้า... : ...``) when OCR misread the code (None: not read as one);
-    the correction is a finding. The name is the text before the first colon."""
-    name = item["text"].split(":", 1)[0] if ":" in item["text"] else ""
-    value = snap_item_code(code, name, framework, by_name_alone=True) if name else code
+    the correction is a finding. The name is the text before the first colon; without one, the
+    text before a bracket (``o15 <name> (ตัวชี้วัดย่อยที่ ๙.๔)``), then only a code one digit
+    off."""
+    text = item["text"]
+    alone = ":" in text
+    name = text.split(":", 1)[0] if alone else text.split("(", 1)[0] if "(" in text else ""
+    value = snap_item_code(code, name, framework, by_name_alone=alone) if name.strip() else code
     if value != code:
         build.correct(item_code_correction(pos, item["code"], value))
     return value

@@ -253,3 +253,17 @@ def test_measure_labels_a_pdf_ran_into_the_line_before_and_periods_written_as_sp
     assert [m["period"] for m in measures] == ["ธ.ค. 2569 – ก.ย. 2570", "ต.ค. 2569 – ก.ย. 2570"]
     spans = [x.text for x in build.leftovers if x.reason == PERIOD_AS_SPAN]
     assert spans[1] == "ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ เม.ย. – ก.ย. 2570 (ติดตาม)"
+
+
+def test_a_scanned_item_code_one_digit_off_the_name_before_its_bracket_is_put_right():
+    texts = [
+        "ตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล",
+        "O ๑๕ รายงานผลการบริหารและพัฒนาทรัพยากรบุคคล (ตัวชี้วัดย่อยที่ ๙.๔)",
+        "ข้อเสนอแนะ : รายงานไม่แสดงผลการดำเนินการตามแผน",
+    ]
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=True)
+    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2569), build)
+    assert [s["item"] for s in suggestions["by_item"]] == ["o14"]
+    [correction] = build.corrections
+    assert (correction.read, correction.value) == ("O ๑๕", "o14")
