@@ -127,6 +127,12 @@ class AuditTerms:
     level_words: Mapping[str, tuple[str, ...]]
     improve_phrases: tuple[str, ...]
     name_stop_words: tuple[str, ...]
+    self_reference_words: tuple[str, ...]
+
+    @property
+    def name_starts(self) -> tuple[str, ...]:
+        """Return the words no agency's name starts with (stop words, self-references)."""
+        return (*self.name_stop_words, *self.self_reference_words)
 
 
 class _LevelWordIn(BaseModel):
@@ -143,6 +149,7 @@ class _AuditTermsIn(BaseModel):
     level_words: list[_LevelWordIn]
     improve_phrases: list[str]
     name_stop_words: list[str]
+    self_reference_words: list[str]
 
 
 @functools.cache
@@ -163,6 +170,7 @@ def load_audit_terms() -> AuditTerms:
         ),
         improve_phrases=tuple(raw.improve_phrases),
         name_stop_words=tuple(raw.name_stop_words),
+        self_reference_words=tuple(raw.self_reference_words),
     )
 
 

@@ -54,7 +54,9 @@ _INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แ
 _OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
 # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part; คะแนนรวม = (IIT x 0.30): a weight
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน|[x×*]\s*[\d.]+$")
-_FIGURE_FIRST = re.compile(r"^\s*\d{1,3}(?:\.\d{1,2})?(?![\d.])")  # a line's first word
+# a line that is a figure (88.58, 88.58 คะแนน), or starts with a decimal one: no list number
+# (1) ...), no day (30 กันยายน ...)
+_FIGURE_FIRST = re.compile(r"^\s*(?:\d{1,3}\.\d{1,2}(?![\d.])|\d{1,3}\s*(?:คะแนน)?\s*$)")
 
 
 # -- Agency --------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ _ENUMERATED = {
 }
 _COLON = re.compile(r"\s*[:：]\s*$")
 _BEFORE_STEP = re.compile(rf"\s*(?:{_STEP_AHEAD})")
+_STEPS_LABEL = re.compile(r"วิธี(?:การ)?ดำเนิน(?:การ|งาน)\s*")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
@@ -85,14 +86,30 @@ class _Measure:
     fields: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
 
 
+def _glued(match: re.Match[str], text: str, following: str) -> bool:
+    """Return True for the steps label a PDF ran into the line before it
+    (``...ได้อย่างต่อเนื่องวิธีดำเนินการ``): ``วิธีดำเนินการ`` before a step, in the paragraph or
+    first in the next, in a paragraph that is no step itself (``(1) ...ลดระยะเวลาดำเนินการ``)."""
+    if (
+        match.lastgroup != "steps"
+        or not _STEPS_LABEL.fullmatch(match[0])
+        or _BEFORE_STEP.match(text)
+    ):
+        return False
+    at_end = match.end() == len(text)
+    return bool(_BEFORE_STEP.match(text, match.end()) or (at_end and _BEFORE_STEP.match(following)))
+
+
 def _pieces(
-    paragraph: Paragraph, expected: int, ocr: bool, last: int | None = None
+    paragraph: Paragraph, expected: int, ocr: bool, last: int | None = None, following: str = ""
 ) -> list[tuple[str, str, Position]]:
     """Cut a paragraph into (kind, text) pieces: ``measure``, a label's role, ``step``, ``text``.
 
     ``expected`` is the next measure number: a measure starts inside a paragraph only then,
     after a space (the first measure also right after the introduction's last word). ``last``
-    is the number of the step before the paragraph, if it continues a list of steps.
+    is the number of the step before the paragraph, if it continues a list of steps;
+    ``following`` is the next paragraph's text (a steps label glued to the end of this one
+    counts when it starts with a step).
     """
     text = paragraph.text
     cuts: list[tuple[int, int, str]] = []  # start, end of the marker, kind
@@ -115,8 +132,7 @@ def _pieces(
             before.isspace()
             or before == ")"
             or _COLON.search(match[0])
-            or _BEFORE_STEP.match(text, match.end())
-            or (match.end() == len(text) and "ดำเนิน" in match[0])  # ...ต่อเนื่องวิธีดำเนินการ
+            or _glued(match, text, following)
         ):
             cuts.append((match.start(), match.end(), match.lastgroup or "text"))
     for match in _STEP.finditer(text):  # not a number closing a bracket: ๖๙), (ครั้งที่ 2)
@@ -256,11 +272,12 @@ def read_measure_paragraphs(
     """
     measures: list[_Measure] = []
     role: str | None = None
-    for paragraph in paragraphs:
+    for paragraph, following in zip(paragraphs, [*paragraphs[1:], None], strict=False):
         if measures and _SECTION.match(paragraph.text):
             break  # the measures end where the document's next part begins
         last = _last_step(measures[-1], role) if measures and role else None
-        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr, last):
+        after = following.text if following is not None else ""
+        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr, last, after):
             if kind == "measure":
                 match = MEASURE_MARKER[build.ocr].match(text) or UNNUMBERED_MEASURE.match(text)
                 assert match is not None  # a measure piece starts with its marker

@@ -18,7 +18,6 @@ from ita_lib.documents.extraction import (
     Collector,
     Correction,
     instrument_of,
-    instruments_named,
 )
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.documents.ocr_repair import (
@@ -237,6 +236,11 @@ def _code_by_name(
     return value
 
 
+_CODE_INSTRUMENT = {"o": "OIT", "e": "EIT", "i": "IIT"}
+# an instrument named as a part of a paragraph that names several: ส่วนแบบวัด OIT, สำหรับ EIT
+_PART_INSTRUMENT = re.compile(r"(?:ส่วน|สำหรับ|ด้าน)\s*(?:ของ\s*)?(?:แบบวัด\s*)?\(?(IIT|EIT|OIT)")
+
+
 def _letter_in_context(code: str, instrument: str | None) -> str:
     """Return an item code read by OCR with its letter taken from the instrument it is under.
 
@@ -273,8 +277,9 @@ def _read_text(
     elif (found := instrument_of(text, framework)) and (
         found not in state.by_instrument or _NUMBERED_PART.match(arabic)
     ):  # a numbered part (๓.๓ ... (OIT)) names its instrument even if a paragraph did before
-        # the items that follow are of the instrument it names last ("... ส่วนแบบวัด OIT ...")
-        state.instrument = (instruments_named(text) or [found])[-1]
+        # the items that follow are of the instrument its last part names ("... ส่วนแบบวัด OIT")
+        parts = [m[1] for m in _PART_INSTRUMENT.finditer(text)]
+        state.instrument = parts[-1] if parts else found
         state.indicator, state.sub, state.written = None, None, found
         before = state.by_instrument.get(found)
         state.by_instrument[found] = f"{before} {text}" if before else text
@@ -363,9 +368,7 @@ def _add_item(code: str, text: str, pos: Position, state: _Reading, build: Colle
     index = len(state.by_item)
     state.by_item.append({"item": code, "text": text})
     build.at(pos, "suggestions", "by_item", index)
-    group_instrument = state.instrument
-    if code.startswith("o"):
-        group_instrument = "OIT"
+    group_instrument = _CODE_INSTRUMENT.get(code[:1], state.instrument)  # e6 is EIT's
     state.groups.append(
         {
             "item": code,

@@ -113,10 +113,18 @@ class _Line:
         return " ".join(repair_thai(out).split())
 
     @property
-    def columned(self) -> bool:
-        """Return True when a gap in the line is wider than :data:`_COLUMN_GAP` em: a row of a
-        table drawn without rules (a screenshot's), not a line of wrapped text."""
-        return any(b.x0 - a.x1 > _COLUMN_GAP * b.em for a, b in itertools.pairwise(self.words))
+    def column_gaps(self) -> list[tuple[float, float]]:
+        """Return the gaps in the line wider than :data:`_COLUMN_GAP` em (between columns)."""
+        return [(a.x1, b.x0) for a, b in itertools.pairwise(self.words)
+                if b.x0 - a.x1 > _COLUMN_GAP * b.em]  # fmt: skip
+
+    def same_columns(self, other: _Line) -> bool:
+        """Return True when this line and another are rows of a table drawn without rules (a
+        screenshot's): a wide gap of each lies over one of the other's (a justified line's
+        stretched spaces do not line up so)."""
+        return any(
+            min(a1, b1) > max(a0, b0) for a0, a1 in self.column_gaps for b0, b1 in other.column_gaps
+        )
 
     @property
     def lead_width(self) -> float:
@@ -201,8 +209,8 @@ def _paragraph_texts(
     wrapped after its first digits), the gap above
     it is wider than the usual gap between lines, the line above stops short (before the
     last fifth of the width, with room left for this line's first run of text up to a space),
-    it is a first line indented below a line at the margin (:func:`_indented_below`), or both
-    it and the line above are rows of columns (:attr:`_Line.columned`).
+    it is a first line indented below a line at the margin (:func:`_indented_below`), or it
+    and the line above are rows of columns (:meth:`_Line.same_columns`).
     """
     gaps = [b.y0 - a.y1 for a, b in itertools.pairwise(lines) if b.y0 - a.y1 < a.em]
     usual = statistics.median(gaps) if gaps else 0.0
@@ -227,7 +235,7 @@ def _paragraph_texts(
                 or _DIGITS_ONLY.match(out[-1][0])  # ๑๐. wrapped in a narrow column: ๑, then ๐.
             )
             and not (indents and _indented_below(line, previous, left))
-            and not (line.columned and previous.columned)
+            and not line.same_columns(previous)
         )
         if joined:
             out[-1] = (_join_lines(out[-1][0], text), out[-1][1])

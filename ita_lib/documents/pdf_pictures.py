@@ -6,14 +6,19 @@ and the results are often a screenshot of NACC's report pasted into the Word fil
 layer holds nothing of these. :func:`read_pictures` finds them and reads them by OCR
 (:func:`~ita_lib.documents.ocr.ocr_pages`):
 
-- a **scanned page**: a page with (almost) no text layer whose pictures cover most of it. It is
-  read whole, as a page of a scan is (turned upright when it was scanned sideways);
+- a **scanned page**: a page with (almost) no text layer whose pictures together cover most of
+  it. It is read whole, as a page of a scan is (turned upright when it was scanned sideways);
 - a **picture of text**: on a page with a text layer, a picture at least :data:`MIN_WIDTH` of
   the page wide and :data:`MIN_HEIGHT` of it high (an emblem, a signature or a stamp is
-  smaller). It is rendered at 300 dpi and read upright; its words and rules join the page's
-  own, in page points, where the picture is. A word the text layer already has there (text
-  drawn over the picture) is not taken twice. A picture whose words OCR is mostly unsure of
-  (median confidence under :data:`MIN_CONF`) is a photograph: nothing read in it is taken.
+  smaller) with few of the text layer's glyphs over it (many: a letterhead or a watermark
+  behind the text). It is rendered at 300 dpi and read upright; its words and rules join the
+  page's own, in page points, where the picture is. A word the text layer already has there
+  (text drawn over the picture) is not taken twice. Only the page's own pictures are looked at
+  (one inside a form XObject has its bounds in the form's space), and on a page the PDF turns
+  (``/Rotate``) only a whole scanned page.
+
+What OCR is mostly unsure of (median confidence under :data:`MIN_CONF`: a photograph, a chart)
+is left out, and its note says so.
 
 Text drawn invisible over a picture (the OCR layer of a "searchable" scan) is no text layer
 (:mod:`~ita_lib.documents.pdf_reading` skips it), so such pages are read here again:
@@ -48,6 +53,7 @@ MIN_CONF = 50.0
 and what OCR read in it is left out."""
 _SCANNED_TEXT = 20  # glyphs: a page with fewer in its text layer may be a scanned page
 _SCANNED_COVER = 0.5  # share of the page's area its pictures cover on a scanned page
+_UNSURE = "OCR is sure of nothing in it (a photograph, a chart), so it was left out"
 
 Box = tuple[float, float, float, float]
 
@@ -60,19 +66,32 @@ class _Target:
     box: Box | None
 
 
-def _targets(page: Page, boxes: list[Box]) -> list[_Target]:
+def _area(box: Box, page: Page) -> float:
+    """Return the area of a box inside the page."""
+    width = min(box[2], page.width) - max(box[0], 0.0)
+    height = min(box[3], page.height) - max(box[1], 0.0)
+    return max(0.0, width) * max(0.0, height)
+
+
+def _glyphs_in(page: Page, box: Box) -> list[Word]:
+    """Return the text layer's glyphs inside a box."""
+    return [g for g in page.words if box[0] <= g.x0 and g.x1 <= box[2] and box[1] <= g.y0 <= box[3]]
+
+
+def _targets(page: Page, boxes: list[Box], *, turned: bool = False) -> list[_Target]:
+    """Return what of a page to read by OCR: the whole page when it is a scanned page, else
+    its pictures of text (not on a page the PDF turns: their boxes would be turned too)."""
     index = page.number - 1
-    if len(page.words) < _SCANNED_TEXT:
-        x0 = min((b[0] for b in boxes), default=0.0)
-        y0 = min((b[1] for b in boxes), default=0.0)
-        x1 = max((b[2] for b in boxes), default=0.0)
-        y1 = max((b[3] for b in boxes), default=0.0)
-        if (x1 - x0) * (y1 - y0) >= _SCANNED_COVER * page.width * page.height:
-            return [_Target(index, None)]
+    covered = min(sum(_area(b, page) for b in boxes), page.width * page.height)
+    if len(page.words) < _SCANNED_TEXT and covered >= _SCANNED_COVER * page.width * page.height:
+        return [_Target(index, None)]
     return [
         _Target(index, box)
         for box in boxes
-        if box[2] - box[0] >= MIN_WIDTH * page.width and box[3] - box[1] >= MIN_HEIGHT * page.height
+        if not turned
+        and box[2] - box[0] >= MIN_WIDTH * page.width
+        and box[3] - box[1] >= MIN_HEIGHT * page.height
+        and len(_glyphs_in(page, box)) < _SCANNED_TEXT  # not a background under the text
     ]
 
 
@@ -83,7 +102,8 @@ def _images(path: Path, source: str, pages: tuple[Page, ...]) -> tuple[list[_Tar
     images: list[object] = []
     try:
         for page, handle in zip(pages, pdf, strict=True):  # type: ignore[call-overload]
-            for target in _targets(page, picture_boxes(handle, page.height)):
+            turned = handle.get_rotation() != 0
+            for target in _targets(page, picture_boxes(handle, page.height), turned=turned):
                 targets.append(target)
                 if target.box is None:
                     image = scanned_image(handle)
@@ -126,14 +146,15 @@ def _covers(word: Word, glyph: Word) -> bool:
     return word.x0 <= cx <= word.x1 and word.y0 <= cy <= word.y1
 
 
+def _sure(read: Page) -> bool:
+    """Return True when OCR is sure of what it read: not a photograph or a chart."""
+    return bool(read.words) and statistics.median(w.conf for w in read.words) >= MIN_CONF
+
+
 def _with_picture(page: Page, box: Box, read: Page, scale: float) -> Page:
     """Return the page with the words and rules of a picture of text on it added."""
-    if not read.words or statistics.median(w.conf for w in read.words) < MIN_CONF:
-        return page  # a photograph, or a chart: OCR is sure of (almost) nothing in it
     words, rules = _placed(read, scale, box[0], box[1])
-    inside = [
-        g for g in page.words if box[0] <= g.x0 and g.x1 <= box[2] and box[1] <= g.y0 <= box[3]
-    ]
+    inside = _glyphs_in(page, box)
     words = [w for w in words if not any(_covers(w, g) for g in inside)]
     return replace(page, words=(*page.words, *words), rules=(*page.rules, *rules))
 
@@ -163,7 +184,7 @@ def read_pictures(
     -------
     tuple
         The pages with what OCR read added (or, for a scanned page, in its place), one note
-        for each page or picture read (or left unread), and whether anything was read by OCR.
+        for each page or picture read (or left out), and whether OCR added anything.
     """
     targets, images = _images(path, source, pages)
     if not targets:
@@ -175,17 +196,24 @@ def read_pictures(
                     source, len(targets), INSTALL_HINT)  # fmt: skip
         unread = f"it was not read, as Tesseract OCR is not installed ({INSTALL_HINT})"
         return pages, tuple(_note(t, pages[t.index], unread) for t in targets), False
+    out, notes = list(pages), []
     whole = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is None]
     parts = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is not None]
-    out = list(pages)
-    for (target, image), read in zip(whole, ocr_pages([i for _, i in whole], source), strict=True):
+    found = [
+        *ocr_pages([i for _, i in whole], source),
+        *ocr_pages([i for _, i in parts], source, turn=False, dpi=SCAN_DPI),
+    ]
+    for (target, image), read in zip([*whole, *parts], found, strict=True):
         page = pages[target.index]
-        scale = page.width / image.width  # type: ignore[attr-defined]
-        words, rules = _placed(read, scale, 0.0, 0.0)
-        out[target.index] = Page(page.number, read.width * scale, read.height * scale,
-                                 tuple(words), tuple(rules), read.turned)  # fmt: skip
-    found = ocr_pages([i for _, i in parts], source, turn=False, dpi=SCAN_DPI)
-    for (target, _), read in zip(parts, found, strict=True):
-        out[target.index] = _with_picture(out[target.index], target.box, read, 72 / SCAN_DPI)  # type: ignore[arg-type]
-    notes = tuple(_note(t, pages[t.index], "it was read by OCR") for t in targets)
-    return tuple(out), notes, True
+        if not _sure(read):
+            notes.append(_note(target, page, _UNSURE))
+        elif target.box is None:
+            scale = page.width / image.width  # type: ignore[attr-defined]
+            words, rules = _placed(read, scale, 0.0, 0.0)
+            out[target.index] = Page(page.number, read.width * scale, read.height * scale,
+                                     tuple(words), tuple(rules), read.turned)  # fmt: skip
+            notes.append(_note(target, page, "it was read by OCR"))
+        else:
+            out[target.index] = _with_picture(out[target.index], target.box, read, 72 / SCAN_DPI)
+            notes.append(_note(target, page, "it was read by OCR"))
+    return tuple(out), tuple(notes), any(out[i] is not pages[i] for i in range(len(pages)))

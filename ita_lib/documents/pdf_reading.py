@@ -95,13 +95,15 @@ def _invisible(handle: object, index: int) -> bool:
     )
 
 
-def _chars(textpage: object, height: float) -> Iterator[_Char]:
+def _chars(textpage: object, height: float, invisible: bool = False) -> Iterator[_Char]:
     import pypdfium2.raw as pdfium_c
 
     handle = textpage.raw  # type: ignore[attr-defined]
     rect = pdfium_c.FS_RECTF()
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
-        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1 or _invisible(handle, i):
+        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1 or (
+            not invisible and _invisible(handle, i)
+        ):
             continue
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         text = PUA_TO_THAI.get(chr(code), chr(code)) if code else ""
@@ -145,11 +147,11 @@ def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
     return best(bases[max(0, near - _WINDOW) : near + _WINDOW]) or best(bases)
 
 
-def _words(textpage: object, height: float) -> tuple[Word, ...]:
+def _words(textpage: object, height: float, invisible: bool = False) -> tuple[Word, ...]:
     """Return the page's glyph clusters (a base character and its marks) as words."""
     bases: list[_Char] = []
     marks: list[tuple[_Char, int]] = []
-    for char in _chars(textpage, height):
+    for char in _chars(textpage, height, invisible):
         if char.is_mark:
             marks.append((char, len(bases)))
         else:
@@ -212,8 +214,11 @@ def _rules(page: object, height: float) -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def pdf_pages(path: Path, source: str) -> tuple[Page, ...]:
+def pdf_pages(path: Path, source: str, *, invisible: bool = False) -> tuple[Page, ...]:
     """Return the pages of a PDF's text layer: glyph clusters and rules (in points).
+
+    Text drawn invisible (the OCR layer a scanner lays over its scan) is no text layer, unless
+    ``invisible`` (a scan read without Tesseract).
 
     Raises
     ------
@@ -226,7 +231,7 @@ def pdf_pages(path: Path, source: str) -> tuple[Page, ...]:
         for number, page in enumerate(pdf, 1):  # type: ignore[call-overload]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            words = _words(textpage, height)
+            words = _words(textpage, height, invisible)
             pages.append(Page(number, width, height, words, _rules(page, height)))
             textpage.close()
             page.close()
@@ -260,7 +265,8 @@ def picture_boxes(page: object, height: float) -> list[tuple[float, float, float
     import pypdfium2.raw as pdfium_c
 
     boxes = []
-    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):  # type: ignore[attr-defined]
+    # the page's own pictures: one inside a form XObject has its bounds in the form's space
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=0):  # type: ignore[attr-defined]
         left, bottom, right, top = image.get_bounds()
         boxes.append((left, height - top, right, height - bottom))
     return boxes

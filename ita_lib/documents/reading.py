@@ -39,13 +39,14 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ita_lib.documents.layout import OCR_FORMATS, Cell, Document, Paragraph, Position, clean_text
 from ita_lib.documents.limits import check_docx, check_lines, grid_span
-from ita_lib.documents.ocr import image_frames, ocr_pages
+from ita_lib.documents.ocr import INSTALL_HINT, check_tesseract, image_frames, ocr_pages
 from ita_lib.documents.page_layout import Page, read_pages
 from ita_lib.documents.pdf_pictures import read_pictures
 from ita_lib.documents.pdf_reading import is_scanned, pdf_pages, render_pages
@@ -60,6 +61,8 @@ from ita_lib.documents.stitching import (
 from ita_lib.exceptions import InputError
 
 __all__ = ["parse_docx", "parse_pdf", "parse_scan", "parse_text", "read_document"]
+
+log = logging.getLogger(__name__)
 
 _EXPECTED = (
     "a measures document: UTF-8 text (tab-separated tables), a .docx file, a PDF or a scanned "
@@ -234,6 +237,12 @@ def _paged_document(
     return Document(source, fmt, blocks, furniture, end, (*read, *notes))
 
 
+_SCANNER_OCR = (
+    f"The PDF is a scan; as Tesseract OCR is not installed ({INSTALL_HINT}), the text its "
+    "scanner laid over it by OCR was read: check every figure against the scan."
+)
+
+
 def parse_pdf(path: Path, *, source: str | None = None) -> Document:
     """Read a PDF measures document: its text layer, or OCR when it is a scan.
 
@@ -262,6 +271,14 @@ def parse_pdf(path: Path, *, source: str | None = None) -> Document:
     if not is_scanned(pages):
         pages, notes, by_ocr = read_pictures(path, pages, name)
         return _paged_document(pages, name, "mixed" if by_ocr else "pdf", notes)
+    try:
+        check_tesseract(name)
+    except InputError:
+        layer = pdf_pages(path, name, invisible=True)  # a searchable scan: its scanner's OCR
+        if is_scanned(layer):
+            raise
+        log.warning("%s: read from its scanner's OCR text: install %s", name, INSTALL_HINT)
+        return _paged_document(layer, name, "scan", (_SCANNER_OCR,))
     return _paged_document(ocr_pages(render_pages(path, name), name), name, "scan")
 
 

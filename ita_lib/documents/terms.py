@@ -227,8 +227,8 @@ _YEAR = re.compile(r"(?<![0-9])25[4-9][0-9](?![0-9])")
 
 def _by_year(header: Sequence[str], roles: dict[str, int]) -> dict[str, int]:
     """Return a score table's columns when its header names years (``ITA 2568 | ITA 2569``):
-    the latest year's column is the scores, each other year's column is ``year_<year>``, and
-    the first column, when no column names the indicators, is their names. Only a column of one year and of no role but the scores' counts (not a target or a change:
+    the latest year's column is the scores, each other year's column is ``year_<year>``. Only
+    a column of one year and of no role but the scores' counts (not a target or a change:
     ``ค่าเป้าหมายปี 2570``, ``ผลต่าง 2568-2569``)."""
     taken = {i: role for role, i in roles.items()}
     years: dict[int, int] = {}
@@ -241,8 +241,6 @@ def _by_year(header: Sequence[str], roles: dict[str, int]) -> dict[str, int]:
     latest = max(years, key=lambda i: years[i])
     out = {role: i for role, i in roles.items() if i not in years}
     out["score"] = latest
-    if not {"indicator", "instrument"} & set(out) and 0 not in years and 0 not in taken:
-        out["indicator"] = 0  # its rows are named in the first column (ประเด็นการประเมิน)
     for i in sorted(years):
         if i != latest:
             out.setdefault(f"year_{years[i]}", i)

@@ -104,7 +104,7 @@ def _agency_names(context: AuditContext) -> Iterator[Finding]:
             if unit.text[match.end() : match.end() + 1] == ".":  # ...ราชมงคล พ.ศ. run together
                 written = written[:-1]
             candidate = _trim_name(written, terms.name_stop_words)
-            generic = not candidate or any(written.startswith(w) for w in terms.name_stop_words)
+            generic = not candidate or written.startswith(terms.name_starts)
             cut_short = len(candidate) < len(core) and core.startswith(candidate)  # ...ราชภัฏ
             generic = generic or cut_short
             if not generic and _is_own(candidate, core):

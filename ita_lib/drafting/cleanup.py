@@ -43,7 +43,7 @@ def _trim(name: str) -> str:
 
 def _names_fixed(text: str, own_name: str) -> str:
     _, core = split_agency_name(own_name, load_document_terms())
-    stop_words = load_audit_terms().name_stop_words
+    stop_words = load_audit_terms().name_starts
 
     def replace(match: re.Match[str]) -> str:
         candidate = _trim(match[2] or "")

@@ -287,6 +287,11 @@ def _month_range(
     return (start_year, start_month), (end_year, end_month)
 
 
+_LONGEST_SPAN = 2 * 366  # days: a measure's period read from its months is at most two years
+_DAY_BEFORE = re.compile(r"\d\s*$")  # a day before a month: 15 ต.ค. 2570
+_OPEN_END = re.compile(r"เป็นต้นไป|ต่อเนื่องไป")
+
+
 def _lenient(spelling: str) -> str:
     """Return a month spelling as a pattern allowing a point or a space after each letter."""
     return r"\.?\s?".join(re.escape(c) for c in spelling)
@@ -306,11 +311,19 @@ def periods_in(text: str) -> Period | None:
     เม.ย. – ก.ย. 2570 (ติดตาม)``, ``รายไตรมาส (ธ.ค. 2569, มี.ค. 2570, มิ.ย. 2570, ก.ย. 2570)``,
     ``ต.ค. 2569 – ธ.ค. 2569 และตรวจสอบต่อเนื่อง``): from the first day of the earliest month to
     the last day of the latest. A month written without its year takes the year of the next
-    month written with one (the year before, when it comes later in the year). None when no
-    month has a year after it, or a year is not a BE year.
+    month written with one (the year before, when it comes later in the year); a month after a
+    day (``ภายใน 15 ต.ค. 2570``, a deadline or a date quoted) is not the period's. None when no
+    month has a year after it, a month is written after the last year, one month stands with a
+    range's dash (``ต.ค. 2569 - 2570``), the period is open (``เป็นต้นไป``), a year is not a BE
+    year, or the span is longer than :data:`_LONGEST_SPAN` days.
     """
-    mentions = list(_MONTH_MENTION.finditer(clean_text(text)))
-    if not any(m["year"] for m in mentions):
+    cleaned = clean_text(text)
+    mentions = [
+        m for m in _MONTH_MENTION.finditer(cleaned) if not _DAY_BEFORE.search(cleaned, 0, m.start())
+    ]
+    if not mentions or not mentions[-1]["year"] or _OPEN_END.search(cleaned):
+        return None
+    if len(mentions) == 1 and _SEPARATOR_RE.search(cleaned):
         return None
     months: list[tuple[int, int]] = []
     year: int | None = None
@@ -326,7 +339,8 @@ def periods_in(text: str) -> Period | None:
         if year is not None:
             months.append((year, month))
     first, last = min(months), max(months)
-    return Period(date(be_to_ce(first[0]), first[1], 1), _last_day(be_to_ce(last[0]), last[1]))
+    span = Period(date(be_to_ce(first[0]), first[1], 1), _last_day(be_to_ce(last[0]), last[1]))
+    return span if (span.end - span.start).days <= _LONGEST_SPAN else None
 
 
 def format_period(p: Period, *, thai_digits: bool = False) -> str:

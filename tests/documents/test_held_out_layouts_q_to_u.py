@@ -17,7 +17,7 @@ from ita_lib.documents.extract_front import find_prose_total
 from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
 from ita_lib.documents.extract_measures import PERIOD_AS_SPAN
 from ita_lib.documents.extract_suggestions import read_suggestions
-from ita_lib.documents.extraction import Collector, instruments_named
+from ita_lib.documents.extraction import Collector
 from ita_lib.documents.importer import import_parsed
 from ita_lib.documents.layout import Paragraph, Position, Table
 from ita_lib.documents.page_layout import Page, Rule, Word, read_pages
@@ -63,18 +63,6 @@ def test_a_table_of_two_years_imports_the_latest_years_scores():
     assert tables.scores[10] == Decimal("95.20")
 
 
-@pytest.mark.parametrize(
-    ("text", "named"),
-    [
-        ("แบบวัด IIT อยู่ในเกณฑ์ดี สำหรับแบบวัด EIT ควรพัฒนา ส่วนแบบวัด OIT มีข้อที่ไม่ผ่าน", "OIT"),
-        ("ส่วนแบบวัด 017 มีข้อที่ไม่ผ่าน", "OIT"),
-        ("ไม่ได้ระบุแบบวัด", None),
-    ],
-)
-def test_the_instrument_a_text_names_last(text, named):
-    assert (instruments_named(text) or [None])[-1] == named
-
-
 @pytest.mark.parametrize("ocr", [False, True])
 def test_items_after_a_paragraph_naming_every_instrument_are_of_the_last_named(ocr):
     """The OCR reading of an item code takes its letter from the instrument it is under: here
@@ -92,6 +80,20 @@ def test_items_after_a_paragraph_naming_every_instrument_are_of_the_last_named(o
     suggestions, _, failed = read_suggestions(paragraphs, load_framework(2568), build)
     assert [s["item"] for s in suggestions["by_item"]] == ["o3", "o11"]
     assert failed == ["o3", "o11"]
+
+
+@pytest.mark.parametrize("ocr", [False, True])
+def test_items_after_a_paragraph_comparing_instruments_are_of_the_first_named(ocr):
+    """Only an instrument named as a part of the paragraph (ส่วนแบบวัด OIT) leads into the items
+    after it; one named in a comparison does not."""
+    texts = [
+        "แบบวัด EIT ผู้รับบริการยังให้คะแนนต่ำกว่าแบบวัด IIT ควรปรับปรุงการสื่อสาร",
+        f"{'o' if ocr else 'e'}6 คุณภาพการดำเนินงาน ควรปรับปรุงขั้นตอน",
+    ]
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=ocr)
+    _, groups, _ = read_suggestions(paragraphs, load_framework(2568), build)
+    assert [(g["item"], g["instrument"]) for g in groups] == [("e6", "EIT")]
 
 
 def test_a_paragraph_naming_several_instruments_goes_on_in_the_next():
@@ -183,10 +185,14 @@ def test_a_score_line_read_by_ocr():
     assert _score_line(line, tolerant=True) == (") คัวชี้วัดที่1การปฏิบัติหน้าที่ |]", "96.42")
 
 
-def test_fewer_score_lines_than_a_run_stay_prose():
-    paragraphs = [Paragraph(f"ตัวชี้วัดที่ {n} ได้ 9{n}.00 คะแนน", Position(line=n)) for n in range(1, 5)]
-    assert score_lines_as_table(paragraphs) == paragraphs
-    assert isinstance(score_lines_as_table([*paragraphs, paragraphs[0]])[0], Table)
+def test_fewer_score_lines_than_a_run_or_two_years_of_them_stay_prose():
+    lines = [Paragraph(f"ตัวชี้วัดที่ {n} ได้ 9{n - 1}.00 คะแนน", Position(line=n)) for n in range(1, 11)]
+    assert score_lines_as_table(lines[:7]) == lines[:7]  # an analysis quoting seven
+    assert isinstance(score_lines_as_table(lines[:8])[0], Table)
+    again = [
+        Paragraph(f"ตัวชี้วัดที่ {n} ได้ 8{n - 1}.00 คะแนน", Position(line=10 + n)) for n in range(1, 11)
+    ]
+    assert score_lines_as_table([*again, *lines]) == [*again, *lines]  # ITA 2568, then 2569
 
 
 def test_a_total_on_a_card_and_no_weight_of_a_formula_is_the_prose_total():
@@ -267,3 +273,61 @@ def test_a_scanned_item_code_one_digit_off_the_name_before_its_bracket_is_put_ri
     assert [s["item"] for s in suggestions["by_item"]] == ["o14"]
     [correction] = build.corrections
     assert (correction.read, correction.value) == ("O ๑๕", "o14")
+
+
+# -- The review's cases: what the new readings must leave alone ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "below",
+    ["1) หน่วยงานได้คะแนน 85.20 คะแนน", "30 กันยายน 2568 สำนักงาน ป.ป.ช. แจ้งผล"],
+)
+def test_no_list_number_or_day_below_a_total_label_is_the_total(below):
+    text = f"ส่วนที่ 2 ผลการประเมิน ITA\n\nผลการประเมินในภาพรวม\n\n{below}\n\n"
+    found = find_prose_total(read_layout(parse_text(text + _MEASURES, source="t.txt"), TERMS))
+    assert found is None or str(found[0]) == "85.20"
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ["(1) จัดทำคู่มือเพื่อลดระยะเวลาดำเนินการ", "(2) ประชาสัมพันธ์ช่องทางออนไลน์"],
+        ["วัตถุประสงค์ : เพื่อลดระยะเวลาดำเนินการ", "(1) จัดทำคู่มือ"],
+        ["(1) ชี้แจงวิธีดำเนินการ", "(2) จัดทำคู่มือ"],
+    ],
+)
+def test_a_steps_label_inside_a_sentence_cuts_nothing(steps):
+    text = (
+        "ส่วนที่ 4 มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. ๒๕๗๐\n\n"
+        "มาตรการที่ 1 ลดขั้นตอนการให้บริการ\n\nวิธีดำเนินการ\n\n"
+        + "\n\n".join(steps)
+        + "\n\nระยะเวลา : ต.ค. 2569 – ก.ย. 2570\n"
+    )
+    prose = [
+        p
+        for s, p, _ in read_layout(parse_text(text, source="m.txt"), TERMS).prose
+        if s == "measures"
+    ]
+    build = Collector(source="m", terms=TERMS)
+    [measure], _ = read_measure_paragraphs(prose, build, load_framework(2569))
+    assert " ".join(measure["steps"]) == " ".join(steps)
+    assert measure["period"] == "ต.ค. 2569 – ก.ย. 2570"
+
+
+def test_justified_lines_whose_wide_spaces_do_not_line_up_are_one_paragraph():
+    def line(y: float, gap_at: float) -> list[Word]:
+        return [_word("ก" * 10, 72.0, y, width=gap_at - 72.0), _word("ข" * 10, gap_at + 60.0, y,
+                width=523.0 - gap_at - 60.0)]  # fmt: skip
+
+    words = (*line(100.0, 200.0), *line(120.0, 330.0), *line(140.0, 420.0))
+    items, _ = read_pages([Page(1, 595.0, 842.0, words)])
+    assert len(items) == 1
+
+
+def test_a_place_name_starting_or_ending_like_a_self_reference_is_another_agency():
+    base = _NONG_BUA.read_text(encoding="utf-8")
+    for name in ("องค์การบริหารส่วนตำบลมีชัย", "องค์การบริหารส่วนตำบลบ้านน้อย"):
+        text = base.replace(_RESULTS, f"อยู่ในระดับผ่านดี เช่นเดียวกับ{name} โดยมีรายละเอียดผลคะแนน", 1)
+        findings = audit(import_parsed(parse_text(text, source="nong-bua.txt")))
+        named = [f.message for f in findings if f.rule == "foreign_agency_name"]
+        assert any(f"another agency's name, {name}," in m for m in named), named

@@ -14,6 +14,7 @@ from ita_lib.documents import pdf_pictures
 from ita_lib.documents.importer import import_document
 from ita_lib.documents.page_layout import Page, Word
 from ita_lib.documents.pdf_reading import is_scanned, pdf_pages
+from ita_lib.documents.reading import read_document
 from ita_lib.exceptions import InputError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -104,10 +105,38 @@ def _page(words: int) -> Page:
         (5, [(0.0, 0.0, 595.0, 842.0)], [None]),  # a scanned page
         (5, [(0.0, 0.0, 595.0, 420.0), (0.0, 420.0, 595.0, 842.0)], [None]),  # scanned in strips
         (5, [], []),  # an empty page
+        (300, [(0.0, 0.0, 595.0, 842.0)], []),  # a letterhead or watermark under the text
+        (5, [(20.0, 20.0, 60.0, 60.0), (500.0, 780.0, 550.0, 830.0)], []),  # an emblem, a stamp
     ],
 )
 def test_which_pictures_are_read(words, boxes, read):
     assert [t.box for t in pdf_pictures._targets(_page(words), boxes)] == read
+
+
+def test_on_a_page_the_pdf_turns_only_a_whole_scanned_page_is_read():
+    screenshot = [(80.0, 300.0, 520.0, 560.0)]
+    assert pdf_pictures._targets(_page(300), screenshot, turned=True) == []
+    assert [
+        t.box for t in pdf_pictures._targets(_page(5), [(0.0, 0.0, 595.0, 842.0)], turned=True)
+    ] == [None]
+
+
+def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch):
+    def unsure(images, source, **_):
+        return tuple(
+            Page(1, 1000.0, 500.0, (Word("ผ", 1.0, 1.0, 9.0, 9.0, 8.0, 12.0),)) for _ in images
+        )
+
+    monkeypatch.setattr(pdf_pictures, "ocr_pages", unsure)
+    pictured = with_picture(DOCUMENT, Path(__file__).parent / "unused.pdf", SCORE_PAGE, SCORE_TABLE)
+    try:
+        pages = pdf_pages(pictured, "p")
+        out, notes, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
+    finally:
+        pictured.unlink()
+    assert (out, by_ocr) == (pages, False)
+    left_out = "OCR is sure of nothing in it (a photograph, a chart), so it was left out"
+    assert notes == (f"Page 4 holds a picture of text (43% to 68% down the page); {left_out}.",)
 
 
 def _with_invisible_text(pdf: Path, out: Path, *, mode: int) -> Path:
@@ -128,6 +157,22 @@ def _with_invisible_text(pdf: Path, out: Path, *, mode: int) -> Path:
     return out
 
 
+def test_without_tesseract_a_searchable_scan_is_read_from_its_scanners_ocr(tmp_path, monkeypatch):
+    import pytesseract
+
+    pdf = text_to_pdf(DATA / "documents" / "khok-sung-measures-2570.txt", tmp_path / "k.pdf")
+    searchable = _with_invisible_text(
+        pdf_to_scan(pdf, tmp_path / "s.pdf"), tmp_path / "ss.pdf", mode=3
+    )
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    document = read_document(searchable)
+    assert document.format == "scan"
+    assert "Fl0ngDen@" in document.blocks[0].text
+    assert document.notes[0].startswith("The PDF is a scan; as Tesseract OCR is not installed")
+    with pytest.raises(InputError, match="Tesseract"):  # a scan with no text at all still stops
+        read_document(pdf_to_scan(pdf, tmp_path / "plain.pdf"))
+
+
 def test_a_scanners_invisible_ocr_layer_is_no_text_layer(tmp_path):
     pdf = text_to_pdf(DATA / "documents" / "khok-sung-measures-2570.txt", tmp_path / "k.pdf")
     scan = pdf_to_scan(pdf, tmp_path / "scan.pdf")
@@ -137,13 +182,12 @@ def test_a_scanners_invisible_ocr_layer_is_no_text_layer(tmp_path):
     assert not is_scanned(pdf_pages(visible, "v"))
 
 
-@pytest.mark.parametrize(("conf", "added"), [(90.0, 2), (20.0, 0)])
-def test_a_picture_is_read_where_it_is_unless_ocr_is_unsure_of_it(conf, added):
+@pytest.mark.parametrize(("conf", "sure"), [(90.0, True), (20.0, False)])
+def test_a_picture_is_read_where_it_is_unless_ocr_is_unsure_of_it(conf, sure):
     page = Page(1, 595.0, 842.0, (Word("ก", 72.0, 100.0, 80.0, 110.0, 10.0),))
     read = Page(1, 1000.0, 500.0, (Word("ITA", 100.0, 50.0, 200.0, 90.0, 40.0, conf),
                                    Word("96.42", 600.0, 50.0, 800.0, 90.0, 40.0, conf)))  # fmt: skip
+    assert pdf_pictures._sure(read) is sure
     out = pdf_pictures._with_picture(page, (100.0, 300.0, 340.0, 420.0), read, 0.24)
-    assert len(out.words) == 1 + added
-    if added:
-        ita = out.words[1]
-        assert (ita.text, ita.x0, ita.y0, ita.x1, ita.em) == ("ITA", 124.0, 312.0, 148.0, 9.6)
+    ita = out.words[1]
+    assert (ita.text, ita.x0, ita.y0, ita.x1, ita.em) == ("ITA", 124.0, 312.0, 148.0, 9.6)

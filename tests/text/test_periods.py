@@ -210,6 +210,12 @@ def test_format_period_rejects_non_periods():
         ("ภายในวันที่ 10 ของทุกเดือน", None),  # no month
         ("ต.ค. – ธ.ค.", None),  # no year
         ("มีความต่อเนื่อง 2569", None),  # มี...ค in a word is no month
+        ("ต.ค. 2569 - ก.ย. 2570 (ตามมติ ครม. 12 มี.ค. 2567)", ("2026-10-01", "2027-09-30")),  # a date
+        ("ต.ค. 2569 - ก.ย. 2570 รายงานผลภายใน 15 ต.ค. 2570", ("2026-10-01", "2027-09-30")),
+        ("ปีงบประมาณ 2570 (ต.ค. 69 - ก.ย. 70) ประชุมทบทวน มิ.ย. 2568", None),  # over two years
+        ("ตั้งแต่ ต.ค. 2569 เป็นต้นไป", None),  # open
+        ("ต.ค. 2569 – ก.ย.", None),  # a month after the last year
+        ("ต.ค. 2569 - 2570", None),  # one month and a range's dash
     ],
 )
 def test_periods_in_a_text_give_their_span(text, span):
