@@ -37,10 +37,8 @@ from ita_lib.documents.extraction import (
 )
 from ita_lib.documents.layout import Cell, Paragraph, Position, Table
 from ita_lib.documents.terms import DocumentTerms, column_roles
-from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
 from ita_lib.text.digits import to_arabic_digits
-from ita_lib.text.periods import parse_period
 
 __all__ = ["label_table_paragraphs", "read_measure_paragraphs"]
 
@@ -75,7 +73,6 @@ _STEPS_LABEL = re.compile(r"วิธี(?:การ)?ดำเนิน(?:ก�
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
-_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 @dataclass
@@ -358,28 +355,11 @@ def _as_data(
 def _period(
     items: list[tuple[str, Position]], data: dict[str, Any], index: int, build: Collector
 ) -> None:
-    """Set the measure's period when its text reads as one; a note in brackets after it
-    (``ต.ค. 68 – ก.ย. 69 (รายไตรมาส)``) is kept as a leftover."""
+    """Set the measure's period when its text reads as one (:func:`.read_period`)."""
     if not items:
         return
     text, pos = " ".join(t for t, _ in items), items[0][1]
-    note = _NOTE.search(text)
-    for candidate, rest in (
-        (text, None),
-        (text[: note.start()], note[1]) if note else (None, None),
-    ):
-        if candidate is None:
-            break
-        try:
-            parse_period(candidate)
-        except InputError:
-            continue
-        data["period"] = candidate.strip()
-        build.at(pos, "measures", index, "period")
-        if rest:
-            build.leftover(f"({rest})", pos, "measures", "a note after the period")
-        return
-    value = read_period(text, pos, build)  # two ranges, or words: its months' span
+    value = read_period(text, pos, build)
     if value is not None:
         data["period"] = value
     build.at(pos, "measures", index, "period")  # where the period is, though not read

@@ -128,6 +128,7 @@ def read_measures(
     return measures, written
 
 
+_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")  # a note after a period: (รายไตรมาส)
 PERIOD_AS_SPAN = "the period as written, imported as the span of its months"
 """Leftover reason of a period written with more than a month range (two ranges, words)."""
 
@@ -136,22 +137,34 @@ def read_period(text: str, pos: Position, build: Collector) -> str | None:
     """Return a measure's period as imported, or None when it cannot be read (a leftover).
 
     A period that reads as one (:func:`~ita_lib.text.periods.parse_period`) is imported as
-    written. In a document not read by OCR, a period written with more than one range or with
-    words (``ต.ค. 69 – มี.ค. 70 (ประเมิน) และ เม.ย. – ก.ย. 70 (ติดตาม)``) is imported as the span
-    of the months it names (:func:`~ita_lib.text.periods.periods_in`), the text as written kept
-    as a leftover; OCR's misread months are never read so (``ocr_unread``).
+    written; so is one with a note in brackets after it (``ต.ค. 68 – ก.ย. 69 (รายไตรมาส)``), the
+    note kept as a leftover. In a document not read by OCR, a period written with more than one
+    range or with words (``ต.ค. 69 – มี.ค. 70 (ประเมิน) และ เม.ย. – ก.ย. 70 (ติดตาม)``) is imported
+    as the span of the months it names (:func:`~ita_lib.text.periods.periods_in`), the text as
+    written kept as a leftover; OCR's misread months are never read so (``ocr_unread``).
     """
-    try:
-        parse_period(text)
-    except InputError as exc:
-        span = None if build.ocr else periods_in(text)
-        if span is None:
-            why = UNREAD_BY_OCR["period"] if build.ocr else f"period unreadable: {exc.message}"
-            build.leftover(text, pos, "measures", why)
-            return None
-        build.leftover(text, pos, "measures", PERIOD_AS_SPAN)
-        return format_period(span)
-    return text
+    note = _NOTE.search(text)
+    error: InputError | None = None  # why the text as written is no period
+    for candidate, rest in [(text, None), *([(text[: note.start()], note[1])] if note else [])]:
+        try:
+            parse_period(candidate)
+        except InputError as exc:
+            error = error or exc
+            continue
+        if rest:
+            build.leftover(f"({rest})", pos, "measures", "a note after the period")
+        return candidate.strip()
+    span = None if build.ocr else periods_in(text)
+    if span is None:
+        why = (
+            UNREAD_BY_OCR["period"]
+            if build.ocr
+            else f"period unreadable: {error and error.message}"
+        )
+        build.leftover(text, pos, "measures", why)
+        return None
+    build.leftover(text, pos, "measures", PERIOD_AS_SPAN)
+    return format_period(span)
 
 
 def _read_period(period_cell: Cell, measure: dict[str, Any], index: int, build: Collector) -> None:

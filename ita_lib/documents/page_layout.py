@@ -87,7 +87,8 @@ class Rule:
 @dataclass(frozen=True)
 class Page:
     """One page: its number (1-based), size, words and rules; a scanned page, the degrees it
-    was turned clockwise to read it upright."""
+    was turned clockwise to read it upright; a PDF's page, the boxes of its pictures (top-down)
+    and whether the PDF turns it (``/Rotate``)."""
 
     number: int
     width: float
@@ -95,6 +96,8 @@ class Page:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...] = ()
     turned: int = 0
+    pictures: tuple[tuple[float, float, float, float], ...] = ()
+    rotated: bool = False
 
 
 @dataclass(frozen=True)

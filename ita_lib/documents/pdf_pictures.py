@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ita_lib.documents.ocr import INSTALL_HINT, check_tesseract, ocr_pages
 from ita_lib.documents.page_layout import Page, Rule, Word
-from ita_lib.documents.pdf_reading import SCAN_DPI, open_pdf, picture_boxes, scanned_image
+from ita_lib.documents.pdf_reading import SCAN_DPI, open_pdf, scanned_image
 from ita_lib.exceptions import InputError
 
 __all__ = ["MIN_CONF", "MIN_HEIGHT", "MIN_WIDTH", "read_pictures"]
@@ -78,53 +78,45 @@ def _glyphs_in(page: Page, box: Box) -> list[Word]:
     return [g for g in page.words if box[0] <= g.x0 and g.x1 <= box[2] and box[1] <= g.y0 <= box[3]]
 
 
-def _targets(page: Page, boxes: list[Box], *, turned: bool = False) -> list[_Target]:
+def _targets(page: Page) -> list[_Target]:
     """Return what of a page to read by OCR: the whole page when it is a scanned page, else
     its pictures of text (not on a page the PDF turns: their boxes would be turned too)."""
     index = page.number - 1
-    covered = min(sum(_area(b, page) for b in boxes), page.width * page.height)
+    covered = min(sum(_area(b, page) for b in page.pictures), page.width * page.height)
     if len(page.words) < _SCANNED_TEXT and covered >= _SCANNED_COVER * page.width * page.height:
         return [_Target(index, None)]
     return [
         _Target(index, box)
-        for box in boxes
-        if not turned
+        for box in page.pictures
+        if not page.rotated
         and box[2] - box[0] >= MIN_WIDTH * page.width
         and box[3] - box[1] >= MIN_HEIGHT * page.height
         and len(_glyphs_in(page, box)) < _SCANNED_TEXT  # not a background under the text
     ]
 
 
-def _images(path: Path, source: str, pages: tuple[Page, ...]) -> tuple[list[_Target], list[object]]:
-    """Return what to read by OCR and its images (a scanned page at its own resolution)."""
+def _images(
+    path: Path, source: str, targets: list[_Target], pages: tuple[Page, ...]
+) -> list[object]:
+    """Return the images to read by OCR (a scanned page at its own resolution)."""
     pdf = open_pdf(path, source)
-    targets: list[_Target] = []
     images: list[object] = []
     try:
-        for page, handle in zip(pages, pdf, strict=True):  # type: ignore[call-overload]
-            turned = handle.get_rotation() != 0
-            for target in _targets(page, picture_boxes(handle, page.height), turned=turned):
-                targets.append(target)
-                if target.box is None:
-                    image = scanned_image(handle)
-                    images.append(
-                        image or handle.render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
-                    )
-                    continue
-                x0, y0, x1, y1 = target.box
-                crop = (
-                    x0,
-                    page.height - y1,
-                    page.width - x1,
-                    y0,
-                )  # cut from left, bottom, right, top
+        for target in targets:
+            handle, page = pdf[target.index], pages[target.index]  # type: ignore[index]
+            if target.box is None:
+                image = scanned_image(handle)
+                images.append(image or handle.render(scale=SCAN_DPI / 72, grayscale=True).to_pil())
+            else:
+                x0, y0, x1, y1 = target.box  # the crop cuts from the left, bottom, right and top
+                crop = (x0, page.height - y1, page.width - x1, y0)
                 images.append(
                     handle.render(scale=SCAN_DPI / 72, crop=crop, grayscale=True).to_pil()
                 )
             handle.close()
     finally:
         pdf.close()  # type: ignore[attr-defined]
-    return targets, images
+    return images
 
 
 def _placed(read: Page, scale: float, x: float, y: float) -> tuple[list[Word], list[Rule]]:
@@ -186,7 +178,7 @@ def read_pictures(
         The pages with what OCR read added (or, for a scanned page, in its place), one note
         for each page or picture read (or left out), and whether OCR added anything.
     """
-    targets, images = _images(path, source, pages)
+    targets = [t for page in pages for t in _targets(page)]
     if not targets:
         return pages, (), False
     try:
@@ -196,12 +188,13 @@ def read_pictures(
                     source, len(targets), INSTALL_HINT)  # fmt: skip
         unread = f"it was not read, as Tesseract OCR is not installed ({INSTALL_HINT})"
         return pages, tuple(_note(t, pages[t.index], unread) for t in targets), False
+    images = _images(path, source, targets, pages)
     out, notes = list(pages), []
     whole = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is None]
     parts = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is not None]
-    found = [
-        *ocr_pages([i for _, i in whole], source),
-        *ocr_pages([i for _, i in parts], source, turn=False, dpi=SCAN_DPI),
+    found = [  # (Tesseract is looked for once a call: no call for nothing)
+        *(ocr_pages([i for _, i in whole], source) if whole else ()),
+        *(ocr_pages([i for _, i in parts], source, turn=False, dpi=SCAN_DPI) if parts else ()),
     ]
     for (target, image), read in zip([*whole, *parts], found, strict=True):
         page = pages[target.index]

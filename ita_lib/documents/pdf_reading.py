@@ -32,7 +32,6 @@ __all__ = [
     "is_scanned",
     "open_pdf",
     "pdf_pages",
-    "picture_boxes",
     "render_pages",
     "scanned_image",
 ]
@@ -232,7 +231,9 @@ def pdf_pages(path: Path, source: str, *, invisible: bool = False) -> tuple[Page
             width, height = page.get_size()
             textpage = page.get_textpage()
             words = _words(textpage, height, invisible)
-            pages.append(Page(number, width, height, words, _rules(page, height)))
+            pictures = _picture_boxes(page, height)
+            pages.append(Page(number, width, height, words, _rules(page, height),
+                              pictures=pictures, rotated=page.get_rotation() != 0))  # fmt: skip
             textpage.close()
             page.close()
     finally:
@@ -260,7 +261,7 @@ def scanned_image(page: object) -> object | None:
     return image if image.width >= 1000 else None
 
 
-def picture_boxes(page: object, height: float) -> list[tuple[float, float, float, float]]:
+def _picture_boxes(page: object, height: float) -> tuple[tuple[float, float, float, float], ...]:
     """Return the boxes of a page's pictures (image objects), top-down, in points."""
     import pypdfium2.raw as pdfium_c
 
@@ -269,7 +270,7 @@ def picture_boxes(page: object, height: float) -> list[tuple[float, float, float
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=0):  # type: ignore[attr-defined]
         left, bottom, right, top = image.get_bounds()
         boxes.append((left, height - top, right, height - bottom))
-    return boxes
+    return tuple(boxes)
 
 
 def render_pages(path: Path, source: str, dpi: int = SCAN_DPI) -> Iterator[object]:

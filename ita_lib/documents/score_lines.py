@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ita_lib.documents.extraction import INDICATOR_RE
 from ita_lib.documents.layout import Cell, CellFragment, Paragraph, Row, Table
 from ita_lib.text.digits import to_arabic_digits
 
@@ -29,7 +30,6 @@ MIN_RUN = 8
 """Score lines in a row that make a score table (fewer are prose quoting a few scores, or an
 analysis naming the weak indicators); a run naming an indicator twice (two years' scores) is
 none: which year's is the assessment's, the lines do not say."""
-_NUMBER = re.compile(r"ตัวชี้วัด\s*ที่\s*([0-9]{1,2})")
 
 _LABEL = {False: "ตัวชี้วัด\\s*ที่", True: "[ตคดฅ]ั?ว\\s*[ชซ]ี?้?ว\\s*ั?ด\\s*ท\\S?"}  # as OCR may read it
 _SCORE_LINE = {
@@ -43,11 +43,10 @@ _SCORE_LINE = {
 
 def _score_line(paragraph: Paragraph, tolerant: bool = False) -> tuple[str, str] | None:
     """Return a score line's label and figure (as written), or None."""
-    arabic = to_arabic_digits(" ".join(paragraph.text.split()))  # no runs of spaces to try
-    match = _SCORE_LINE[tolerant].match(arabic)
+    text = " ".join(paragraph.text.split())  # no runs of spaces for the pattern to try
+    match = _SCORE_LINE[tolerant].match(to_arabic_digits(text))
     if match is None or not match["label"].strip():
         return None
-    text = " ".join(paragraph.text.split())
     return text[: match.end("label")].strip(), text[match.start("score") : match.end("score")]
 
 
@@ -86,7 +85,9 @@ def score_lines_as_table(
     run: list[tuple[Paragraph, tuple[str, str]]] = []
 
     def close() -> None:
-        numbers = [m[1] for _, (label, _) in run if (m := _NUMBER.search(to_arabic_digits(label)))]
+        numbers = [
+            m[1] for _, (label, _) in run if (m := INDICATOR_RE.search(to_arabic_digits(label)))
+        ]
         if len(run) >= MIN_RUN and len(numbers) == len(set(numbers)):
             out.append(_table(run))
         else:

@@ -331,3 +331,14 @@ def test_a_place_name_starting_or_ending_like_a_self_reference_is_another_agency
         findings = audit(import_parsed(parse_text(text, source="nong-bua.txt")))
         named = [f.message for f in findings if f.rule == "foreign_agency_name"]
         assert any(f"another agency's name, {name}," in m for m in named), named
+
+
+def test_a_table_periods_note_in_brackets_is_a_leftover_as_in_paragraphs():
+    table = _MEASURES.replace("ต.ค. 69 - ก.ย. 70", "ต.ค. 69 - ก.ย. 70 (รายไตรมาส)")
+    layout = read_layout(parse_text(_TWO_YEARS + table, source="t.txt"), TERMS)
+    build = Collector(source="t", terms=TERMS)
+    tables = read_tables(layout, load_framework(2569), build)
+    assert tables.measures[0]["period"] == "ต.ค. 69 - ก.ย. 70"
+    assert [(x.text, x.reason) for x in build.leftovers if "period" in x.reason] == [
+        ("(รายไตรมาส)", "a note after the period")
+    ]

@@ -90,10 +90,9 @@ def test_without_tesseract_the_text_is_read_and_each_picture_named(tmp_path, mon
     assert "1 scanned page(s) or picture(s) of text not read" in caplog.text
 
 
-def _page(words: int) -> Page:
-    return Page(
-        1, 595.0, 842.0, tuple(Word("ก", 72.0, 100.0, 80.0, 110.0, 10.0) for _ in range(words))
-    )
+def _page(words: int, pictures=(), *, rotated: bool = False) -> Page:
+    glyphs = tuple(Word("ก", 72.0, 100.0, 80.0, 110.0, 10.0) for _ in range(words))
+    return Page(1, 595.0, 842.0, glyphs, pictures=tuple(pictures), rotated=rotated)
 
 
 @pytest.mark.parametrize(
@@ -110,15 +109,14 @@ def _page(words: int) -> Page:
     ],
 )
 def test_which_pictures_are_read(words, boxes, read):
-    assert [t.box for t in pdf_pictures._targets(_page(words), boxes)] == read
+    assert [t.box for t in pdf_pictures._targets(_page(words, boxes))] == read
 
 
 def test_on_a_page_the_pdf_turns_only_a_whole_scanned_page_is_read():
     screenshot = [(80.0, 300.0, 520.0, 560.0)]
-    assert pdf_pictures._targets(_page(300), screenshot, turned=True) == []
-    assert [
-        t.box for t in pdf_pictures._targets(_page(5), [(0.0, 0.0, 595.0, 842.0)], turned=True)
-    ] == [None]
+    assert pdf_pictures._targets(_page(300, screenshot, rotated=True)) == []
+    scanned = _page(5, [(0.0, 0.0, 595.0, 842.0)], rotated=True)
+    assert [t.box for t in pdf_pictures._targets(scanned)] == [None]
 
 
 def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch):
