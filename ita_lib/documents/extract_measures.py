@@ -138,10 +138,11 @@ def read_period(text: str, pos: Position, build: Collector) -> str | None:
 
     A period that reads as one (:func:`~ita_lib.text.periods.parse_period`) is imported as
     written; so is one with a note in brackets after it (``ต.ค. 68 – ก.ย. 69 (รายไตรมาส)``), the
-    note kept as a leftover. In a document not read by OCR, a period written with more than one
+    note kept as a leftover. In text not read by OCR, a period written with more than one
     range or with words (``ต.ค. 69 – มี.ค. 70 (ประเมิน) และ เม.ย. – ก.ย. 70 (ติดตาม)``) is imported
     as the span of the months it names (:func:`~ita_lib.text.periods.periods_in`), the text as
-    written kept as a leftover; OCR's misread months are never read so (``ocr_unread``).
+    written kept as a leftover; OCR's misread months are never read so (``ocr_unread``). In a
+    mixed PDF, the text of a page not read by OCR is read as in a text PDF.
     """
     note = _NOTE.search(text)
     error: InputError | None = None  # why the text as written is no period
@@ -154,13 +155,10 @@ def read_period(text: str, pos: Position, build: Collector) -> str | None:
         if rest:
             build.leftover(f"({rest})", pos, "measures", "a note after the period")
         return candidate.strip()
-    span = None if build.ocr else periods_in(text)
+    by_ocr = build.by_ocr(pos)
+    span = None if by_ocr else periods_in(text)
     if span is None:
-        why = (
-            UNREAD_BY_OCR["period"]
-            if build.ocr
-            else f"period unreadable: {error and error.message}"
-        )
+        why = UNREAD_BY_OCR["period"] if by_ocr else f"period unreadable: {error and error.message}"
         build.leftover(text, pos, "measures", why)
         return None
     build.leftover(text, pos, "measures", PERIOD_AS_SPAN)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
-from ita_lib.documents.layout import Cell, Position, join_wrapped
+from ita_lib.documents.layout import Cell, Position, join_wrapped, on_ocr_page
 from ita_lib.documents.terms import DocumentTerms, match_key
 from ita_lib.exceptions import InputError
 from ita_lib.model.framework import Framework
@@ -438,12 +438,8 @@ class Leftover:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the leftover as written under ``document.leftovers``."""
-        return {
-            "line": self.pos.ref,
-            "section": self.section,
-            "reason": self.reason,
-            "text": self.text,
-        }
+        return {"line": self.pos.ref, "section": self.section, "reason": self.reason,
+                "text": self.text}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -473,10 +469,15 @@ class Collector:
 
     source: str
     terms: DocumentTerms
-    ocr: bool = False  # the document was read by OCR (a scan)
+    ocr: bool = False  # read by OCR, in whole or (ocr_pages, in a mixed PDF: None is all) in part
+    ocr_pages: frozenset[int] | None = None
     positions: dict[str, Position] = field(default_factory=dict)
     leftovers: list[Leftover] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+
+    def by_ocr(self, pos: Position | None) -> bool:
+        """Return True when the text at ``pos`` was read by OCR (mixed PDF: on a page OCR read)."""
+        return self.ocr and on_ocr_page(pos, self.ocr_pages)
 
     def correct(self, correction: Correction) -> None:
         """Record a field OCR misread that was put right (the audit reports it)."""

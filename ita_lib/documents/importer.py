@@ -284,7 +284,7 @@ def import_parsed(document: Document) -> ImportResult:
     """
     terms = load_document_terms()
     source = document.source
-    build = Collector(source=source, terms=terms, ocr=document.format in OCR_FORMATS)
+    build = Collector(source, terms, document.format in OCR_FORMATS, document.ocr_pages)
     layout = read_layout(document, terms)
     check_kind(layout, source)
     agency, agency_pos = _find_agency(layout, terms, source, ocr=build.ocr)

@@ -27,6 +27,7 @@ __all__ = [
     "TextUnit",
     "clean_text",
     "join_wrapped",
+    "on_ocr_page",
     "split_html",
 ]
 
@@ -226,6 +227,11 @@ OCR_FORMATS = frozenset({"scan", "mixed"})
 pictures of text read by OCR."""
 
 
+def on_ocr_page(pos: Position | None, ocr_pages: frozenset[int] | None) -> bool:
+    """Return True when ``pos`` is on one of ``ocr_pages`` (None: every page is)."""
+    return ocr_pages is None or (pos is not None and pos.page in ocr_pages)
+
+
 @dataclass(frozen=True)
 class Document:
     """A measures document read into blocks (see the module docstring)."""
@@ -236,6 +242,9 @@ class Document:
     furniture: tuple[Paragraph, ...] = ()
     end: Position | None = None
     notes: tuple[str, ...] = ()  # how it was read (a scanned page turned upright, read by OCR)
+    ocr_pages: frozenset[int] | None = None
+    """In a ``mixed`` document, the pages OCR read or added to (None: every page, or none,
+    as ``format`` says)."""
 
     def paragraphs(self) -> tuple[Paragraph, ...]:
         """Return the paragraphs outside tables, in order."""

@@ -160,7 +160,7 @@ def _note(target: _Target, page: Page, done: str) -> str:
 
 def read_pictures(
     path: Path, pages: tuple[Page, ...], source: str
-) -> tuple[tuple[Page, ...], tuple[str, ...], bool]:
+) -> tuple[tuple[Page, ...], tuple[str, ...], frozenset[int]]:
     """Read by OCR the scanned pages and pictures of text of a PDF with a text layer.
 
     Parameters
@@ -176,18 +176,19 @@ def read_pictures(
     -------
     tuple
         The pages with what OCR read added (or, for a scanned page, in its place), one note
-        for each page or picture read (or left out), and whether OCR added anything.
+        for each page or picture read (or left out), and the numbers of the pages OCR read or
+        added words to.
     """
     targets = [t for page in pages for t in _targets(page)]
     if not targets:
-        return pages, (), False
+        return pages, (), frozenset()
     try:
         check_tesseract(source)
     except InputError:
         log.warning("%s: %d scanned page(s) or picture(s) of text not read: install %s",
                     source, len(targets), INSTALL_HINT)  # fmt: skip
         unread = f"it was not read, as Tesseract OCR is not installed ({INSTALL_HINT})"
-        return pages, tuple(_note(t, pages[t.index], unread) for t in targets), False
+        return pages, tuple(_note(t, pages[t.index], unread) for t in targets), frozenset()
     images = _images(path, source, targets, pages)
     out, notes = list(pages), []
     whole = [(t, i) for t, i in zip(targets, images, strict=True) if t.box is None]
@@ -209,4 +210,5 @@ def read_pictures(
         else:
             out[target.index] = _with_picture(out[target.index], target.box, read, 72 / SCAN_DPI)
             notes.append(_note(target, page, "it was read by OCR"))
-    return tuple(out), tuple(notes), any(out[i] is not pages[i] for i in range(len(pages)))
+    read = frozenset(page.number for page, was in zip(out, pages, strict=True) if page is not was)
+    return tuple(out), tuple(notes), read

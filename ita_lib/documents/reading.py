@@ -221,7 +221,11 @@ def parse_docx(path: Path, *, source: str | None = None) -> Document:
 
 
 def _paged_document(
-    pages: Sequence[Page], source: str, fmt: str, read: tuple[str, ...] = ()
+    pages: Sequence[Page],
+    source: str,
+    fmt: str,
+    read: tuple[str, ...] = (),
+    ocr_pages: frozenset[int] | None = None,
 ) -> Document:
     items, margins = read_pages(pages, tolerant=fmt in OCR_FORMATS)
     blocks, furniture = stitch(
@@ -234,7 +238,7 @@ def _paged_document(
         for p in pages
         if p.turned
     )
-    return Document(source, fmt, blocks, furniture, end, (*read, *notes))
+    return Document(source, fmt, blocks, furniture, end, (*read, *notes), ocr_pages)
 
 
 _SCANNER_OCR = (
@@ -270,7 +274,9 @@ def parse_pdf(path: Path, *, source: str | None = None) -> Document:
     pages = pdf_pages(path, name)
     if not is_scanned(pages):
         pages, notes, by_ocr = read_pictures(path, pages, name)
-        return _paged_document(pages, name, "mixed" if by_ocr else "pdf", notes)
+        if not by_ocr:
+            return _paged_document(pages, name, "pdf", notes)
+        return _paged_document(pages, name, "mixed", notes, by_ocr)
     try:
         check_tesseract(name)
     except InputError:

@@ -15,9 +15,9 @@ import pytest
 from ita_lib.documents.audit import audit
 from ita_lib.documents.extract_front import find_prose_total
 from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
-from ita_lib.documents.extract_measures import PERIOD_AS_SPAN
+from ita_lib.documents.extract_measures import PERIOD_AS_SPAN, read_period
 from ita_lib.documents.extract_suggestions import read_suggestions
-from ita_lib.documents.extraction import Collector
+from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector
 from ita_lib.documents.importer import import_parsed
 from ita_lib.documents.layout import Paragraph, Position, Table
 from ita_lib.documents.page_layout import Page, Rule, Word, read_pages
@@ -342,3 +342,14 @@ def test_a_table_periods_note_in_brackets_is_a_leftover_as_in_paragraphs():
     assert [(x.text, x.reason) for x in build.leftovers if "period" in x.reason] == [
         ("(รายไตรมาส)", "a note after the period")
     ]
+
+
+def test_a_mixed_pdf_reads_periods_on_its_text_pages_as_a_text_pdf_does():
+    """Only the pages OCR read are read tolerantly: a text page's two-range period is a span."""
+    text = "ต.ค. 2569 – มี.ค. 2570 (ประเมิน) และ เม.ย. – ก.ย. 2570 (ติดตาม)"
+    build = Collector(source="m", terms=TERMS, ocr=True, ocr_pages=frozenset({2}))
+    assert read_period(text, Position(page=3, line=4), build) == "ต.ค. 2569 – ก.ย. 2570"
+    assert read_period(text, Position(page=2, line=4), build) is None  # OCR may misread months
+    assert [x.reason for x in build.leftovers] == [PERIOD_AS_SPAN, UNREAD_BY_OCR["period"]]
+    scan = Collector(source="s", terms=TERMS, ocr=True)  # a scan: every page was read by OCR
+    assert read_period(text, Position(page=3, line=4), scan) is None

@@ -132,9 +132,23 @@ def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch):
         out, notes, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
     finally:
         pictured.unlink()
-    assert (out, by_ocr) == (pages, False)
+    assert (out, by_ocr) == (pages, frozenset())
     left_out = "OCR is sure of nothing in it (a photograph, a chart), so it was left out"
     assert notes == (f"Page 4 holds a picture of text (43% to 68% down the page); {left_out}.",)
+
+
+def test_the_pages_ocr_added_words_to_are_named(monkeypatch, tmp_path):
+    def sure(images, source, **_):
+        return tuple(
+            Page(1, 1000.0, 500.0, (Word("คะแนน", 1.0, 1.0, 90.0, 9.0, 8.0, 91.0),)) for _ in images
+        )
+
+    monkeypatch.setattr(pdf_pictures, "ocr_pages", sure)
+    pictured = with_picture(DOCUMENT, tmp_path / "picture.pdf", SCORE_PAGE, SCORE_TABLE)
+    pages = pdf_pages(pictured, "p")
+    out, _, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
+    assert by_ocr == frozenset({SCORE_PAGE})
+    assert "คะแนน" in [w.text for w in out[SCORE_PAGE - 1].words]
 
 
 def _with_invisible_text(pdf: Path, out: Path, *, mode: int) -> Path:
