@@ -20,7 +20,7 @@ from __future__ import annotations
 import ctypes
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ita_lib.documents.page_layout import Page, Rule, Word
@@ -75,6 +75,8 @@ class _Char:
     marks: list[tuple[int, str]]
     left: float  # the glyph's advance box (the ink box is x0..x1)
     right: float
+    span: int = 0  # the span with an /ActualText the glyph is drawn in (0: none)
+    copy: bool = False  # a later glyph of that span, which PDFium gives the span's text again
 
     @property
     def is_mark(self) -> bool:
@@ -84,25 +86,51 @@ class _Char:
         )
 
 
-def _invisible(handle: object, index: int) -> bool:
-    """Return True for a character drawn invisible: the OCR layer a scanner lays over a scan."""
+@dataclass(frozen=True)
+class _TextObject:
+    """What the characters of one text object share."""
+
+    hidden: bool = False  # drawn invisible: the OCR layer a scanner lays over a scan
+    span: int = 0  # the marked-content span with an /ActualText it is in (0: none)
+    scale: float = 1.0  # how much its matrix scales the font size (Skia draws at 0.75)
+
+
+def _text_object(obj: object) -> _TextObject:
+    """Return what the characters of a text object share (see :class:`_TextObject`)."""
     import pypdfium2.raw as pdfium_c
 
-    obj = pdfium_c.FPDFText_GetTextObject(handle, index)
-    return bool(obj) and (
-        pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
-    )
+    if not obj:
+        return _TextObject()
+    hidden = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+    for m in range(pdfium_c.FPDFPageObj_CountMarks(obj)):
+        mark = pdfium_c.FPDFPageObj_GetMark(obj, m)
+        kind = pdfium_c.FPDFPageObjMark_GetParamValueType(mark, b"ActualText")
+        if kind == pdfium_c.FPDF_OBJECT_STRING:
+            return _TextObject(hidden, ctypes.cast(mark, ctypes.c_void_p).value or 0, scale)
+    return _TextObject(hidden, 0, scale)
 
 
-def _chars(textpage: object, height: float, invisible: bool = False) -> Iterator[_Char]:
+def _chars(page: object, textpage: object, height: float, invisible: bool) -> list[_Char]:
+    """Return the text layer's characters, those of a span with an ``/ActualText`` as glyph
+    clusters (:func:`_clusters`)."""
     import pypdfium2.raw as pdfium_c
 
     handle = textpage.raw  # type: ignore[attr-defined]
     rect = pdfium_c.FS_RECTF()
+    objects: dict[int, _TextObject] = {}
+    first_in_span: dict[int, int] = {}
+    chars: list[_Char] = []
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
-        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1 or (
-            not invisible and _invisible(handle, i)
-        ):
+        if pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
+            continue
+        obj = pdfium_c.FPDFText_GetTextObject(handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        kind = objects.get(key) or objects.setdefault(key, _text_object(obj))
+        span = kind.span
+        if kind.hidden and not invisible:
             continue
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         text = PUA_TO_THAI.get(chr(code), chr(code)) if code else ""
@@ -112,9 +140,83 @@ def _chars(textpage: object, height: float, invisible: bool = False) -> Iterator
             text = ""  # a glyph with no character: it takes room, and shows nothing
         x0, _, x1, _ = textpage.get_charbox(i)  # type: ignore[attr-defined]
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect))
-        em = pdfium_c.FPDFText_GetFontSize(handle, i) or (rect.top - rect.bottom)
+        size = pdfium_c.FPDFText_GetFontSize(handle, i) * kind.scale
+        em = size or (rect.top - rect.bottom)
         top, bottom = height - rect.top, height - rect.bottom
-        yield _Char(text, i, x0, x1, top, bottom, em, [], rect.left, rect.right)
+        copy = bool(span) and first_in_span.setdefault(span, key) != key
+        chars.append(_Char(text, i, x0, x1, top, bottom, em, [], rect.left, rect.right, span, copy))
+    return _clusters(chars, _span_boxes(page, height)) if first_in_span else chars
+
+
+def _line_box(obj: object, height: float) -> tuple[float, float] | None:
+    """Return the top and bottom of a text object's line: its font's ascent and descent about
+    its baseline, as PDFium's loose box of a character (None when the font does not say)."""
+    import pypdfium2.raw as pdfium_c
+
+    size, ascent, descent = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    matrix = pdfium_c.FS_MATRIX()
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not (
+        font
+        and pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        and pdfium_c.FPDFFont_GetAscent(font, size, ctypes.byref(ascent))
+        and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent))
+        and pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+        and ascent.value > descent.value
+    ):
+        return None
+    scale = abs(matrix.d) or 1.0
+    return height - (matrix.f + ascent.value * scale), height - (matrix.f + descent.value * scale)
+
+
+_Box = tuple[float, float, tuple[float, float] | None]  # left, right, (top, bottom) of its line
+
+
+def _span_boxes(page: object, height: float) -> dict[int, _Box]:
+    """Return the box of each span with an ``/ActualText`` drawn as several text objects (one
+    per glyph: Skia): from the left of its first glyph to the right of its last, and its line
+    (:func:`_line_box`) when the font gives it."""
+    import pypdfium2.raw as pdfium_c
+
+    handle = page.raw  # type: ignore[attr-defined]
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out: dict[int, _Box] = {}
+    drawn: dict[int, int] = {}  # text objects per span
+    for n in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        obj = pdfium_c.FPDFPage_GetObject(handle, n)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        span = _text_object(obj).span
+        if not span or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        drawn[span] = drawn.get(span, 0) + 1
+        x0, x1, line = out.get(span) or (left.value, right.value, _line_box(obj, height))
+        out[span] = (min(x0, left.value), max(x1, right.value), line)
+    return {span: box for span, box in out.items() if drawn[span] > 1}
+
+
+def _clusters(chars: list[_Char], boxes: dict[int, _Box]) -> list[_Char]:
+    """Return the characters with those of a span with an ``/ActualText`` drawn glyph by glyph
+    made one glyph cluster, in the span's box (:func:`_span_boxes`).
+
+    A PDF written by Skia (Chrome's "Save as PDF", Google Docs) draws a Thai cluster (``สำ``) as
+    its glyphs (``ส``, ``ํ``, ``า``), each in a text object of its own, inside a span whose
+    ``/ActualText`` is the cluster's text. PDFium gives that text for some of the span's glyphs
+    (the consonant's, a mark's: in no set order), cutting the glyph's box in as many pieces as
+    characters. The characters of the first glyph given are the cluster; the others, copies.
+    (A span drawn as one text object, as LibreOffice draws ``ำ``, PDFium reads well.)
+    """
+    out: list[_Char] = []
+    for c in chars:
+        if c.span not in boxes:
+            out.append(c)
+        elif not c.copy and out and out[-1].span == c.span:  # the cluster's next character
+            out[-1].text += c.text
+        elif not c.copy:
+            x0, x1, line = boxes[c.span]
+            y0, y1 = line or (c.y0, c.y1)
+            out.append(replace(c, x0=x0, x1=x1, y0=y0, y1=y1, left=x0, right=x1, marks=[]))
+    return out
 
 
 def _same_line(a: _Char, b: _Char) -> bool:
@@ -146,11 +248,11 @@ def _base_for(mark: _Char, bases: list[_Char], near: int) -> _Char | None:
     return best(bases[max(0, near - _WINDOW) : near + _WINDOW]) or best(bases)
 
 
-def _words(textpage: object, height: float, invisible: bool = False) -> tuple[Word, ...]:
+def _words(page: object, textpage: object, height: float, invisible: bool) -> tuple[Word, ...]:
     """Return the page's glyph clusters (a base character and its marks) as words."""
     bases: list[_Char] = []
     marks: list[tuple[_Char, int]] = []
-    for char in _chars(textpage, height, invisible):
+    for char in _chars(page, textpage, height, invisible):
         if char.is_mark:
             marks.append((char, len(bases)))
         else:
@@ -230,7 +332,7 @@ def pdf_pages(path: Path, source: str, *, invisible: bool = False) -> tuple[Page
         for number, page in enumerate(pdf, 1):  # type: ignore[call-overload]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            words = _words(textpage, height, invisible)
+            words = _words(page, textpage, height, invisible)
             pictures = _picture_boxes(page, height)
             pages.append(Page(number, width, height, words, _rules(page, height),
                               pictures=pictures, rotated=page.get_rotation() != 0))  # fmt: skip

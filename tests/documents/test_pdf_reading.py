@@ -89,3 +89,43 @@ def test_damaged_pdf_is_an_input_error(tmp_path):
     bad.write_bytes(b"%PDF-1.7\n garbage")
     with pytest.raises(Exception, match="not a readable PDF"):
         read_document(bad)
+
+
+# -- PDFs written by Skia (Chrome's "Save as PDF", Google Docs) ---------------------------------
+
+CHROMIUM = DATA / "documents" / "chromium"
+
+
+def test_a_skia_pdf_gives_each_thai_cluster_once_and_its_words_their_drawn_size():
+    """Skia draws a cluster glyph by glyph in a span with an /ActualText, which PDFium gives
+    again for the marks (``ส่ส่วน``, ``ตั วชีชี วั้วดั``); the font is drawn at 3/4 of its size."""
+    import re
+
+    from ita_lib.documents.pdf_reading import pdf_pages
+
+    document = read_document(CHROMIUM / "mae-tan-luang-2569.pdf")
+    texts = [p.text for p in document.paragraphs()]
+    assert "ประกาศ ณ วันที่ ๒๓ เดือน ตุลาคม พ.ศ. ๒๕๖๙" in texts
+    assert any(t.startswith("ตามที่สำนักงานคณะกรรมการป้องกันและปราบปรามการทุจริต") for t in texts)
+    doubled = re.compile(r"([ก-ฮ][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+)\1")  # a cluster twice over
+    assert not [t for t in texts if doubled.search(t)]
+    table = document.tables()[0]
+    assert table.header_texts == ("ตัวชี้วัด", "คะแนน", "เครื่องมือ")
+    body = [w for w in pdf_pages(CHROMIUM / "mae-tan-luang-2569.pdf", "v")[1].words]
+    assert sorted(round(w.em) for w in body)[len(body) // 2] == 16  # 16 pt body, not 21.33
+
+
+def test_a_skia_pdf_imports_its_published_figures():
+    import json
+
+    result = import_document(CHROMIUM / "mae-tan-luang-2569.pdf")
+    data = result.data
+    published = json.loads((CHROMIUM / "mae-tan-luang-2569.json").read_text(encoding="utf-8"))
+    assert data["agency"]["name"] == published["agency"]
+    assert {k.removeprefix("ind"): float(v) for k, v in data["scores"].items()} == published[
+        "indicators"
+    ]
+    assert (float(data["claimed_total"]), data["claimed_rating"]) == (87.92, "ผ่านดี")
+    assert data["oit"]["failed_items"] == published["failed_items"]
+    assert [s["item"] for s in data["suggestions"]["by_item"]] == published["suggestion_items"]
+    assert len(data["measures"]) == published["measure_count"] == 11
