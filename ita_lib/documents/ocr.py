@@ -2,7 +2,9 @@
 
 Each page image is:
 
-1. made greyscale and binarised (a global threshold between ink and paper);
+1. flattened when it is a photo of the sheet on a desk
+   (:func:`~ita_lib.documents.ocr_photo.flatten_photo`), made greyscale and binarised (a
+   global threshold between ink and paper);
 2. turned upright when it was scanned sideways or upside down
    (:func:`~ita_lib.documents.ocr_orientation.upright`), then deskewed: the angle (within
    ±4°) whose horizontal projection has the sharpest profile, searched coarse then fine on a
@@ -53,6 +55,7 @@ from ita_lib.documents.ocr_digits import (
     step_in_front,
 )
 from ita_lib.documents.ocr_orientation import upright
+from ita_lib.documents.ocr_photo import flatten_photo
 from ita_lib.documents.ocr_ruling import find_rules
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
@@ -386,6 +389,7 @@ def _read_cells_again(
 
 
 def _read_page(number: int, image: object, turn: bool = True, dpi: float | None = None) -> Page:
+    image, flattened = flatten_photo(image) if turn else (image, False)
     image, turned = upright(image) if turn else (image, 0)
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
@@ -418,7 +422,7 @@ def _read_page(number: int, image: object, turn: bool = True, dpi: float | None 
     found = drop_strays([w for ws in words for w in ws])
     em = 0.85 * statistics.median(w.y1 - w.y0 for w in found) if found else 10.0
     return Page(number, float(width), float(height), tuple(replace(w, em=em) for w in found),
-                rules, turned)  # fmt: skip
+                rules, turned, flattened=flattened)  # fmt: skip
 
 
 def ocr_pages(

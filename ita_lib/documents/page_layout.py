@@ -87,8 +87,8 @@ class Rule:
 @dataclass(frozen=True)
 class Page:
     """One page: its number (1-based), size, words and rules; a scanned page, the degrees it
-    was turned clockwise to read it upright; a PDF's page, the boxes of its pictures (top-down)
-    and whether the PDF turns it (``/Rotate``)."""
+    was turned clockwise to read it upright and whether it was a photo flattened; a PDF's page,
+    the boxes of its pictures (top-down) and whether the PDF turns it (``/Rotate``)."""
 
     number: int
     width: float
@@ -98,6 +98,7 @@ class Page:
     turned: int = 0
     pictures: tuple[tuple[float, float, float, float], ...] = ()
     rotated: bool = False
+    flattened: bool = False
 
 
 @dataclass(frozen=True)

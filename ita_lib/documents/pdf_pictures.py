@@ -204,8 +204,9 @@ def read_pictures(
         elif target.box is None:
             scale = page.width / image.width  # type: ignore[attr-defined]
             words, rules = _placed(read, scale, 0.0, 0.0)
-            out[target.index] = Page(page.number, read.width * scale, read.height * scale,
-                                     tuple(words), tuple(rules), read.turned)  # fmt: skip
+            size = (read.width * scale, read.height * scale)
+            out[target.index] = replace(read, number=page.number, width=size[0],
+                                        height=size[1], words=tuple(words), rules=tuple(rules))  # fmt: skip
             notes.append(_note(target, page, "it was read by OCR"))
         else:
             out[target.index] = _with_picture(out[target.index], target.box, read, 72 / SCAN_DPI)

@@ -237,6 +237,11 @@ def _paged_document(
         f"Page {p.number} was scanned turned; it was turned {p.turned}° clockwise to be read."
         for p in pages
         if p.turned
+    ) + tuple(
+        f"Page {p.number} is a photo of the sheet; the desk around it was cut away and the "
+        "camera's perspective undone to read it."
+        for p in pages
+        if p.flattened
     )
     return Document(source, fmt, blocks, furniture, end, (*read, *notes), ocr_pages)
 
