@@ -75,6 +75,9 @@ NAMES = [
         "buri-rak-2568",
         "phu-pha-sin-energy-2568",  # its own scan's prose figures OCR misreads: not yet
         "rmut-andaman-2569",
+        "thung-pho-ngoen-2569",
+        "ban-pong-kaeo-2568",  # the measures plan from a spreadsheet, on landscape pages
+        "folk-handicraft-department-2569",  # scores per survey question besides the ten
         # results pasted as a picture, and a score page scanned among exported pages: OCR
         pytest.param("nong-takhop-ngam-2569", marks=pytest.mark.slow),
         pytest.param("pa-tueng-ngam-2568", marks=pytest.mark.slow),
