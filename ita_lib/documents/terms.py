@@ -153,7 +153,8 @@ def _keyword_matches(key: str, keyword: str, how: str) -> bool:
     ``how`` is ``exact`` (as written), ``skeleton`` (Thai consonants only, see
     :func:`~ita_lib.text.thai_repair.thai_skeleton`) or ``near`` (consonants, one of them
     misread, added or lost). By consonants, a keyword of fewer than :data:`_SKELETON_MIN`
-    consonants only matches a whole cell, and ``near`` only applies to longer keywords.
+    consonants only matches a whole cell; ``near``, a keyword of that many only a whole cell of
+    as many consonants, one misread (``กะแนน`` for ``คะแนน``), and a longer one anywhere.
     """
     whole = keyword.startswith("=")
     word = keyword[1:] if whole else keyword
@@ -165,6 +166,8 @@ def _keyword_matches(key: str, keyword: str, how: str) -> bool:
         return False
     if how == "skeleton":
         return key == word if whole else word in key
+    if len(word) == _SKELETON_MIN:  # a short word: the whole cell, one consonant misread
+        return len(key) == len(word) and _one_edit(key, word)
     return len(word) > _SKELETON_MIN and (_one_edit(key, word) if whole else near_in(word, key))
 
 

@@ -29,6 +29,19 @@ def test_a_scanned_score_header_is_classified_only_when_tolerant():
     assert classify_header(SCANNED, TERMS) == (None, {})
 
 
+def test_a_short_header_word_read_with_one_consonant_wrong_is_still_its_column():
+    """``คะแนน`` has three consonants: as a whole cell, one of them may be misread (``กะแนน``);
+    a cell of fewer or other consonants is no score column."""
+    header = ("a ay ตวชวด", "กะแนน", "a a เครองมอ")
+    assert classify_header(header, TERMS, tolerant=True) == (
+        "score",
+        {"indicator": 0, "score": 1, "instrument": 2},
+    )
+    assert classify_header(header, TERMS) == (None, {})
+    for cell in ("คน", "กะแนนรวม", "กะแกน"):  # too short, more than the word, two misread
+        assert classify_header(("ตัวชี้วัด", cell), TERMS, tolerant=True)[0] is None
+
+
 def test_classify_table_reads_the_header_row():
     assert classify_table(_table(SCANNED), TERMS, tolerant=True)[0] == "score"
 
