@@ -38,18 +38,20 @@ _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
 _NOT_AFTER = r"(?<!ที่)(?<!ที่\s)(?<!ปี)(?<!ปี\s)"  # ตัวชี้วัดที่ ๑, ปี 68: no score
 _NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน|แบบวัด|เครื่องมือ|ด้าน|มาตรการ))"
 _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ",
-    # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐)
-    r"คะแนน(?:(?!เต็ม)\D){0,25}?" + _NOT_AFTER + r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+    # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐),
+    # nor a bar (คะแนนไม่ต่ำกว่า ๘๕, ผ่านเกณฑ์ ๘๕)
+    r"คะแนน(?:(?!เต็ม|กว่า|เกณฑ์)\D){0,25}?" + _NOT_AFTER + r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
 )
 # the total by its label (คะแนนรวม ๗๘.๔๒), before any other score: not an instrument's
 # (คะแนนรวมของแบบวัด IIT ...)
 _TOTAL_IN_PROSE = re.compile(
     r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|ภาพรวม|คะแนน\s*ITA)"
-    r"(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ|เต็ม|ปี|ที่|ลำดับ)\D){0,15}?"
+    r"(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ|เต็ม|ปี|ที่|ลำดับ|กว่า|เกณฑ์)\D){0,15}?"
     + _NOT_AFTER
     + r"(\d{1,3}(?:\.\d{1,2})?)"
     + _NOT_COUNTED
 )
+_GARBLED = re.compile(r"\d+[^\s\d.,]\.\d+")  # a figure OCR misread inside (๕๓ฒ.๑๔): no figure
 _INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
 _OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
 # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part; คะแนนรวม = (IIT x 0.30): a weight
@@ -407,11 +409,12 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
 
 def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     """Return the total score the results section's prose states, and where: the figure
-    after the total's label (``คะแนนรวม``), else the first score not a weighted part."""
+    after the total's label (``คะแนนรวม``), else the first score not a weighted part. A figure
+    OCR misread inside (``๕๓ฒ.๑๔``: a letter among its digits) is no figure."""
     results = [p for s, p, _ in layout.prose if s == "results"]
     results += [p for s, p in layout.headings if s == "results"]  # a paragraph run into it
     results.sort(key=lambda p: p.pos.sort_key())
-    texts = [(to_arabic_digits(strip_dots(p.text)), p.pos) for p in results]
+    texts = [(strip_dots(_GARBLED.sub("?", to_arabic_digits(p.text))), p.pos) for p in results]
     after = [text for text, _ in texts[1:]] + [""]
     texts = [  # a label over its figure (a card of a screenshot: คะแนนรวม (ITA), then 88.58)
         (f"{text} {below}", pos) if _FIGURE_FIRST.match(below) else (text, pos)
