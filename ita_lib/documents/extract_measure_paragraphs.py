@@ -20,6 +20,7 @@ measure is the section's introduction.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,9 @@ _BEFORE_STEP = re.compile(rf"\s*(?:{_STEP_AHEAD})")
 _STEPS_LABEL = re.compile(r"วิธี(?:การ)?ดำเนิน(?:การ|งาน)\s*")
 _SECTION = re.compile(rf"^\s*ส่วนท[{MARK_CLASS}]*\s*[0-9๐-๙]")  # the next part of the document
 _STEP = re.compile(r"\(?([0-9๐-๙]{1,2})\)\s*")
+_SUB_STEP = re.compile(
+    r"\s*([0-9๐-๙]{1,2})\s*[.,]\s*[0-9๐-๙]{1,2}(?![0-9๐-๙])"
+)  # ๔.๑ (๕,๓ in a scan)
 _REFERENCE = re.compile(r"(?:ตาม|ของ|ใน|และ|กับ|ทั้ง|เป็น)$")  # "...ตามมาตรการที่ 3": a reference
 
 
@@ -274,7 +278,8 @@ def read_measure_paragraphs(
             break  # the measures end where the document's next part begins
         last = _last_step(measures[-1], role) if measures and role else None
         after = following.text if following is not None else ""
-        for kind, text, pos in _pieces(paragraph, _next_number(measures), build.ocr, last, after):
+        expected = _next_number(measures, build.ocr)
+        for kind, text, pos in _pieces(paragraph, expected, build.ocr, last, after):
             if kind == "measure":
                 match = MEASURE_MARKER[build.ocr].match(text) or UNNUMBERED_MEASURE.match(text)
                 assert match is not None  # a measure piece starts with its marker
@@ -300,13 +305,34 @@ def _last_step(measure: _Measure, role: str) -> int | None:
     return int(to_arabic_digits(match[1])) if match else None
 
 
-def _next_number(measures: list[_Measure]) -> int:
-    """The number the next measure should have (past measures whose number was unread)."""
+def _next_number(measures: list[_Measure], ocr: bool = False) -> int:
+    """The number the next measure should have (past measures whose number was unread). In a
+    scan, a measure whose steps are numbered under the number after the one before it
+    (``มาตรการที่ ๕`` read for ๔, its steps ``๔.๑``, ``๔.๒`` after measure ๓) is that number."""
     known = [(i, m.number) for i, m in enumerate(measures) if m.number is not None]
     if not known:
         return len(measures) + 1
     index, number = known[-1]
+    if ocr and index == len(measures) - 1:
+        before = measures[-2].number if index else 0
+        by_steps = _numbered_under(measures[-1])
+        if before is not None and by_steps == before + 1:
+            number = by_steps
     return number + len(measures) - index
+
+
+def _numbered_under(measure: _Measure) -> int | None:
+    """The number most of a measure's steps are numbered under (``๔.๑``, ``๔.๒``, ``๕,๓`` OCR
+    misread -> 4), or None."""
+    heads = [
+        int(to_arabic_digits(match[1]))
+        for text, _ in measure.fields.get("steps", ())
+        if (match := _SUB_STEP.match(text))
+    ]
+    if not heads:
+        return None
+    head, count = Counter(heads).most_common(1)[0]
+    return head if 2 * count > len(heads) else None
 
 
 def _add(measure: _Measure, role: str, text: str, pos: Position, *, new_item: bool) -> None:

@@ -55,7 +55,7 @@ from ita_lib.documents.ocr_digits import (
     step_in_front,
 )
 from ita_lib.documents.ocr_orientation import upright
-from ita_lib.documents.ocr_photo import flatten_photo
+from ita_lib.documents.ocr_photo import flatten_photo, photo_ink
 from ita_lib.documents.ocr_ruling import find_rules
 from ita_lib.documents.ocr_words import (
     DIGITS_WHITELIST,
@@ -393,8 +393,9 @@ def _read_page(number: int, image: object, turn: bool = True, dpi: float | None 
     image, turned = upright(image) if turn else (image, 0)
     straight, _ = deskew(image)
     pixels = np.asarray(straight)
-    rules, lines = find_rules(_ink(pixels))
-    ink = drop_specks(_ink(pixels)) & ~_grow(lines, 2)
+    inked = photo_ink(pixels) if flattened else _ink(pixels)
+    rules, lines = find_rules(inked)
+    ink = drop_specks(inked) & ~_grow(lines, 2)
     height, width = pixels.shape
     scale = min(2.0, max(1.0, _GOOD_WIDTH / width if dpi is None else _GOOD_DPI / dpi))
     regions, body = _regions(ink, rules)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["flatten_photo"]
+__all__ = ["flatten_photo", "photo_ink"]
 
 _WORK_WIDTH = 400  # pixels: the sheet is looked for on a copy this wide
 _DESK_FRAME = 0.5  # share of each of the image's edges that must be desk (not paper)
@@ -25,6 +25,9 @@ _MIN_SHEET = 0.6  # share of the image the sheet must cover (a phone photo is fr
 _MIN_FILL = 0.85  # share of its quadrilateral the sheet must fill (not a table's inside)
 _EDGE = 0.02  # share of the width or height that counts as the image's edge
 _DESK_CONTRAST = 100  # grey levels the desk is darker than the paper, at least
+_MARGIN = 0.01  # share of the width whitened along the flattened sheet's edges (desk left there)
+_LOCAL = 15  # pixels: half the side of the square a pixel is compared with (photo_ink)
+_LOCAL_DARKER = 25  # grey levels darker than its surroundings a pixel of ink is, at least
 
 
 def _sheet_mask(pixels: np.ndarray) -> np.ndarray | None:
@@ -135,4 +138,27 @@ def flatten_photo(image: object) -> tuple[object, bool]:
         resample=Image.Resampling.BICUBIC,
         fillcolor=255,
     )
-    return flat, True
+    margin = max(1, round(_MARGIN * width))
+    pixels = np.array(flat)
+    pixels[:margin], pixels[-margin:], pixels[:, :margin], pixels[:, -margin:] = 255, 255, 255, 255
+    return Image.fromarray(pixels), True
+
+
+def photo_ink(pixels: np.ndarray) -> np.ndarray:
+    """Return the ink mask of a photographed page: pixels darker than their surroundings.
+
+    A photo is lit unevenly and a little blurred: a thin table rule comes out paler than the
+    text and, against one threshold for the whole page, breaks into dashes. Compared with the
+    mean of the square around it (an integral image), a pixel is ink when it is
+    :data:`_LOCAL_DARKER` grey levels darker.
+    """
+    values = pixels.astype(np.float64)
+    height, width = values.shape
+    integral = np.pad(values, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    y0 = np.clip(np.arange(height) - _LOCAL, 0, height)
+    y1 = np.clip(np.arange(height) + _LOCAL + 1, 0, height)
+    x0 = np.clip(np.arange(width) - _LOCAL, 0, width)
+    x1 = np.clip(np.arange(width) + _LOCAL + 1, 0, width)
+    total = integral[y1][:, x1] - integral[y0][:, x1] - integral[y1][:, x0] + integral[y0][:, x0]
+    mean = total / ((y1 - y0)[:, None] * (x1 - x0)[None, :])
+    return values < mean - _LOCAL_DARKER

@@ -6,7 +6,8 @@
   copies of the tone marks and the text is written with them, as TH SarabunPSK documents are,
   so that the PDF's text layer has the Thai PUA problem.
 - :func:`pdf_to_scan` rasterises each page (pypdfium2), turns it a little, adds noise and
-  saves the pages as an image-only PDF (or returns the images).
+  saves the pages as an image-only PDF (or returns the images); :func:`pdf_to_photos`
+  photographs each page on a desk instead, as a phone does.
 """
 
 from __future__ import annotations
@@ -149,6 +150,51 @@ def pdf_to_scan(
         speckle = rng.random(pixels.shape) < 0.0008
         pixels[speckle] = 40
         images.append(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+    document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    out.write_bytes(buffer.getvalue())
+    return out
+
+
+def photographed(page: object, *, seed: int = 0) -> object:
+    """Return a page image as a phone photographs it on a desk: the sheet a quadrilateral (the
+    phone not held square, a corner nearer than the others), some desk around it, lit
+    unevenly (darker towards one corner) and a little blurred."""
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    width, height = page.width, page.height  # type: ignore[attr-defined]
+    frame = (round(width * 1.12), round(height * 1.1))
+    pull = rng.uniform(0.01, 0.04, 8) * np.array([width, height] * 4)
+    corners = np.array([(0.05 * frame[0] + pull[0], 0.04 * frame[1] + pull[1]),
+                        (0.95 * frame[0] - pull[2], 0.03 * frame[1] + pull[3]),
+                        (0.96 * frame[0] - pull[4], 0.96 * frame[1] - pull[5]),
+                        (0.04 * frame[0] + pull[6], 0.97 * frame[1] - pull[7])])  # fmt: skip
+    source = np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=float)
+    rows = []
+    for (x, y), (u, v) in zip(corners, source, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+    coefficients = np.linalg.solve(np.array(rows, dtype=float), source.reshape(8))
+    photo = page.transform(frame, Image.Transform.PERSPECTIVE, tuple(coefficients),  # type: ignore[attr-defined]
+                           resample=Image.Resampling.BICUBIC, fillcolor=80)  # fmt: skip
+    ys, xs = np.mgrid[0 : frame[1], 0 : frame[0]]
+    light = 1.0 - 0.25 * (xs / frame[0] + ys / frame[1]) / 2  # darker towards the bottom right
+    pixels = np.asarray(photo, dtype=np.float32) * light + rng.normal(0, 4, light.shape)
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    return image.filter(ImageFilter.GaussianBlur(0.8))
+
+
+def pdf_to_photos(pdf: Path, out: Path, *, dpi: int = 200) -> Path:
+    """Render a PDF's pages, photograph each (:func:`photographed`) and save them as an
+    image-only PDF, as a phone app gathers photos of a signed paper copy."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    images = [
+        photographed(page.render(scale=dpi / 72, grayscale=True).to_pil(), seed=number)
+        for number, page in enumerate(document)
+    ]
     document.close()
     buffer = io.BytesIO()
     images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])

@@ -51,3 +51,36 @@ def test_a_figure_ocr_misread_inside_and_a_bar_are_no_total_in_prose():
     assert find_prose_total(_layout(bars)) is None  # 85 is the bar, not the total
     stated = "ส่วนที่ ๑ ผลการประเมิน\n\nได้คะแนนรวม ๘๗.๑๔ คะแนน ไม่ต่ำกว่าเกณฑ์ ๘๕ คะแนน\n"
     assert find_prose_total(_layout(stated))[0] == Decimal("87.14")
+
+
+_MEASURES = [
+    "มาตรการที่๓ จัดทำและเผยแพร่รายงานสรุปผลการจัดซื้อจัดจ้างประจำปี",
+    "วิธีการดำเนินการ",
+    "๓.๑ สรุปผลการจัดซื้อจัดจ้างประจำปี",
+    "ระยะเวลาดำเนินการ : ต.ค. ๖๙ - พ.ย. ๖๙ ผู้รับผิดชอบ : กองคลัง",
+    "มาตรการที ๕กำกับติดตามการดำเนินการตามแผนบริหารจัดการความเสี่ยงการทุจริต",  # ๔ misread
+    "วิธีการดำเนินการ",
+    "๔.๑ แต่งตั้งคณะทำงานประเมินความเสี่ยงการทุจริต",
+    "๔.๒ ติดตามผลการดำเนินการตามแผนรายไตรมาส",
+    "๕,๓ เผยแพร่รายงานผลบนเว็บไซต์ของหน่วยงาน",  # ๔.๓ misread
+    "ระยะเวลาดำเนินการ: ต.ค. ๖๙ - ก.ย. ๗๐ ผู้รับผิดชอบ : สำนักปลัด มาตรการที่๕ยกระดับการสื่อสาร",
+    "วิธีการดำเนินการ",
+    "๕.๑ เผยแพร่ข้อมูลโครงการผ่านเพจ",
+]
+
+
+def test_a_scanned_measure_whose_steps_give_its_number_lets_the_next_one_start():
+    """Measure ๔ read ``๕``: its steps, ``๔.๑``, ``๔.๒``, say it is the fourth, so the real
+    ``มาตรการที่๕``, run into the line before it, starts the fifth (the fourth is put right)."""
+    from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+    from ita_lib.documents.layout import Paragraph, Position
+    from ita_lib.documents.ocr_repair import repair_measure_numbers
+
+    paragraphs = [Paragraph(t, Position(page=6, line=n)) for n, t in enumerate(_MEASURES, 1)]
+    build = Collector("s", TERMS, ocr=True)
+    measures, written = read_measure_paragraphs(paragraphs, build, load_framework(2569))
+    assert [m["number"] for m in measures] == [3, 5, 5]
+    assert measures[2]["title"].startswith("ยกระดับการสื่อสาร")
+    repair_measure_numbers(measures, written, build)
+    assert [m["number"] for m in measures] == [3, 4, 5]
+    assert [(c.read, c.value) for c in build.corrections] == [("5", "4")]

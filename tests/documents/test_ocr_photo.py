@@ -67,3 +67,19 @@ def test_a_scan_and_a_dark_edged_scan_are_left_as_they_are():
     shaded[:, -60:] *= 0.5
     shaded_scan = Image.fromarray(shaded.astype(np.uint8))
     assert flatten_photo(shaded_scan)[1] is False
+
+
+def test_a_faint_rule_on_an_unevenly_lit_photo_is_ink_all_along():
+    """Against one threshold for the page a thin pale rule breaks into dashes where the light is
+    brighter; against its surroundings it is ink all along."""
+    from ita_lib.documents.ocr import _ink
+    from ita_lib.documents.ocr_photo import photo_ink
+
+    light = np.linspace(150, 245, 1000)[:, None] * np.ones((1, 800))  # darker at the top
+    pixels = light.copy()
+    pixels[:, 400:402] = light[:, :2] - 45  # a thin rule, 45 levels darker than the paper
+    pixels[500:520, 100:300] = 10  # a line of text, black
+    pixels = pixels.astype(np.uint8)
+    assert photo_ink(pixels)[:, 400].all()
+    assert not _ink(pixels)[:, 400].all()  # one threshold loses the rule where it is light
+    assert not photo_ink(pixels)[:, 600].any()  # paper is no ink, however it is lit
