@@ -119,19 +119,16 @@ def test_on_a_page_the_pdf_turns_only_a_whole_scanned_page_is_read():
     assert [t.box for t in pdf_pictures._targets(scanned)] == [None]
 
 
-def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch):
+def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch, tmp_path):
     def unsure(images, source, **_):
         return tuple(
             Page(1, 1000.0, 500.0, (Word("ผ", 1.0, 1.0, 9.0, 9.0, 8.0, 12.0),)) for _ in images
         )
 
     monkeypatch.setattr(pdf_pictures, "ocr_pages", unsure)
-    pictured = with_picture(DOCUMENT, Path(__file__).parent / "unused.pdf", SCORE_PAGE, SCORE_TABLE)
-    try:
-        pages = pdf_pages(pictured, "p")
-        out, notes, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
-    finally:
-        pictured.unlink()
+    pictured = with_picture(DOCUMENT, tmp_path / "picture.pdf", SCORE_PAGE, SCORE_TABLE)
+    pages = pdf_pages(pictured, "p")
+    out, notes, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
     assert (out, by_ocr) == (pages, frozenset())
     left_out = "OCR is sure of nothing in it (a photograph, a chart), so it was left out"
     assert notes == (f"Page 4 holds a picture of text (43% to 68% down the page); {left_out}.",)
