@@ -22,6 +22,7 @@ from ita_lib.documents.extraction import (
 from ita_lib.documents.layout import Paragraph, Position
 from ita_lib.documents.ocr_repair import (
     item_code_correction,
+    item_named,
     snap_item_code,
     snap_sub_indicator,
     starts_with_name,
@@ -70,11 +71,13 @@ _REFERENCE = re.compile(
     r"(?:ตาม|ของ|ใน|และ|กับ|หรือ|เช่น|ได้แก่|คือ|เรื่อง|ได้|ให้|ที่|เป็น|จาก|ถึง)\s*(?:ข้อ)?\s*$"
 )
 _ITEM_WORD_BEFORE = re.compile(r"ข้อ\s*$")
+_SUB_REFERENCE = re.compile(r"\(\s*ตว[ชซ]วดยอย")  # (ตัวชี้วัดย่อยที่ ๙.๒) after a name, marks off
 _NUMBERED_PART = re.compile(r"^\s*\d{1,2}\s*\.\s*\d{1,2}(?!\d)")  # "3.3 ...", digits made Arabic
 _OWN_HEADING = re.compile(rf"[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR})?\s*(?:ข้อ)?\s*")
-# an item code after a space, maybe behind its list number OCR misread (๕022 for ๔) O22)
+# an item code after a space (or a stop: ...ทุจริต.0๒๕รายงาน...), maybe behind its list number
+# OCR misread (๕022 for ๔) O22)
 _RUN_IN_CODE = re.compile(
-    r"(?<=\s)(?:[^\s()]{1,2}?)?(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
+    r"(?<=[\s.,;])(?:[^\s()]{1,2}?)?(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
 )
 
 
@@ -148,14 +151,16 @@ def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Pa
     text = paragraph.text
     cuts: list[tuple[int, int]] = []  # where the text before ends, where the heading begins
     for match in _RUN_IN_CODE.finditer(text):
-        before = text[: match.start()]
+        before, after = text[: match.start()], text[match.end() :]
         code = normalize_item_code(match["code"])
+        own = code is not None and framework.has_item(code)
         if (
             _OWN_HEADING.fullmatch(before)  # the paragraph's own item: ๓) 019 ...
-            or code is None
-            or not framework.has_item(code)
             or _REFERENCE.search(before)
-            or not starts_with_name(text[match.end() :], framework.item(code).name_th or "")
+            or not (
+                (own and starts_with_name(after, framework.item(code).name_th or ""))
+                or item_named(after, framework)  # a code OCR garbled: ๑0๒9 for • O ๖
+            )
         ):
             continue
         word = _ITEM_WORD_BEFORE.search(before)  # "... ข้อ O13 ...": the word is the heading's
@@ -224,12 +229,12 @@ def _code_by_name(
 ) -> str | None:
     """Return the code of the item whose catalogue name a scanned suggestion starts with
     (``ข้อ o6 แผนและความก้าวหน้า... : ...``) when OCR misread the code (None: not read as one);
-    the correction is a finding. The name is the text before the first colon; without one, the
-    text before a bracket (``o15 <name> (ตัวชี้วัดย่อยที่ ๙.๔)``), then only a code one digit
-    off."""
+    the correction is a finding. The name is the text before the first colon, or before a
+    bracket naming its sub-indicator (``๑0๒9 <name> (ตัวชี้วัดย่อยที่ ๙.๒)``): the whole name, which
+    alone decides; without either, the text before a bracket, and only a code one digit off."""
     text = item["text"]
-    alone = ":" in text
-    name = text.split(":", 1)[0] if alone else text.split("(", 1)[0] if "(" in text else ""
+    alone = ":" in text or bool(_SUB_REFERENCE.search(MARKS.sub("", text)))
+    name = text.split(":", 1)[0] if ":" in text else text.split("(", 1)[0] if "(" in text else ""
     value = snap_item_code(code, name, framework, by_name_alone=alone) if name.strip() else code
     if value != code:
         build.correct(item_code_correction(pos, item["code"], value))

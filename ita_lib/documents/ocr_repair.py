@@ -271,6 +271,18 @@ def snap_item_code(
     return code
 
 
+def item_named(text: str, framework: Framework) -> str | None:
+    """Return the item whose catalogue name ``text`` starts with (:func:`starts_with_name`),
+    when it is the only one; else None.
+
+    >>> from ita_lib.model.framework_files import load_framework
+    >>> item_named("แผนและความก้าวหน้าในการดำเนินงานและการใช้งบประมาณประจำปี (...)", load_framework(2569))
+    'o6'
+    """
+    named = [i.code for i in framework.items if i.name_th and starts_with_name(text, i.name_th)]
+    return named[0] if len(named) == 1 else None
+
+
 def starts_with_name(text: str, name: str, *, whole: bool = False) -> bool:
     """Return True when ``text`` starts with ``name`` (compared on Thai consonants, at least
     :data:`SURE_LIKENESS` alike); with ``whole``, when it is that name and nothing more.

@@ -353,3 +353,31 @@ def test_a_mixed_pdf_reads_periods_on_its_text_pages_as_a_text_pdf_does():
     assert [x.reason for x in build.leftovers] == [PERIOD_AS_SPAN, UNREAD_BY_OCR["period"]]
     scan = Collector(source="s", terms=TERMS, ocr=True)  # a scan: every page was read by OCR
     assert read_period(text, Position(page=3, line=4), scan) is None
+
+
+def test_scanned_item_codes_ocr_garbled_are_known_by_the_name_and_its_sub_indicator():
+    """Q's scan: bold item lines read ``๑0๒9แผน...`` for ``• O ๖ แผน...`` after the heading OCR
+    ran into them, and ``...ทุจริต.0๒๕รายงาน...`` for ``• O ๒๔ รายงาน...`` glued to the text
+    before: the catalogue name, whole before the bracket naming its sub-indicator, decides."""
+    texts = [
+        (
+            "ตัวชีวัดที « การเปิดเผยข้อมูล ๑0๒9แผนและความก้าวหน้าในการดำเนินงานและการใช้งบประมาณประจำปี"
+            " (ตัวชีวัดย่อยที๙.๒)"
+        ),
+        "ข้อเสนอแนะ : หน่วยงานเผยแพร่เฉพาะแผนการดำเนินงานประจำปี",
+        (
+            "ข้อเสนอแนะ : รายงานไม่แสดงผลการดำเนินการตามแผนตัวชี้วัดที่๑๐การป้องกันการทุจริต"
+            ".0๒๕รายงานผลการดำเนินการป้องกันการทุจริต . , (ตัวชีวัดย่อยที"
+        ),
+        "๑๐ .๒)",
+        "ข้อเสนอแนะ : หน่วยงานไม่ได้แสดงรายงานผลการดำเนินการ",
+    ]
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=True)
+    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2569), build)
+    assert [s["item"] for s in suggestions["by_item"]] == ["o6", "o24"]
+    assert {c.value for c in build.corrections} == {"o6", "o24"}  # each reported
+    text = "ข้อเสนอแนะ ตามข้อ O24 รายงานผลการดำเนินการป้องกันการทุจริต (ตัวชี้วัดย่อยที่ ๑๐.๒) ควรเผยแพร่"
+    quoted = read_suggestions([Paragraph(text, Position(page=5, line=1))], load_framework(2569),
+                              Collector(source="s", terms=TERMS, ocr=True))  # fmt: skip
+    assert quoted[0].get("by_item", []) == []  # an item the text refers to is no heading
