@@ -63,6 +63,13 @@ def test_a_table_of_two_years_imports_the_latest_years_scores():
     assert tables.scores[10] == Decimal("95.20")
 
 
+def _suggested(texts: list[str], year: int, *, ocr: bool):
+    """Read paragraphs (page 5, lines 1, 2, ...) as a suggestions section."""
+    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
+    build = Collector(source="s", terms=TERMS, ocr=ocr)
+    return read_suggestions(paragraphs, load_framework(year), build), build
+
+
 @pytest.mark.parametrize("ocr", [False, True])
 def test_items_after_a_paragraph_naming_every_instrument_are_of_the_last_named(ocr):
     """The OCR reading of an item code takes its letter from the instrument it is under: here
@@ -75,9 +82,7 @@ def test_items_after_a_paragraph_naming_every_instrument_are_of_the_last_named(o
         "O3 ข้อมูลการติดต่อ หน่วยงานต้องแสดงข้อมูลการติดต่อให้ครบถ้วน",
         "O11 ข้อมูลสถิติการให้บริการ หน่วยงานต้องแสดงข้อมูลเชิงสถิติ",
     ]
-    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
-    build = Collector(source="s", terms=TERMS, ocr=ocr)
-    suggestions, _, failed = read_suggestions(paragraphs, load_framework(2568), build)
+    (suggestions, _, failed), _ = _suggested(texts, 2568, ocr=ocr)
     assert [s["item"] for s in suggestions["by_item"]] == ["o3", "o11"]
     assert failed == ["o3", "o11"]
 
@@ -90,9 +95,7 @@ def test_items_after_a_paragraph_comparing_instruments_are_of_the_first_named(oc
         "แบบวัด EIT ผู้รับบริการยังให้คะแนนต่ำกว่าแบบวัด IIT ควรปรับปรุงการสื่อสาร",
         f"{'o' if ocr else 'e'}6 คุณภาพการดำเนินงาน ควรปรับปรุงขั้นตอน",
     ]
-    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
-    build = Collector(source="s", terms=TERMS, ocr=ocr)
-    _, groups, _ = read_suggestions(paragraphs, load_framework(2568), build)
+    (_, groups, _), _ = _suggested(texts, 2568, ocr=ocr)
     assert [(g["item"], g["instrument"]) for g in groups] == [("e6", "EIT")]
 
 
@@ -101,9 +104,7 @@ def test_a_paragraph_naming_several_instruments_goes_on_in_the_next():
         "แบบวัด IIT อยู่ในเกณฑ์ดี สำหรับแบบวัด EIT ควรพัฒนาการสื่อสาร",
         "และเผยแพร่ผลการปรับปรุงการให้บริการให้ผู้รับบริการทราบ",
     ]
-    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
-    build = Collector(source="s", terms=TERMS, ocr=True)
-    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2568), build)
+    (suggestions, _, _), _ = _suggested(texts, 2568, ocr=True)
     assert suggestions["by_instrument"] == {"IIT": " ".join(texts)}
 
 
@@ -267,9 +268,7 @@ def test_a_scanned_item_code_one_digit_off_the_name_before_its_bracket_is_put_ri
         "O ๑๕ รายงานผลการบริหารและพัฒนาทรัพยากรบุคคล (ตัวชี้วัดย่อยที่ ๙.๔)",
         "ข้อเสนอแนะ : รายงานไม่แสดงผลการดำเนินการตามแผน",
     ]
-    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
-    build = Collector(source="s", terms=TERMS, ocr=True)
-    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2569), build)
+    (suggestions, _, _), build = _suggested(texts, 2569, ocr=True)
     assert [s["item"] for s in suggestions["by_item"]] == ["o14"]
     [correction] = build.corrections
     assert (correction.read, correction.value) == ("O ๑๕", "o14")
@@ -372,12 +371,9 @@ def test_scanned_item_codes_ocr_garbled_are_known_by_the_name_and_its_sub_indica
         "๑๐ .๒)",
         "ข้อเสนอแนะ : หน่วยงานไม่ได้แสดงรายงานผลการดำเนินการ",
     ]
-    paragraphs = [Paragraph(t, Position(page=5, line=n)) for n, t in enumerate(texts, 1)]
-    build = Collector(source="s", terms=TERMS, ocr=True)
-    suggestions, _, _ = read_suggestions(paragraphs, load_framework(2569), build)
+    (suggestions, _, _), build = _suggested(texts, 2569, ocr=True)
     assert [s["item"] for s in suggestions["by_item"]] == ["o6", "o24"]
     assert {c.value for c in build.corrections} == {"o6", "o24"}  # each reported
     text = "ข้อเสนอแนะ ตามข้อ O24 รายงานผลการดำเนินการป้องกันการทุจริต (ตัวชี้วัดย่อยที่ ๑๐.๒) ควรเผยแพร่"
-    quoted = read_suggestions([Paragraph(text, Position(page=5, line=1))], load_framework(2569),
-                              Collector(source="s", terms=TERMS, ocr=True))  # fmt: skip
-    assert quoted[0].get("by_item", []) == []  # an item the text refers to is no heading
+    (quoted, _, _), _ = _suggested([text], 2569, ocr=True)
+    assert quoted.get("by_item", []) == []  # an item the text refers to is no heading
