@@ -58,6 +58,7 @@ _OWN_LABEL = 12  # characters before a total's label that may name an instrument
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน|[x×*]\s*[\d.]+$")
 # a line that is a figure (88.58, 88.58 คะแนน), or starts with a decimal one: no list number
 # (1) ...), no day (30 กันยายน ...)
+_CARD_LABEL = re.compile(r"\s*(?:คะแนนรวม|คะแนน\s*ITA)\s*(?:\([^()]*\))?")  # a card's total label
 _FIGURE_FIRST = re.compile(r"^\s*(?:\d{1,3}\.\d{1,2}(?![\d.])|\d{1,3}\s*(?:คะแนน)?\s*$)")
 
 
@@ -407,6 +408,16 @@ def find_claimed_rating(layout: Layout, framework: Framework) -> tuple[str, Posi
     return None
 
 
+def _over(text: str, below: str) -> str:
+    """Return a line and the figure on the line below it as one text. A line of labels only,
+    the total's first (cards side by side: ``คะแนนรวม (ITA) ระดับผลการประเมิน`` over ``88.58``),
+    has the figure put after the total's label, the card it is under."""
+    label = _CARD_LABEL.match(text)
+    if label is None or any(c.isdigit() for c in text):
+        return f"{text} {below}"
+    return f"{text[: label.end()]} {below} {text[label.end() :]}"
+
+
 def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     """Return the total score the results section's prose states, and where: the figure
     after the total's label (``คะแนนรวม``), else the first score not a weighted part. A figure
@@ -417,7 +428,7 @@ def find_prose_total(layout: Layout) -> tuple[Decimal, Position] | None:
     texts = [(strip_dots(_GARBLED.sub("?", to_arabic_digits(p.text))), p.pos) for p in results]
     after = [text for text, _ in texts[1:]] + [""]
     texts = [  # a label over its figure (a card of a screenshot: คะแนนรวม (ITA), then 88.58)
-        (f"{text} {below}", pos) if _FIGURE_FIRST.match(below) else (text, pos)
+        (_over(text, below), pos) if _FIGURE_FIRST.match(below) else (text, pos)
         for (text, pos), below in zip(texts, after, strict=False)
     ]
     for pattern in (_TOTAL_IN_PROSE, _SCORE_IN_PROSE):

@@ -209,12 +209,14 @@ def _measure_heading(
     cells: Sequence[Cell], ocr: bool, where: Position | None = None
 ) -> Paragraph | None:
     """Return a row as a paragraph when it is a measure's heading written across the table
-    (``มาตรการที่ ๑ ...`` over the rows of labels), else None."""
+    (``มาตรการที่ ๑ ...`` over the rows of labels; in a scan, its number maybe read as no digit:
+    ``มาตรการที่ซ ...``), else None."""
     first, *others = cells or (None,)
     if first is None or any(c.text.strip() for c in others):
         return None
     text = " ".join(first.text.split())
-    marker = MEASURE_MARKER[ocr].search(text[: _STRAY_PREFIX + 20] if ocr else text)
+    head = text[: _STRAY_PREFIX + 20] if ocr else text
+    marker = MEASURE_MARKER[ocr].search(head) or (UNNUMBERED_MEASURE.search(head) if ocr else None)
     if marker is None or marker.start() > (_STRAY_PREFIX if ocr else 0):
         return None  # in a scan, a few signs before it are a stamp's or a speck's reading
     return Paragraph(text[marker.start() :], first.pos or where or Position())

@@ -7,6 +7,7 @@ instrument (in a document read by OCR, in whole or in part).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,12 +15,16 @@ import pytest
 
 from ita_lib.documents.audit import audit
 from ita_lib.documents.extract_front import find_prose_total
-from ita_lib.documents.extract_measure_paragraphs import read_measure_paragraphs
+from ita_lib.documents.extract_measure_paragraphs import (
+    label_table_paragraphs,
+    read_measure_paragraphs,
+)
 from ita_lib.documents.extract_measures import PERIOD_AS_SPAN, read_period
 from ita_lib.documents.extract_suggestions import read_suggestions
 from ita_lib.documents.extraction import UNREAD_BY_OCR, Collector
 from ita_lib.documents.importer import import_parsed
 from ita_lib.documents.layout import Paragraph, Position, Table
+from ita_lib.documents.ocr_repair import repair_measure_numbers
 from ita_lib.documents.page_layout import Page, Rule, Word, read_pages
 from ita_lib.documents.reading import parse_text
 from ita_lib.documents.score_lines import _score_line, score_lines_as_table
@@ -205,6 +210,43 @@ def test_a_total_on_a_card_and_no_weight_of_a_formula_is_the_prose_total():
     total, pos = find_prose_total(layout)
     assert (str(total), str(pos)) == ("88.58", "line 5")
     assert find_prose_total(read_layout(parse_text(_MEASURES, source="m.txt"), TERMS)) is None
+
+
+def test_cards_side_by_side_give_the_total_the_figure_under_its_label():
+    """Q's scan: the total's card and the level's card side by side, read as one line of labels
+    over the total's figure; and a sentence below quoting the total OCR misread."""
+    text = (
+        "ส่วนที่ 2 ผลการประเมิน ITA\n\nคะแนนรวม(ITA) ระดับผลการประเมิน\n\n88.58\n\n"
+        "จากภาพเทศบาลได้คะแนนรวม\n\n๕๕.๕๕ คะแนน ผลการประเมินอยู่ในระดับ “ผ่าน”\n\n"
+    )
+    layout = read_layout(parse_text(text + _MEASURES, source="t.txt"), TERMS)
+    total, pos = find_prose_total(layout)
+    assert (str(total), str(pos)) == ("88.58", "line 3")
+
+
+def test_a_scanned_measure_card_whose_number_ocr_read_as_no_digit_is_kept_and_numbered():
+    """Q's scan: cards (a table per measure, its heading across the top) stitched into one
+    table; ``มาตรการที่ซ`` (๗) and ``มาตรการที «`` (๙) are measures whose number is put right."""
+    cards = "".join(
+        f"{heading} มาตรการเรื่องที่ {n}\t\nวิธีการดำเนินการ\t(๑) ดำเนินการเรื่องที่ {n}\n"
+        f"ระยะเวลา\tต.ค. ๖๙ - ก.ย. ๗๐\nผู้รับผิดชอบ\tสำนักปลัดเทศบาล\n"
+        for n, heading in [(6, "มาตรการที๖"), (7, "มาตรการที่ซ"), (8, "มาตรการที๘"),
+                           (9, "มาตรการที «"), (10, "มาตรการที๑๐")]
+    )  # fmt: skip
+    document = parse_text("ส่วนที่ ๔ มาตรการ\n\n" + cards, source="q.txt")
+    layout = read_layout(replace(document, format="scan"), TERMS)
+    [(_, table, _)] = layout.tables
+    paragraphs = label_table_paragraphs(table, TERMS, ocr=True)
+    build = Collector(source="q", terms=TERMS, ocr=True)
+    measures, written = read_measure_paragraphs(paragraphs, build, load_framework(2569))
+    repair_measure_numbers(measures, written, build)
+    assert [m["number"] for m in measures] == [6, 7, 8, 9, 10]
+    texts = [p.text for p in paragraphs]
+    assert [t for t in texts if t.startswith("มาตรการ")] == [
+        f"{h} มาตรการเรื่องที่ {n}"
+        for n, h in [(6, "มาตรการที๖"), (7, "มาตรการที่ซ"), (8, "มาตรการที๘"), (9, "มาตรการที «"),
+                     (10, "มาตรการที๑๐")]
+    ]  # fmt: skip
 
 
 # -- S: a university writing of itself and of last year; measures written as paragraphs -----------
