@@ -201,15 +201,19 @@ def test_fewer_score_lines_than_a_run_or_two_years_of_them_stay_prose():
     assert score_lines_as_table([*again, *lines]) == [*again, *lines]  # ITA 2568, then 2569
 
 
+def _prose_total(results: str) -> tuple[str, str] | None:
+    """The total the results' prose states, before the measures, and its line."""
+    found = find_prose_total(read_layout(parse_text(results + _MEASURES, source="t.txt"), TERMS))
+    return (str(found[0]), str(found[1])) if found else None
+
+
 def test_a_total_on_a_card_and_no_weight_of_a_formula_is_the_prose_total():
     text = (
         "ส่วนที่ 2 ผลการประเมิน ITA\n\nคะแนนรวม = (IIT x 0.30) + (EIT x 0.30) + (OIT x 0.40)\n\n"
         "คะแนนรวม (ITA)\n\n88.58\n\n"
     )
-    layout = read_layout(parse_text(text + _MEASURES, source="t.txt"), TERMS)
-    total, pos = find_prose_total(layout)
-    assert (str(total), str(pos)) == ("88.58", "line 5")
-    assert find_prose_total(read_layout(parse_text(_MEASURES, source="m.txt"), TERMS)) is None
+    assert _prose_total(text) == ("88.58", "line 5")
+    assert _prose_total("") is None
 
 
 def test_cards_side_by_side_give_the_total_the_figure_under_its_label():
@@ -219,9 +223,7 @@ def test_cards_side_by_side_give_the_total_the_figure_under_its_label():
         "ส่วนที่ 2 ผลการประเมิน ITA\n\nคะแนนรวม(ITA) ระดับผลการประเมิน\n\n88.58\n\n"
         "จากภาพเทศบาลได้คะแนนรวม\n\n๕๕.๕๕ คะแนน ผลการประเมินอยู่ในระดับ “ผ่าน”\n\n"
     )
-    layout = read_layout(parse_text(text + _MEASURES, source="t.txt"), TERMS)
-    total, pos = find_prose_total(layout)
-    assert (str(total), str(pos)) == ("88.58", "line 3")
+    assert _prose_total(text) == ("88.58", "line 3")
 
 
 def test_a_scanned_measure_card_whose_number_ocr_read_as_no_digit_is_kept_and_numbered():
