@@ -76,10 +76,13 @@ def _edge(sheet: np.ndarray, last: bool) -> tuple[float, float]:
     xs = np.array(
         [width - 1 - sheet[r, ::-1].argmax() if last else sheet[r].argmax() for r in rows]
     )
+    if len(rows) < 2:
+        return 0.0, float(xs.mean()) if len(xs) else (width - 1.0 if last else 0.0)
     a, b = np.polyfit(rows, xs, 1)
     off = np.abs(xs - (a * rows + b))
     keep = off <= max(2.0, 2 * float(np.median(off)))
-    a, b = np.polyfit(rows[keep], xs[keep], 1)
+    if keep.sum() >= 2:
+        a, b = np.polyfit(rows[keep], xs[keep], 1)
     return float(a), float(b)
 
 
@@ -124,17 +127,24 @@ def flatten_photo(image: object) -> tuple[object, bool]:
     scale = _WORK_WIDTH / image.width  # type: ignore[attr-defined]
     small = image.resize((_WORK_WIDTH, max(1, round(image.height * scale))))  # type: ignore[attr-defined]
     sheet = _sheet_mask(np.asarray(small))
-    if sheet is None or not _is_photo(sheet, _corners(sheet)):
+    if sheet is None:
         return image, False
-    corners = _corners(sheet) / scale
+    corners = _corners(sheet)
+    if not _is_photo(sheet, corners):
+        return image, False
+    corners = corners / scale
     top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
     bottom, left = np.linalg.norm(corners[2] - corners[3]), np.linalg.norm(corners[3] - corners[0])
     width, height = round(max(top, bottom)), round(max(left, right))
     target = np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=np.float64)
+    try:
+        coefficients = _coefficients(target, corners)
+    except np.linalg.LinAlgError:  # corners in a line: no sheet after all
+        return image, False
     flat = image.transform(  # type: ignore[attr-defined]
         (width, height),
         Image.Transform.PERSPECTIVE,
-        _coefficients(target, corners),
+        coefficients,
         resample=Image.Resampling.BICUBIC,
         fillcolor=255,
     )

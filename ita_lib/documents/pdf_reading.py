@@ -128,7 +128,9 @@ def _chars(page: object, textpage: object, height: float, invisible: bool) -> li
             continue
         obj = pdfium_c.FPDFText_GetTextObject(handle, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        kind = objects.get(key) or objects.setdefault(key, _text_object(obj))
+        kind = objects.get(key)
+        if kind is None:
+            kind = objects[key] = _text_object(obj)
         span = kind.span
         if kind.hidden and not invisible:
             continue
