@@ -35,30 +35,40 @@ _RESULT_CUES = ("ผลการประเมิน", "ITA", "ผลคะแ�
 _MEASURES_CUES = ("มาตรการ",)
 _CUE_WINDOW = 80
 _GRADE_RE = r"(?<![A-Za-z])({labels})(?![A-Za-z])"
-_NOT_AFTER = r"(?<!ที่)(?<!ที่\s)(?<!ปี)(?<!ปี\s)"  # ตัวชี้วัดที่ ๑, ปี 68: no score
+_NOT_AFTER = (  # ตัวชี้วัดที่ ๑, ปี 68: no score; nor a bar (ไม่ต่ำกว่า ๘๕, สูงกว่าเกณฑ์ร้อยละ ๘๕)
+    r"(?<!ที่)(?<!ที่\s)(?<!ปี)(?<!ปี\s)(?<!กว่า)(?<!กว่า\s)(?<!เกณฑ์)(?<!เกณฑ์\s)"
+    r"(?<!เกณฑ์ร้อยละ)(?<!เกณฑ์ร้อยละ\s)(?<!กว่าร้อยละ)(?<!กว่าร้อยละ\s)"
+)
 _NOT_COUNTED = r"(?!\d|\.\d|\s*(?:ข้อ|คน|ครั้ง|รายการ|ตัวชี้วัด|หน่วยงาน|แบบวัด|เครื่องมือ|ด้าน|มาตรการ))"
 _SCORE_IN_PROSE = re.compile(  # not a count: "ไม่ได้รับคะแนนจำนวน ๔ ข้อ จากทั้งหมด ๒๖ ข้อ",
-    # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐),
-    # nor a bar (คะแนนไม่ต่ำกว่า ๘๕, ผ่านเกณฑ์ ๘๕)
-    r"คะแนน(?:(?!เต็ม|กว่า|เกณฑ์)\D){0,25}?" + _NOT_AFTER + r"(\d{1,3}(?:\.\d{1,2})?)" + _NOT_COUNTED
+    # nor a number after ที่ (คะแนนสูงสุดคือตัวชี้วัดที่ ๑), nor full marks (คะแนนเต็ม ๑๐๐), nor
+    # an instrument's (คะแนนแบบวัด EIT ๘๓.๘๕: checked against its indicators instead)
+    r"คะแนน(?:(?!เต็ม|IIT|EIT|OIT|แบบวัด)\D){0,25}?"
+    + _NOT_AFTER
+    + r"(\d{1,3}(?:\.\d{1,2})?)"
+    + _NOT_COUNTED
 )
 # the total by its label (คะแนนรวม ๗๘.๔๒), before any other score: not an instrument's
 # (คะแนนรวมของแบบวัด IIT ...)
 _TOTAL_IN_PROSE = re.compile(
     r"(?:คะแนนรวม|รวมทั้งสิ้น|ผลรวม|ภาพรวม|คะแนน\s*ITA)"
-    r"(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ|เต็ม|ปี|ที่|ลำดับ|กว่า|เกณฑ์)\D){0,15}?"
+    r"(?:(?!IIT|EIT|OIT|แบบวัด|เครื่องมือ|เต็ม|ปี|ที่|ลำดับ)\D){0,15}?"
     + _NOT_AFTER
     + r"(\d{1,3}(?:\.\d{1,2})?)"
     + _NOT_COUNTED
 )
-_GARBLED = re.compile(r"\d+[^\s\d.,]\.\d+")  # a figure OCR misread inside (๕๓ฒ.๑๔): no figure
+_GARBLED = re.compile(
+    r"\d+[^\s\d.,]\.\d+(?:\.\d+)*"
+)  # a figure OCR misread inside (๕๓ฒ.๑๔): no figure
+_INSTRUMENT = re.compile(r"IIT|EIT|OIT|แบบวัด")
 _INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
 _OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
 # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part; คะแนนรวม = (IIT x 0.30): a weight
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน|[x×*]\s*[\d.]+$")
 # a line that is a figure (88.58, 88.58 คะแนน), or starts with a decimal one: no list number
 # (1) ...), no day (30 กันยายน ...)
-_CARD_LABEL = re.compile(r"\s*(?:คะแนนรวม|คะแนน\s*ITA)\s*(?:\([^()]*\))?")  # a card's total label
+# a card's total label, a word of its own (not คะแนนรวมของแบบวัด EIT)
+_CARD_LABEL = re.compile(r"\s*(?:คะแนนรวม|คะแนน\s*ITA)\s*(?:\([^()]*\))?(?=\s|$)")
 _FIGURE_FIRST = re.compile(r"^\s*(?:\d{1,3}\.\d{1,2}(?![\d.])|\d{1,3}\s*(?:คะแนน)?\s*$)")
 
 
@@ -413,7 +423,7 @@ def _over(text: str, below: str) -> str:
     the total's first (cards side by side: ``คะแนนรวม (ITA) ระดับผลการประเมิน`` over ``88.58``),
     has the figure put after the total's label, the card it is under."""
     label = _CARD_LABEL.match(text)
-    if label is None or any(c.isdigit() for c in text):
+    if label is None or any(c.isdigit() for c in text) or _INSTRUMENT.search(text):
         return f"{text} {below}"
     return f"{text[: label.end()]} {below} {text[label.end() :]}"
 

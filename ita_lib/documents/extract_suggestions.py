@@ -76,8 +76,9 @@ _NUMBERED_PART = re.compile(r"^\s*\d{1,2}\s*\.\s*\d{1,2}(?!\d)")  # "3.3 ...", d
 _OWN_HEADING = re.compile(rf"[\s.,;:'‘’\-–—•·*=~]*(?:{_ENUMERATOR})?\s*(?:ข้อ)?\s*")
 # an item code after a space (or a stop: ...ทุจริต.0๒๕รายงาน...), maybe behind its list number
 # OCR misread (๕022 for ๔) O22)
-_RUN_IN_CODE = re.compile(
-    r"(?<=[\s.,;])(?:[^\s()]{1,2}?)?(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})(?![0-9๐-๙./:A-Za-z])"
+_RUN_IN_CODE = re.compile(  # (not the decimals of a figure: 80.05)
+    r"(?:(?<=\s)|(?<=[^\d๐-๙][.,;]))(?:[^\s()]{1,2}?)?(?P<code>[oOiIeE0๐][0-9๐-๙]{1,2})"
+    r"(?![0-9๐-๙./:A-Za-z])"
 )
 
 
@@ -159,7 +160,7 @@ def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Pa
             or _REFERENCE.search(before)
             or not (
                 (own and starts_with_name(after, framework.item(code).name_th or ""))
-                or item_named(after, framework)  # a code OCR garbled: ๑0๒9 for • O ๖
+                or _named_heading(after, framework)  # a code OCR garbled: ๑0๒9 for • O ๖
             )
         ):
             continue
@@ -172,6 +173,15 @@ def _split_at_named_items(paragraph: Paragraph, framework: Framework) -> list[Pa
     starts = [0] + [start for _, start in cuts]
     pieces = (text[a:b].strip() for a, b in zip(starts, ends, strict=True))
     return [replace(paragraph, text=piece) for piece in pieces if piece]
+
+
+def _named_heading(text: str, framework: Framework) -> bool:
+    """Return True when ``text`` starts with one item's catalogue name, closed by a colon or by
+    a bracket naming its sub-indicator: the name then decides the code however OCR read it
+    (:func:`_code_by_name`)."""
+    return item_named(text, framework) is not None and (
+        ":" in text or bool(_SUB_REFERENCE.search(MARKS.sub("", text)))
+    )
 
 
 def _split_at_heading(paragraph: Paragraph) -> list[Paragraph]:

@@ -36,6 +36,8 @@ def _sheet_mask(pixels: np.ndarray) -> np.ndarray | None:
     from PIL import Image, ImageDraw
 
     paper, desk = np.percentile(pixels, 90), np.percentile(pixels, 5)
+    if paper - desk < _DESK_CONTRAST:  # nothing dark enough for a desk (a scan): no flood fill
+        return None
     dark = pixels <= (paper + desk) / 2
     image = Image.fromarray((dark * 255).astype(np.uint8)).copy()  # (writable)
     height, width = dark.shape
@@ -162,9 +164,9 @@ def photo_ink(pixels: np.ndarray) -> np.ndarray:
     mean of the square around it (an integral image), a pixel is ink when it is
     :data:`_LOCAL_DARKER` grey levels darker.
     """
-    values = pixels.astype(np.float64)
+    values = pixels.astype(np.float32)
     height, width = values.shape
-    integral = np.pad(values, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    integral = np.pad(values, ((1, 0), (1, 0))).cumsum(0, dtype=np.float64).cumsum(1)
     y0 = np.clip(np.arange(height) - _LOCAL, 0, height)
     y1 = np.clip(np.arange(height) + _LOCAL + 1, 0, height)
     x0 = np.clip(np.arange(width) - _LOCAL, 0, width)

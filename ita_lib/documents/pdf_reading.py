@@ -18,6 +18,7 @@ PDF with (almost) no text layer is a scan: its pages are rendered and read by OC
 from __future__ import annotations
 
 import ctypes
+import math
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -47,6 +48,8 @@ _THIN = 2.5  # points: a filled rectangle thinner than this is a rule
 _WINDOW = 8  # characters around a mark where its consonant is looked for first
 _BELOW = frozenset("\u0e38\u0e39\u0e3a")
 _MARK_REACH = 0.6  # ems above or below its consonant's box where a mark's middle may be
+_NEAR = 1 / 3  # ems: a cluster's glyphs share a baseline and follow one another this closely
+_UPRIGHT = 0.05  # a text matrix turning less than this (sine) is upright
 
 
 def open_pdf(path: Path, source: str) -> object:
@@ -95,6 +98,12 @@ class _TextObject:
     scale: float = 1.0  # how much its matrix scales the font size (Skia draws at 0.75)
 
 
+def _scale(matrix: object) -> float:
+    """Return how much a text matrix scales the font size upwards (its vertical scale: a
+    condensed font, ``Tz``, is as high as the size says)."""
+    return math.hypot(matrix.c, matrix.d) or 1.0  # type: ignore[attr-defined]
+
+
 def _text_object(obj: object) -> _TextObject:
     """Return what the characters of a text object share (see :class:`_TextObject`)."""
     import pypdfium2.raw as pdfium_c
@@ -104,7 +113,7 @@ def _text_object(obj: object) -> _TextObject:
     hidden = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
     matrix = pdfium_c.FS_MATRIX()
     pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-    scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+    scale = _scale(matrix)
     for m in range(pdfium_c.FPDFPageObj_CountMarks(obj)):
         mark = pdfium_c.FPDFPageObj_GetMark(obj, m)
         kind = pdfium_c.FPDFPageObjMark_GetParamValueType(mark, b"ActualText")
@@ -165,9 +174,11 @@ def _line_box(obj: object, height: float) -> tuple[float, float] | None:
         and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent))
         and pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
         and ascent.value > descent.value
+        and abs(matrix.b) < _UPRIGHT * abs(matrix.d)  # turned text: its glyphs' own boxes
+        and abs(matrix.c) < _UPRIGHT * abs(matrix.d)
     ):
         return None
-    scale = abs(matrix.d) or 1.0
+    scale = abs(matrix.d)
     return height - (matrix.f + ascent.value * scale), height - (matrix.f + descent.value * scale)
 
 
@@ -175,15 +186,18 @@ _Box = tuple[float, float, tuple[float, float] | None]  # left, right, (top, bot
 
 
 def _span_boxes(page: object, height: float) -> dict[int, _Box]:
-    """Return the box of each span with an ``/ActualText`` drawn as several text objects (one
-    per glyph: Skia): from the left of its first glyph to the right of its last, and its line
-    (:func:`_line_box`) when the font gives it."""
+    """Return the box of each span with an ``/ActualText`` drawn as one cluster glyph by glyph
+    (Skia): several text objects on one baseline, each starting within a third of an em of the
+    one before's end. Its box runs from the left of its first glyph to the right of its last,
+    as high as its line (:func:`_line_box`) when the font gives it. A span of other shapes (a
+    word tagged whole across a line break) is not given one."""
     import pypdfium2.raw as pdfium_c
 
     handle = page.raw  # type: ignore[attr-defined]
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    matrix, size = pdfium_c.FS_MATRIX(), ctypes.c_float()
     out: dict[int, _Box] = {}
-    drawn: dict[int, int] = {}  # text objects per span
+    shape: dict[int, tuple[int, float, float, bool]] = {}  # objects, baseline, em, one cluster
     for n in range(pdfium_c.FPDFPage_CountObjects(handle)):
         obj = pdfium_c.FPDFPage_GetObject(handle, n)
         if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -191,10 +205,20 @@ def _span_boxes(page: object, height: float) -> dict[int, _Box]:
         span = _text_object(obj).span
         if not span or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
-        drawn[span] = drawn.get(span, 0) + 1
-        x0, x1, line = out.get(span) or (left.value, right.value, _line_box(obj, height))
+        pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+        pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        em = size.value * _scale(matrix)
+        if span not in out:
+            out[span] = (left.value, right.value, _line_box(obj, height))
+            shape[span] = (1, matrix.f, em, True)
+            continue
+        x0, x1, line = out[span]
+        count, baseline, first_em, whole = shape[span]
+        tolerance = _NEAR * max(em, first_em, 1.0)
+        whole = whole and abs(matrix.f - baseline) <= tolerance and left.value <= x1 + tolerance
         out[span] = (min(x0, left.value), max(x1, right.value), line)
-    return {span: box for span, box in out.items() if drawn[span] > 1}
+        shape[span] = (count + 1, baseline, first_em, whole)
+    return {span: box for span, box in out.items() if shape[span][0] > 1 and shape[span][3]}
 
 
 def _clusters(chars: list[_Char], boxes: dict[int, _Box]) -> list[_Char]:

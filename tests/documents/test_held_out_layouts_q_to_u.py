@@ -224,6 +224,10 @@ def test_cards_side_by_side_give_the_total_the_figure_under_its_label():
         "จากภาพเทศบาลได้คะแนนรวม\n\n๕๕.๕๕ คะแนน ผลการประเมินอยู่ในระดับ “ผ่าน”\n\n"
     )
     assert _prose_total(text) == ("88.58", "line 3")
+    instrument = (
+        "ส่วนที่ 2 ผลการประเมิน\n\nคะแนนรวมของแบบวัด EIT\n\n85.00\n\nคะแนนรวม (ITA)\n\n88.58\n\n"
+    )
+    assert _prose_total(instrument) == ("88.58", "line 7")  # an instrument's card is not the total
 
 
 def test_a_scanned_measure_card_whose_number_ocr_read_as_no_digit_is_kept_and_numbered():
@@ -421,3 +425,9 @@ def test_scanned_item_codes_ocr_garbled_are_known_by_the_name_and_its_sub_indica
     text = "ข้อเสนอแนะ ตามข้อ O24 รายงานผลการดำเนินการป้องกันการทุจริต (ตัวชี้วัดย่อยที่ ๑๐.๒) ควรเผยแพร่"
     (quoted, _, _), _ = _suggested([text], 2569, ocr=True)
     assert quoted.get("by_item", []) == []  # an item the text refers to is no heading
+    figure = (  # a figure's decimals before an item's name are no code
+        "O20 รายงานผลการดำเนินงานประจำปี ปีนี้ได้ 80.05 แผนและความก้าวหน้าในการดำเนินงานและการใช้งบประมาณ"
+        "ประจำปี (ตัวชี้วัดย่อยที่ ๙.๒) ยังไม่เผยแพร่"
+    )
+    (kept, _, _), _ = _suggested([figure], 2569, ocr=True)
+    assert [s["item"] for s in kept["by_item"]] == ["o20"]

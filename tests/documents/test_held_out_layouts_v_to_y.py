@@ -51,6 +51,8 @@ def test_a_figure_ocr_misread_inside_and_a_bar_are_no_total_in_prose():
     assert find_prose_total(_layout(bars)) is None  # 85 is the bar, not the total
     stated = "ส่วนที่ ๑ ผลการประเมิน\n\nได้คะแนนรวม ๘๗.๑๔ คะแนน ไม่ต่ำกว่าเกณฑ์ ๘๕ คะแนน\n"
     assert find_prose_total(_layout(stated))[0] == Decimal("87.14")
+    compared = "ส่วนที่ ๑ ผลการประเมิน\n\nปีนี้ได้คะแนนสูงกว่าปีที่แล้ว คือ ๙๒.๔๕ คะแนน\n"
+    assert find_prose_total(_layout(compared))[0] == Decimal("92.45")  # กว่า earlier: no bar
 
 
 _MEASURES = [

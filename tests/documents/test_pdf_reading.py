@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from pdf_fixtures import text_to_pdf
+from pdf_fixtures import raw_pdf, text_to_pdf
 
 from ita_lib.documents.audit import audit
 from ita_lib.documents.importer import import_document
@@ -129,3 +129,35 @@ def test_a_skia_pdf_imports_its_published_figures():
     assert data["oit"]["failed_items"] == published["failed_items"]
     assert [s["item"] for s in data["suggestions"]["by_item"]] == published["suggestion_items"]
     assert len(data["measures"]) == published["measure_count"] == 11
+
+
+def test_a_word_tagged_whole_across_a_line_break_stays_where_it_is_drawn(tmp_path):
+    """A span whose ``/ActualText`` is a word hyphenated over two lines (as tagged PDFs have it)
+    is no Skia cluster: it is not made one glyph as wide as the line."""
+    from ita_lib.documents.pdf_reading import pdf_pages
+
+    pdf = raw_pdf(tmp_path / "hyphen.pdf", (
+        "BT /F1 12 Tf 72 700 Td (Some text before) Tj ET\n"
+        "/Span << /ActualText (example) >> BDC\n"
+        "BT /F1 12 Tf 170 700 Td (exam-) Tj ET\nBT /F1 12 Tf 72 686 Td (ple) Tj ET\nEMC\n"
+        "BT /F1 12 Tf 95 686 Td (after it) Tj ET\n"
+    ))  # fmt: skip
+    texts = [p.text for p in read_document(pdf).paragraphs()]
+    assert texts[0].startswith("Some text before example")
+    first_line = [w for w in pdf_pages(pdf, "h")[0].words if w.y0 < 150]
+    assert max(w.x1 - w.x0 for w in first_line) < 40  # no glyph across the line
+
+
+def test_a_words_em_is_its_height_as_drawn(tmp_path):
+    """The em is the font size times the matrix's vertical scale: ``1 Tf`` in a 12 pt matrix
+    is 12, a condensed font (``50 Tz``) is as high as before, a turned line keeps its size."""
+    from ita_lib.documents.pdf_reading import pdf_pages
+
+    cases = {
+        "BT /F1 1 Tf 12 0 0 12 72 700 Tm (Scaled) Tj ET": 12,
+        "BT /F1 12 Tf 50 Tz 72 700 Td (Condensed) Tj ET": 12,
+        "BT /F1 12 Tf 0 1 -1 0 300 400 Tm (Turned) Tj ET": 12,
+    }
+    for number, (content, em) in enumerate(cases.items()):
+        words = pdf_pages(raw_pdf(tmp_path / f"{number}.pdf", content), "e")[0].words
+        assert {round(w.em) for w in words} == {em}, content
