@@ -61,7 +61,7 @@ _GARBLED = re.compile(
     r"\d+[^\s\d.,]\.\d+(?:\.\d+)*"
 )  # a figure OCR misread inside (๕๓ฒ.๑๔): no figure
 _INSTRUMENT = re.compile(r"IIT|EIT|OIT|แบบวัด")
-_INSTRUMENT_BEFORE = re.compile(r"IIT|EIT|OIT|แบบวัด\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
+_INSTRUMENT_BEFORE = re.compile(_INSTRUMENT.pattern + r"\S*\s*$")  # แบบวัด IIT มีคะแนนรวม ...
 _OWN_LABEL = 12  # characters before a total's label that may name an instrument it belongs to
 # คะแนน (ถ่วงน้ำหนักแล้ว ๒๕.๓๔): an instrument's part; คะแนนรวม = (IIT x 0.30): a weight
 _WEIGHTED = re.compile(r"ถ่วง|สัดส่วน|[x×*]\s*[\d.]+$")

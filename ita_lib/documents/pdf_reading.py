@@ -156,7 +156,7 @@ def _chars(page: object, textpage: object, height: float, invisible: bool) -> li
         top, bottom = height - rect.top, height - rect.bottom
         copy = bool(span) and first_in_span.setdefault(span, key) != key
         chars.append(_Char(text, i, x0, x1, top, bottom, em, [], rect.left, rect.right, span, copy))
-    return _clusters(chars, _span_boxes(page, height)) if first_in_span else chars
+    return _clusters(chars, _span_boxes(page, height, objects)) if first_in_span else chars
 
 
 def _line_box(obj: object, height: float) -> tuple[float, float] | None:
@@ -178,14 +178,14 @@ def _line_box(obj: object, height: float) -> tuple[float, float] | None:
         and abs(matrix.c) < _UPRIGHT * abs(matrix.d)
     ):
         return None
-    scale = abs(matrix.d)
+    scale = _scale(matrix)
     return height - (matrix.f + ascent.value * scale), height - (matrix.f + descent.value * scale)
 
 
 _Box = tuple[float, float, tuple[float, float] | None]  # left, right, (top, bottom) of its line
 
 
-def _span_boxes(page: object, height: float) -> dict[int, _Box]:
+def _span_boxes(page: object, height: float, objects: dict[int, _TextObject]) -> dict[int, _Box]:
     """Return the box of each span with an ``/ActualText`` drawn as one cluster glyph by glyph
     (Skia): several text objects on one baseline, each starting within a third of an em of the
     one before's end. Its box runs from the left of its first glyph to the right of its last,
@@ -202,12 +202,14 @@ def _span_boxes(page: object, height: float) -> dict[int, _Box]:
         obj = pdfium_c.FPDFPage_GetObject(handle, n)
         if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
             continue
-        span = _text_object(obj).span
-        if not span or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        known = objects.get(ctypes.cast(obj, ctypes.c_void_p).value or 0)  # read with its text
+        kind = known or _text_object(obj)  # (a glyph of a span the text page gives no text)
+        if not kind.span or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
+        span = kind.span
         pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
         pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
-        em = size.value * _scale(matrix)
+        em = size.value * kind.scale
         if span not in out:
             out[span] = (left.value, right.value, _line_box(obj, height))
             shape[span] = (1, matrix.f, em, True)

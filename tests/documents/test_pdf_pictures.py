@@ -119,31 +119,29 @@ def test_on_a_page_the_pdf_turns_only_a_whole_scanned_page_is_read():
     assert [t.box for t in pdf_pictures._targets(scanned)] == [None]
 
 
-def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch, tmp_path):
-    def unsure(images, source, **_):
-        return tuple(
-            Page(1, 1000.0, 500.0, (Word("ผ", 1.0, 1.0, 9.0, 9.0, 8.0, 12.0),)) for _ in images
-        )
-
-    monkeypatch.setattr(pdf_pictures, "ocr_pages", unsure)
+def _read_picture_as(word: Word, monkeypatch, tmp_path):
+    """Read the fixture with its score table pasted as a picture, OCR reading ``word`` there."""
+    monkeypatch.setattr(
+        pdf_pictures,
+        "ocr_pages",
+        lambda images, source, **_: tuple(Page(1, 1000.0, 500.0, (word,)) for _ in images),
+    )
     pictured = with_picture(DOCUMENT, tmp_path / "picture.pdf", SCORE_PAGE, SCORE_TABLE)
     pages = pdf_pages(pictured, "p")
-    out, notes, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
+    return (pages, *pdf_pictures.read_pictures(pictured, pages, "p"))
+
+
+def test_what_ocr_is_unsure_of_leaves_the_pdf_as_it_was(monkeypatch, tmp_path):
+    unsure = Word("ผ", 1.0, 1.0, 9.0, 9.0, 8.0, 12.0)
+    pages, out, notes, by_ocr = _read_picture_as(unsure, monkeypatch, tmp_path)
     assert (out, by_ocr) == (pages, frozenset())
     left_out = "OCR is sure of nothing in it (a photograph, a chart), so it was left out"
     assert notes == (f"Page 4 holds a picture of text (43% to 68% down the page); {left_out}.",)
 
 
 def test_the_pages_ocr_added_words_to_are_named(monkeypatch, tmp_path):
-    def sure(images, source, **_):
-        return tuple(
-            Page(1, 1000.0, 500.0, (Word("คะแนน", 1.0, 1.0, 90.0, 9.0, 8.0, 91.0),)) for _ in images
-        )
-
-    monkeypatch.setattr(pdf_pictures, "ocr_pages", sure)
-    pictured = with_picture(DOCUMENT, tmp_path / "picture.pdf", SCORE_PAGE, SCORE_TABLE)
-    pages = pdf_pages(pictured, "p")
-    out, _, by_ocr = pdf_pictures.read_pictures(pictured, pages, "p")
+    sure = Word("คะแนน", 1.0, 1.0, 90.0, 9.0, 8.0, 91.0)
+    _, out, _, by_ocr = _read_picture_as(sure, monkeypatch, tmp_path)
     assert by_ocr == frozenset({SCORE_PAGE})
     assert "คะแนน" in [w.text for w in out[SCORE_PAGE - 1].words]
 
